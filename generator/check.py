@@ -1,0 +1,603 @@
+"""Check stage: every accounting identity and domain rule, as small functions in a registry.
+
+Why this module exists: published disclosures routinely contain totals that don't add up. Each
+rule here looks at the validated model and returns findings (rule id, severity, Chinese message,
+source location, expected/actual); all rules run and all findings are collected before anything
+is reported, like bean-check. Severities can be overridden and rules disabled in the config.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import catalog
+from .config import Settings
+from .findings import Finding, Path, Severity, SourceMap
+from .model import (
+    EXPENSE_KINDS,
+    FISCAL_SOURCES,
+    FUND_SOURCES,
+    INCOME_FUND,
+    INCOME_SOURCES,
+    PRIOR_ITEMS,
+    ZERO,
+    Budget,
+    Indicator,
+    Node,
+)
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    func: Callable[[CheckContext], Iterable[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, title: str) -> Callable:
+    """Register a rule function under ``rule_id`` with a default severity and a Chinese title."""
+
+    def register(func: Callable[[CheckContext], Iterable[Finding]]) -> Callable:
+        RULES[rule_id] = Rule(rule_id, severity, title, func)
+        return func
+
+    return register
+
+
+@dataclass
+class CheckContext:
+    budget: Budget
+    source: SourceMap
+    settings: Settings
+    current: str = ""
+    extra: list[Finding] = field(default_factory=list)
+
+    @property
+    def wan(self) -> Decimal:
+        """One 万元 in the file's unit."""
+        return Decimal("1") if self.budget.基本信息.金额单位 == "万元" else Decimal("10000")
+
+    def finding(
+        self,
+        message: str,
+        node: Node | None = None,
+        key: str | int | None = None,
+        expected: Decimal | None = None,
+        actual: Decimal | None = None,
+        rule_id: str | None = None,
+        path: Path | None = None,
+    ) -> Finding:
+        rid = rule_id or self.current
+        if path is None:
+            path = (node.path if node is not None else ()) + ((key,) if key is not None else ())
+        return Finding(
+            rid,
+            RULES[rid].severity,
+            message,
+            file=self.source.file,
+            position=self.source.find(path),
+            path=path,
+            expected=expected,
+            actual=actual,
+        )
+
+    def compare(
+        self, what: str, node: Node | None, key: str | None, declared: Decimal | None, parts: list[Decimal]
+    ) -> Iterator[Finding]:
+        """A declared total against the sum of its parts: error, or a 尾差 warning when within 0.01 a part."""
+        if declared is None:
+            return
+        expected = sum(parts, ZERO)
+        diff = declared - expected
+        if diff == 0:
+            return
+        if abs(diff) <= CENT * max(len(parts), 1):
+            yield self.finding(
+                f"{what}与分项之和有尾差 {diff}，请确认是否四舍五入所致", node, key, expected, declared,
+                rule_id="ROUNDING",
+            )
+        else:
+            yield self.finding(f"{what}不等于分项之和", node, key, expected, declared)
+
+
+def run_checks(budget: Budget, source: SourceMap, settings: Settings | None = None) -> list[Finding]:
+    """Run every enabled rule; returns all findings, errors first, then in file order."""
+    settings = settings or Settings()
+    ctx = CheckContext(budget, source, settings)
+    findings: list[Finding] = []
+    for rid, spec in RULES.items():
+        if settings.规则.get(rid) == "off":
+            continue
+        ctx.current = rid
+        findings.extend(spec.func(ctx))
+    out = []
+    for f in findings:
+        override = settings.规则.get(f.rule)
+        if override == "off":
+            continue
+        if override in ("error", "warning"):
+            f.severity = override
+        out.append(f)
+    return sorted(out, key=lambda f: (f.position.line or 0, f.position.col or 0, f.rule))
+
+
+# ================================================================= helpers over the model
+
+
+def gpb_rows(b: Budget) -> list:
+    return [r for r in b.支出.功能分类 if r.资金来源 == "一般公共预算"]
+
+
+def walk(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Node | None, str | None]]:
+    """Every leaf value of the model with its path, owning node and key."""
+    if isinstance(node, Node):
+        for name, fld in type(node).model_fields.items():
+            key = fld.alias or name
+            value = getattr(node, name)
+            if isinstance(value, (Node, list, dict)):
+                yield from walk(value, node.path + (key,))
+            else:
+                yield node.path + (key,), value, node, key
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, (Node, list, dict)):
+                yield from walk(item, path + (i,))
+            else:
+                yield path + (i,), item, None, None
+    elif isinstance(node, dict):
+        for k, item in node.items():
+            if isinstance(item, (Node, list, dict)):
+                yield from walk(item, path + (k,))
+            else:
+                yield path + (k,), item, None, None
+
+
+# ================================================================= 收支平衡
+
+
+@rule("BAL-INCOME", "error", "收入总计 = 本年收入合计 + 上年结转结余；本年收入合计 = 各项收入之和")
+def check_income(ctx: CheckContext) -> Iterator[Finding]:
+    inc = ctx.budget.收入
+    parts = [inc.本年收入.get(s) for s in INCOME_SOURCES]
+    yield from ctx.compare("本年收入合计", inc, "本年收入合计", inc.本年收入合计, parts)
+    carry = [inc.上年结转结余.get(s) for s in FUND_SOURCES]
+    yield from ctx.compare("收入总计", inc, "收入总计", inc.收入总计, [sum(parts, ZERO), *carry])
+
+
+@rule("BAL-EXPENSE", "error", "支出总计 = 本年支出合计 + 年终结转结余；本年支出合计 = 各功能分类行之和")
+def check_expense(ctx: CheckContext) -> Iterator[Finding]:
+    exp = ctx.budget.支出
+    rows = [r.total() for r in exp.功能分类]
+    yield from ctx.compare("本年支出合计", exp, "本年支出合计", exp.本年支出合计, rows)
+    carry = [exp.年终结转结余.get(s) for s in FUND_SOURCES]
+    yield from ctx.compare("支出总计", exp, "支出总计", exp.支出总计, [sum(rows, ZERO), *carry])
+
+
+@rule("BAL-TOTAL", "error", "收入总计 = 支出总计")
+def check_balance(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    income = b.收入.本年收入.total() + b.收入.上年结转结余.total()
+    expense = sum((r.total() for r in b.支出.功能分类), ZERO) + b.支出.年终结转结余.total()
+    if income != expense:
+        yield ctx.finding("收入总计（本年收入 + 上年结转结余）不等于支出总计（本年支出 + 年终结转结余）",
+                          b.支出, "功能分类", income, expense)
+
+
+# ================================================================= 功能分类
+
+
+@rule("FUNC-ROW", "error", "功能分类每行：合计 = 各支出列之和；基本支出 = 人员经费 + 公用经费")
+def check_function_rows(ctx: CheckContext) -> Iterator[Finding]:
+    for row in ctx.budget.支出.功能分类:
+        name = f"{row.科目编码} {row.科目名称}"
+        yield from ctx.compare(f"{name} 的基本支出", row, "基本支出", row.基本支出, [row.人员经费, row.公用经费])
+        yield from ctx.compare(f"{name} 的合计", row, "合计", row.合计, [row.get(k) for k in EXPENSE_KINDS])
+
+
+@rule("FUNC-CODE", "error", "功能分类科目编码为7位数字（项级）")
+def check_function_code_format(ctx: CheckContext) -> Iterator[Finding]:
+    for row in ctx.budget.支出.功能分类:
+        if not re.fullmatch(r"\d{7}", row.科目编码):
+            yield ctx.finding(
+                f"功能分类科目编码“{row.科目编码}”应为7位数字的项级科目（如 2060101）；类、款小计由系统汇总，不必填写",
+                row, "科目编码",
+            )
+
+
+@rule("FUNC-CATALOG", "warning", "功能分类科目编码和名称与政府收支分类科目一致")
+def check_function_catalog(ctx: CheckContext) -> Iterator[Finding]:
+    for row in ctx.budget.支出.功能分类:
+        if not re.fullmatch(r"\d{7}", row.科目编码):
+            continue
+        yield from _catalog_match(ctx, row, row.科目编码, row.科目名称, catalog.function_subject, "功能分类")
+        for prefix in (row.科目编码[:3], row.科目编码[:5]):
+            if catalog.function_subject(prefix) is None:
+                yield ctx.finding(f"科目“{row.科目编码}”的上级科目“{prefix}”不在科目表中，请核对编码", row, "科目编码")
+    for sub in ctx.budget.支出.小计:
+        if sub.科目名称:
+            yield from _catalog_match(ctx, sub, sub.科目编码, sub.科目名称, catalog.function_subject, "功能分类")
+
+
+def _catalog_match(ctx: CheckContext, node: Node, code: str, name: str, lookup: Callable, kind: str) -> Iterator[Finding]:
+    entry = lookup(code)
+    if entry is None:
+        yield ctx.finding(f"{kind}科目“{code} {name}”不在内置科目表中，请核对编码（科目表每年修订，如确认无误可忽略）", node, "科目编码")
+    elif _norm(entry.name) != _norm(name):
+        yield ctx.finding(f"{kind}科目“{code}”的名称“{name}”与科目表不一致，科目表为“{entry.name}”", node, "科目名称")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s（）()]", "", text)
+
+
+@rule("FUNC-DUPLICATE", "error", "同一科目、同一资金来源只填一行")
+def check_function_duplicates(ctx: CheckContext) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(ctx.budget.支出.功能分类):
+        key = (row.科目编码, row.资金来源)
+        if key in seen:
+            yield ctx.finding(
+                f"科目 {row.科目编码}（{row.资金来源}）重复，与第 {seen[key] + 1} 行相同；请合并为一行", row, "科目编码"
+            )
+        else:
+            seen[key] = i
+
+
+@rule("FUNC-SUBTOTAL", "error", "填写的类/款小计 = 其下各项之和")
+def check_subtotals(ctx: CheckContext) -> Iterator[Finding]:
+    rows = ctx.budget.支出.功能分类
+    for sub in ctx.budget.支出.小计:
+        if len(sub.科目编码) not in (3, 5) or not sub.科目编码.isdigit():
+            yield ctx.finding(f"小计科目编码“{sub.科目编码}”应为3位（类）或5位（款）", sub, "科目编码")
+            continue
+        parts = [r.total() for r in rows if r.科目编码.startswith(sub.科目编码)]
+        label = f"{sub.科目编码} {sub.科目名称 or ''}".strip()
+        yield from ctx.compare(f"小计 {label}", sub, "合计", sub.合计, parts)
+
+
+# ================================================================= 经济分类
+
+
+@rule("ECON-BASIC", "error", "经济分类基本支出 = 一般公共预算功能分类基本支出（人员经费、公用经费分别相等）")
+def check_economic_vs_function(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    for kind in ("人员经费", "公用经费"):
+        econ = sum((getattr(r, kind) for r in b.经济分类基本支出), ZERO)
+        func = sum((r.get(kind) for r in gpb_rows(b)), ZERO)
+        if econ != func:
+            yield ctx.finding(
+                f"按经济分类的{kind}合计不等于一般公共预算功能分类的{kind}合计",
+                b, "经济分类基本支出", func, econ,
+            )
+
+
+@rule("ECON-ROW", "error", "经济分类每行：合计 = 人员经费 + 公用经费；编码为5位（款级）")
+def check_economic_rows(ctx: CheckContext) -> Iterator[Finding]:
+    for row in ctx.budget.经济分类基本支出:
+        if not re.fullmatch(r"\d{5}", row.科目编码):
+            yield ctx.finding(f"经济分类科目编码“{row.科目编码}”应为5位数字的款级科目（如 30101）", row, "科目编码")
+        yield from ctx.compare(f"{row.科目编码} {row.科目名称} 的合计", row, "合计", row.合计, [row.人员经费, row.公用经费])
+
+
+@rule("ECON-CATALOG", "warning", "经济分类科目编码和名称与部门预算支出经济分类科目一致")
+def check_economic_catalog(ctx: CheckContext) -> Iterator[Finding]:
+    for row in ctx.budget.经济分类基本支出:
+        if re.fullmatch(r"\d{5}", row.科目编码):
+            yield from _catalog_match(ctx, row, row.科目编码, row.科目名称, catalog.economic_subject, "经济分类")
+
+
+# ================================================================= 资金来源
+
+
+@rule("FUND-BALANCE", "error", "各资金来源的支出 = 该来源本年收入 + 上年结转结余 − 年终结转结余")
+def check_funds(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    for fund in FUND_SOURCES:
+        income = sum((b.收入.本年收入.get(s) for s in INCOME_SOURCES if INCOME_FUND[s] == fund), ZERO)
+        available = income + b.收入.上年结转结余.get(fund) - b.支出.年终结转结余.get(fund)
+        spent = sum((r.total() for r in b.支出.功能分类 if r.资金来源 == fund), ZERO)
+        if available != spent:
+            yield ctx.finding(
+                f"资金来源为“{fund}”的支出合计不等于该来源的本年收入 + 上年结转结余 − 年终结转结余",
+                b.支出, "功能分类", available, spent,
+            )
+
+
+# ================================================================= 项目
+
+
+@rule("PROJ-TOTAL", "error", "项目支出表合计 = 功能分类项目支出；每个项目合计 = 各资金来源之和")
+def check_projects(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    for p in b.项目:
+        yield from ctx.compare(f"项目“{p.项目名称}”的合计", p, "合计", p.合计,
+                               [p.资金来源.get(s) for s in FUND_SOURCES])
+    if not b.项目 and not any(r.项目支出 for r in b.支出.功能分类):
+        return
+    for fund in FUND_SOURCES:
+        proj = sum((p.资金来源.get(fund) for p in b.项目), ZERO)
+        func = sum((r.项目支出 for r in b.支出.功能分类 if r.资金来源 == fund), ZERO)
+        if proj != func:
+            yield ctx.finding(
+                f"项目支出表中资金来源“{fund}”的合计不等于功能分类中该来源的项目支出",
+                b, "项目", func, proj,
+            )
+
+
+@rule("PROJ-CODE", "error", "项目编码不重复；项目的功能分类科目在支出中存在")
+def check_project_codes(ctx: CheckContext) -> Iterator[Finding]:
+    seen: set[str] = set()
+    codes = {r.科目编码 for r in ctx.budget.支出.功能分类 if r.项目支出}
+    for p in ctx.budget.项目:
+        if p.项目编码 in seen:
+            yield ctx.finding(f"项目编码“{p.项目编码}”重复", p, "项目编码")
+        seen.add(p.项目编码)
+        if p.功能分类科目 and p.功能分类科目 not in codes:
+            yield ctx.finding(f"项目“{p.项目名称}”的功能分类科目“{p.功能分类科目}”在支出中没有项目支出", p, "功能分类科目")
+
+
+# ================================================================= "三公"、机关运行经费
+
+
+@rule("SANGONG", "error", "“三公”经费：公务用车购置及运行费 = 购置费 + 运行维护费；合计 = 三项之和")
+def check_three_public(ctx: CheckContext) -> Iterator[Finding]:
+    t = ctx.budget.三公经费
+    yield from ctx.compare("公务用车购置及运行费", t, "公务用车购置及运行费", t.公务用车购置及运行费,
+                           [t.公务用车购置费, t.公务用车运行维护费])
+    yield from ctx.compare("“三公”经费合计", t, "合计", t.合计,
+                           [t.因公出国境费, t.公务用车购置费, t.公务用车运行维护费, t.公务接待费])
+
+
+@rule("SANGONG-SCOPE", "warning", "“三公”经费不超过一般公共预算支出")
+def check_three_public_scope(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    total = b.三公经费.total()
+    gpb = sum((r.total() for r in gpb_rows(b)), ZERO)
+    if total > gpb:
+        yield ctx.finding("“三公”经费合计超过一般公共预算支出合计，请核对", b.三公经费, None, gpb, total)
+
+
+@rule("OPCOST", "warning", "机关运行经费 ≤ 一般公共预算公用经费")
+def check_operating_cost(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    cost = b.机关运行经费
+    public = sum((r.公用经费 for r in gpb_rows(b)), ZERO)
+    if cost.金额 > public:
+        yield ctx.finding("机关运行经费超过一般公共预算基本支出中的公用经费，请核对口径", cost, "金额", public, cost.金额)
+
+
+@rule("OPCOST-ITEMS", "error", "机关运行经费明细之和 = 机关运行经费")
+def check_operating_items(ctx: CheckContext) -> Iterator[Finding]:
+    cost = ctx.budget.机关运行经费
+    if cost.明细:
+        yield from ctx.compare("机关运行经费", cost, "金额", cost.金额, [i.金额 for i in cost.明细])
+
+
+# ================================================================= 政府采购
+
+
+@rule("PROC-TOTAL", "error", "政府采购：合计 = 货物 + 工程 + 服务；明细按类别之和 = 各类金额")
+def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
+    p = ctx.budget.政府采购
+    yield from ctx.compare("政府采购合计", p, "合计", p.合计, [p.货物, p.工程, p.服务])
+    if p.明细:
+        by_kind: dict[str, list[Decimal]] = defaultdict(list)
+        for item in p.明细:
+            by_kind[item.类别].append(item.金额)
+        for kind in ("货物", "工程", "服务"):
+            yield from ctx.compare(f"政府采购{kind}类金额", p, kind, getattr(p, kind), by_kind.get(kind, []))
+        yield from ctx.compare("政府采购面向中小企业金额", p, "面向中小企业", p.面向中小企业,
+                               [i.面向中小企业 for i in p.明细])
+        yield from ctx.compare("政府采购面向小微企业金额", p, "面向小微企业", p.面向小微企业,
+                               [i.面向小微企业 for i in p.明细])
+
+
+@rule("PROC-SME", "error", "面向中小企业 ≤ 采购合计；面向小微企业 ≤ 面向中小企业")
+def check_procurement_sme(ctx: CheckContext) -> Iterator[Finding]:
+    p = ctx.budget.政府采购
+    if p.面向中小企业 > p.total():
+        yield ctx.finding("面向中小企业采购金额超过政府采购合计", p, "面向中小企业", p.total(), p.面向中小企业)
+    if p.面向小微企业 > p.面向中小企业:
+        yield ctx.finding("面向小微企业采购金额超过面向中小企业采购金额", p, "面向小微企业", p.面向中小企业, p.面向小微企业)
+    for item in p.明细:
+        if item.面向中小企业 > item.金额 or item.面向小微企业 > item.面向中小企业:
+            yield ctx.finding(f"采购品目“{item.品目}”：应满足 面向小微企业 ≤ 面向中小企业 ≤ 采购金额", item, "面向中小企业")
+
+
+# ================================================================= 绩效
+
+
+@rule("PERF-REQUIRED", "error", "达到金额门槛的项目须设绩效目标（默认全覆盖）")
+def check_performance_required(ctx: CheckContext) -> Iterator[Finding]:
+    threshold = ctx.settings.绩效目标金额门槛 * ctx.wan
+    for p in ctx.budget.项目:
+        if p.绩效目标 is None and p.total() > threshold:
+            yield ctx.finding(f"项目“{p.项目名称}”没有绩效目标，请补充“绩效目标”（总目标、年度目标和指标）", p, "项目名称")
+
+
+def _target_sets(b: Budget) -> Iterator[tuple[str, Node, list[Indicator]]]:
+    for p in b.项目:
+        if p.绩效目标 is not None:
+            yield f"项目“{p.项目名称}”", p.绩效目标, p.绩效目标.指标
+    for kind in ("长期目标", "年度目标"):
+        for i, t in enumerate(getattr(b.部门整体绩效, kind), 1):
+            yield f"部门整体{kind}{i}", t, t.指标
+
+
+@rule("PERF-INDICATORS", "error", "每组绩效目标至少有产出指标和效益指标")
+def check_performance_levels(ctx: CheckContext) -> Iterator[Finding]:
+    for label, node, indicators in _target_sets(ctx.budget):
+        levels = {i.一级指标 for i in indicators}
+        for need in ("产出指标", "效益指标"):
+            if need not in levels:
+                yield ctx.finding(f"{label}的绩效指标缺少{need}", node, "指标")
+
+
+@rule("PERF-SATISFACTION", "warning", "每组绩效目标宜设满意度指标")
+def check_performance_satisfaction(ctx: CheckContext) -> Iterator[Finding]:
+    for label, node, indicators in _target_sets(ctx.budget):
+        if not any(i.一级指标 == "满意度指标" for i in indicators):
+            yield ctx.finding(f"{label}的绩效指标缺少满意度指标", node, "指标")
+
+
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+@rule("PERF-VALUE", "error", "定量指标的指标值为数字，定性指标注明“定性”")
+def check_performance_values(ctx: CheckContext) -> Iterator[Finding]:
+    for label, _node, indicators in _target_sets(ctx.budget):
+        for ind in indicators:
+            if ind.符号 != "定性" and not NUMBER.fullmatch(ind.指标值.replace(",", "")):
+                yield ctx.finding(
+                    f"{label}的指标“{ind.三级指标}”符号为“{ind.符号}”，指标值应为数字（单位写在计量单位中），"
+                    f"实际为“{ind.指标值}”；如为定性指标，请把符号改为“定性”",
+                    ind, "指标值",
+                )
+
+
+# ================================================================= 上年数 (narrative prerequisites)
+
+
+def current_figures(b: Budget) -> dict[str, Decimal]:
+    """This year's value of every item the narrative compares with last year."""
+    rows = b.支出.功能分类
+    gpb = gpb_rows(b)
+    income = b.收入.本年收入
+    t = b.三公经费
+    total = income.total() + b.收入.上年结转结余.total()
+    return {
+        "收入总计": total,
+        "支出总计": total,
+        "基本支出": sum((r.basic() for r in rows), ZERO),
+        "项目支出": sum((r.项目支出 for r in rows), ZERO),
+        "财政拨款收入": sum((income.get(s + "拨款") for s in FISCAL_SOURCES), ZERO),
+        "一般公共预算拨款": income.一般公共预算拨款,
+        "一般公共预算支出": sum((r.total() for r in gpb), ZERO),
+        "一般公共预算基本支出": sum((r.basic() for r in gpb), ZERO),
+        "政府性基金预算支出": sum((r.total() for r in rows if r.资金来源 == "政府性基金预算"), ZERO),
+        "国有资本经营预算支出": sum((r.total() for r in rows if r.资金来源 == "国有资本经营预算"), ZERO),
+        "三公经费": t.total(),
+        "因公出国（境）费": t.因公出国境费,
+        "公务用车购置费": t.公务用车购置费,
+        "公务用车运行维护费": t.公务用车运行维护费,
+        "公务接待费": t.公务接待费,
+        "机关运行经费": b.机关运行经费.金额,
+        "政府采购": b.政府采购.total(),
+        "政府购买服务": b.政府购买服务.合计,
+    }
+
+
+NARRATED_PRIOR: tuple[str, ...] = (
+    "收入总计", "基本支出", "项目支出", "一般公共预算支出", "三公经费", "因公出国（境）费", "公务用车购置费",
+    "公务用车运行维护费", "公务接待费", "机关运行经费", "政府采购",
+)
+"""The figures the 情况说明 compares with last year (the others are optional)."""
+
+
+@rule("PRIOR-MISSING", "warning", "情况说明要比较的数字须填上年数")
+def check_prior_missing(ctx: CheckContext) -> Iterator[Finding]:
+    prior = ctx.budget.上年数
+    for key in NARRATED_PRIOR:
+        item = prior.item(key)
+        if item is None or item.金额 is None:
+            yield ctx.finding(f"缺少“{key}”的上年数，情况说明将写“上年无此项预算”；如上年确无此项，请填 0",
+                              prior, None, path=("上年数",))
+
+
+@rule("PRIOR-REASON", "warning", "与上年相比变动超过阈值的项目须填增减原因")
+def check_prior_reason(ctx: CheckContext) -> Iterator[Finding]:
+    prior = ctx.budget.上年数
+    now = current_figures(ctx.budget)
+    limit = ctx.settings.增减原因阈值
+    for key in PRIOR_ITEMS:
+        item = prior.item(key)
+        if item is None or item.金额 is None or item.增减原因:
+            continue
+        last = item.金额
+        change = now[key] - last
+        if change == 0:
+            continue
+        pct = None if last == 0 else abs(change) * 100 / last
+        if pct is None or pct > limit:
+            shown = "上年为0" if pct is None else f"变动 {pct.quantize(CENT)}%"
+            yield ctx.finding(f"“{key}”与上年相比{shown}，超过 {limit}%，请填写增减原因", item, "增减原因", last, now[key])
+
+
+# ================================================================= hygiene
+
+
+PLACEHOLDER = re.compile(r"XX|xx|××|待填写|待补充|TODO|【\s*】|\?\?\?|？？？")
+
+
+@rule("HYG-NEGATIVE", "error", "金额不得为负数")
+def check_negative(ctx: CheckContext) -> Iterator[Finding]:
+    for path, value, _node, _key in walk(ctx.budget):
+        if isinstance(value, Decimal) and value < 0:
+            yield ctx.finding(f"金额不能为负数：{value}", path=path, actual=value)
+
+
+@rule("HYG-DECIMALS", "error", "金额最多两位小数")
+def check_decimals(ctx: CheckContext) -> Iterator[Finding]:
+    for path, value, _node, key in walk(ctx.budget):
+        if isinstance(value, Decimal) and key != "数量" and value != value.quantize(CENT):
+            yield ctx.finding(f"金额“{value}”超过两位小数，请四舍五入到分（{ctx.budget.基本信息.金额单位}）", path=path)
+
+
+@rule("HYG-PLACEHOLDER", "error", "文字中不得留有占位符（XX、××、待填写、TODO、【】）")
+def check_placeholders(ctx: CheckContext) -> Iterator[Finding]:
+    for path, value, _node, _key in walk(ctx.budget):
+        if isinstance(value, str):
+            m = PLACEHOLDER.search(value)
+            if m:
+                yield ctx.finding(f"文字中有占位符“{m.group(0)}”，请填写实际内容：“{value[:40]}”", path=path)
+
+
+@rule("HYG-EMPTY", "error", "必填文字不得为空")
+def check_empty_text(ctx: CheckContext) -> Iterator[Finding]:
+    for path, value, node, key in walk(ctx.budget):
+        if not isinstance(value, str) or value.strip():
+            continue
+        if node is None:  # an item of a text list, e.g. a blank 主要职责 paragraph
+            yield ctx.finding("列表中有空白条目，请填写或删除", path=path)
+            continue
+        fld = next((f for n, f in type(node).model_fields.items() if (f.alias or n) == key), None)
+        if fld is not None and fld.is_required():
+            yield ctx.finding(f"“{key}”不能为空", path=path)
+
+
+@rule("HYG-YEAR", "error", "预算年度在合理范围内（2010–2050）")
+def check_year(ctx: CheckContext) -> Iterator[Finding]:
+    info = ctx.budget.基本信息
+    if not 2010 <= info.预算年度 <= 2050:
+        yield ctx.finding(f"预算年度“{info.预算年度}”不合理，请填写四位年份，如 2024", info, "预算年度")
+
+
+@rule("INFO-UNITS", "error", "预算单位：编码不重复，有且只有一个本级；汇总口径须含二级单位")
+def check_units(ctx: CheckContext) -> Iterator[Finding]:
+    info = ctx.budget.基本信息
+    units = info.预算单位
+    codes = [u.编码 for u in units]
+    for i, u in enumerate(units):
+        if u.编码 in codes[:i]:
+            yield ctx.finding(f"预算单位编码“{u.编码}”重复", u, "编码")
+    if units and sum(1 for u in units if u.类型 == "本级") != 1:
+        yield ctx.finding("预算单位中应有且只有一个“本级”", info, "预算单位")
+    if info.汇总 and not any(u.类型 == "二级单位" for u in units):
+        yield ctx.finding("按汇总口径公开（汇总: true）时，预算单位中应列出二级单位", info, "汇总")
+
+
+@rule("ROUNDING", "warning", "填写的合计与分项之和相差不超过每项0.01（尾差）")
+def check_rounding(ctx: CheckContext) -> Iterator[Finding]:
+    """Reported by the other rules through ``CheckContext.compare``; registered for its id and severity."""
+    return iter(())

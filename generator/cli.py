@@ -1,0 +1,188 @@
+"""The `budgetdoc` command line: a thin typer layer over the pipeline's library functions.
+
+Why this module exists: officers and finance bureaus run one command per job. Exit codes are a
+contract for batch scripts: 0 no error (warnings allowed), 1 findings with errors (or warnings
+under --strict), 2 a file that cannot be read or parsed / a missing tool.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .config import Settings, load_settings
+from .findings import Finding, InputError, has_errors
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="budgetdoc：校验部门预算数据，生成部门预算公开文档（Word/PDF）。",
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="配置文件（YAML）：规则级别、百分比小数位等，见 docs/config.md")
+]
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except InputError as exc:
+        typer.echo(exc.finding.render(), err=True)
+        raise typer.Exit(2) from None
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in findings:
+        typer.echo(f.render())
+
+
+def _summary(findings: list[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    return f"{errors} 个错误，{warnings} 个警告"
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="预算文件（.yaml/.yml/.json/.xlsx），可多个")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式")] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也以 1 退出")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """校验预算文件：检查所有勾稽关系，列出每处问题的文件:行:列。"""
+    from .pipeline import validate as run
+
+    settings = _settings(config)
+    results = [run(f, settings) for f in files]
+    everything = [f for r in results for f in r.findings]
+    if format is OutputFormat.json:
+        typer.echo(json.dumps([f.to_json() for f in everything], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            status = "无法读取" if r.unreadable else ("通过" if r.ok else "未通过")
+            typer.echo(f"== {r.file}：{status}（{_summary(r.findings)}）")
+            _print_findings(r.findings)
+        if len(results) > 1:
+            typer.echo(f"合计：{len(results)} 个文件，{_summary(everything)}")
+    if any(r.unreadable for r in results):
+        raise typer.Exit(2)
+    if has_errors(everything) or (strict and everything):
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="要写入的示例文件")] = Path("预算.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+) -> None:
+    """写出一份完整、可通过校验、带注释的示例预算文件，照着填写即可。"""
+    from importlib.resources import files
+
+    if path.exists() and not force:
+        typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
+        raise typer.Exit(2)
+    text = files("generator").joinpath("data/example.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    typer.echo(f"已写出示例：{path}。填写后运行 budgetdoc validate {path}")
+
+
+@app.command()
+def schema() -> None:
+    """输出输入文件的 JSON Schema（中文标题和说明），供 VS Code 等编辑器自动补全和提示。"""
+    from .model import Budget
+
+    data = Budget.model_json_schema(by_alias=True)
+    data = {"$schema": "https://json-schema.org/draft/2020-12/schema", **data, "title": "部门预算公开数据",
+            "description": "budgetdoc 输入文件：一个部门一年的预算。键名即中文字段名。"}
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def generate(
+    file: Annotated[Path, typer.Argument(help="预算文件（.yaml/.yml/.json/.xlsx）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("outputs"),
+    template_dir: Annotated[Path | None, typer.Option("--template-dir", help="另一套 .docx 模板所在目录")] = None,
+    force: Annotated[bool, typer.Option("--force", help="有错误也生成（文档首页标注“本文档未通过校验”）")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转出 PDF")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="同时输出预算表 .xlsx")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """生成部门预算公开 Word 文档（先校验；有错误时不生成，除非 --force）。"""
+    from .pipeline import GenerateError, generate as run
+
+    settings = _settings(config)
+    try:
+        result = run(file, output, settings=settings, template_dir=template_dir, force=force, pdf=pdf, xlsx=xlsx)
+    except GenerateError as exc:
+        _print_findings(exc.findings)
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(exc.exit_code) from None
+    _print_findings(result.findings)
+    for written in result.written:
+        typer.echo(f"已生成：{written}")
+    if result.problem:
+        typer.echo(result.problem, err=True)
+        raise typer.Exit(2)
+
+
+@app.command("excel-template")
+def excel_template(
+    path: Annotated[Path, typer.Argument(help="要写出的工作簿")] = Path("预算填报.xlsx"),
+    from_file: Annotated[Path | None, typer.Option("--from", help="用已有的 YAML/JSON 预算预填")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+) -> None:
+    """写出供填报的 Excel 工作簿（可用已有预算预填）。"""
+    from .excel import ExcelError, write_template
+
+    if path.exists() and not force:
+        typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
+        raise typer.Exit(2)
+    try:
+        write_template(path, from_file)
+    except InputError as exc:
+        typer.echo(exc.finding.render(), err=True)
+        raise typer.Exit(2) from None
+    except ExcelError as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    typer.echo(f"已写出工作簿：{path}")
+
+
+@app.command("import")
+def import_(
+    workbook: Annotated[Path, typer.Argument(help="填好的工作簿 .xlsx")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写出的 YAML 文件")] = None,
+) -> None:
+    """把填好的 Excel 工作簿转换为 YAML 预算文件。"""
+    from .excel import ExcelError, import_workbook
+
+    target = output or workbook.with_suffix(".yaml")
+    try:
+        import_workbook(workbook, target)
+    except InputError as exc:
+        typer.echo(exc.finding.render(), err=True)
+        raise typer.Exit(2) from None
+    except ExcelError as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    typer.echo(f"已写出：{target}")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app(prog_name="budgetdoc")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Settings that differ between regions and finance bureaus, read from an optional config file.
+
+Why this module exists: local practice varies (percentages to one or two decimals, the change
+above which a reason is demanded, which rules a bureau enforces). The same input must give the
+same result everywhere, so these are explicit settings with documented defaults, not code edits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .findings import Finding, InputError
+from .load import load_file
+
+RuleSetting = Literal["error", "warning", "off"]
+
+
+class Settings(BaseModel):
+    """The config file (YAML), all keys optional. See docs/config.md."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    百分比小数位: int = Field(2, ge=0, le=4, title="百分比保留小数位", description="如 2 → 1.40%；部分地区用 1")
+    增减原因阈值: Decimal = Field(
+        Decimal("10"), ge=0, title="增减幅度阈值（%）", description="与上年相比变动超过此百分比而未填增减原因时给出警告"
+    )
+    绩效目标金额门槛: Decimal = Field(
+        Decimal("0"), ge=0, title="须设绩效目标的项目金额门槛（万元）", description="默认 0：所有项目都须设绩效目标（全覆盖）"
+    )
+    财政级次: str = Field("本级财政", title="名词解释中的财政级次", description="如 区级财政、县本级财政")
+    规则: dict[str, RuleSetting] = Field(
+        default_factory=dict, title="规则级别覆盖", description="规则编号 → error | warning | off"
+    )
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    """Read the config file; None gives the defaults. Raises InputError on a bad file."""
+    if path is None:
+        return Settings()
+    data, source = load_file(path)
+    try:
+        return Settings.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise InputError(
+            Finding("CONFIG", "error", f"配置项“{'.'.join(map(str, loc))}”不正确：{err['msg']}",
+                    file=source.file, position=source.find(loc), path=loc)
+        ) from None

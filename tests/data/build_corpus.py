@@ -1,0 +1,160 @@
+"""Builds tests/data/bad/: each bad input is good_small.yaml with one defect, plus the findings it must give.
+
+Why this exists: a corpus an officer (or a reviewer) can open and read — every file says in its
+first lines which rule must fire, at which line, and the exit code — while staying derivable from
+one good budget so it never drifts. Run `python tests/data/build_corpus.py` after editing the base.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BASE = (HERE / "good_small.yaml").read_text(encoding="utf-8")
+OUT = HERE / "bad"
+
+PERF_BLOCK = BASE[BASE.index("    绩效目标:\n"): BASE.index("上年数:")]
+
+# name: (old text, new text, [(rule, anchor text whose line the finding must name, or None for "no line")], exit)
+CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
+    "bal_income_total": ("  收入总计: 150.00", "  收入总计: 160.00", [("BAL-INCOME", "收入总计: 160.00")], 1),
+    "bal_income_rounding": ("  收入总计: 150.00", "  收入总计: 150.01", [("ROUNDING", "收入总计: 150.01")], 0),
+    "bal_expense_total": ("  本年支出合计: 150.00", "  本年支出合计: 151.00", [("BAL-EXPENSE", "本年支出合计: 151.00")], 1),
+    "bal_total_and_fund": (
+        "    一般公共预算拨款: 150.00\n  本年收入合计: 150.00",
+        "    一般公共预算拨款: 160.00\n  本年收入合计: 160.00",
+        [("BAL-TOTAL", "  功能分类:"), ("FUND-BALANCE", "  功能分类:"), ("BAL-INCOME", "  收入总计: 150.00")],
+        1,
+    ),
+    "func_row_total": ("公用经费: 12.00, 合计: 92.00", "公用经费: 12.00, 合计: 93.00", [("FUNC-ROW", "合计: 93.00")], 1),
+    "func_code_format": ('"2010302"', '"201030"', [("FUNC-CODE", '"201030"')], 1),
+    "func_catalog_name": ("科目名称: 一般行政管理事务", "科目名称: 一般行政事务", [("FUNC-CATALOG", "一般行政事务")], 0),
+    "func_catalog_unknown": ('"2010302"', '"2010398"', [("FUNC-CATALOG", '"2010398"')], 0),
+    "func_subtotal": ("科目名称: 一般公共服务支出, 合计: 132.00", "科目名称: 一般公共服务支出, 合计: 130.00",
+                      [("FUNC-SUBTOTAL", "合计: 130.00")], 1),
+    "func_duplicate": ('{科目编码: "2210201", 科目名称: 住房公积金', '{科目编码: "2101101", 科目名称: 行政单位医疗',
+                       [("FUNC-DUPLICATE", '"2101101", 科目名称: 行政单位医疗, 人员经费: 4.00}\n  小计')], 1),
+    "econ_basic": ("科目名称: 基本工资, 人员经费: 60.00", "科目名称: 基本工资, 人员经费: 61.00",
+                   [("ECON-BASIC", "经济分类基本支出:")], 1),
+    "econ_code": ('"30201"', '"3020"', [("ECON-ROW", '"3020"')], 1),
+    "fund_balance": ("科目名称: 一般行政管理事务, 项目支出: 40.00", "科目名称: 一般行政管理事务, 资金来源: 政府性基金预算, 项目支出: 40.00",
+                     [("FUND-BALANCE", "  功能分类:"), ("PROJ-TOTAL", "项目:")], 1),
+    "proj_total": ("资金来源: {一般公共预算: 40.00}\n    合计: 40.00", "资金来源: {一般公共预算: 45.00}\n    合计: 45.00",
+                   [("PROJ-TOTAL", "项目:")], 1),
+    "proj_declared": ("    合计: 40.00", "    合计: 41.00", [("PROJ-TOTAL", "    合计: 41.00")], 1),
+    "sangong_total": ("  公务接待费: 1.00\n  合计: 1.00", "  公务接待费: 1.00\n  合计: 2.00", [("SANGONG", "  合计: 2.00")], 1),
+    "opcost": ("  金额: 12.00", "  金额: 13.00", [("OPCOST", "金额: 13.00"), ("OPCOST-ITEMS", "金额: 13.00")], 1),
+    "proc_total": ("  合计: 10.00\n项目:", "  合计: 11.00\n项目:", [("PROC-TOTAL", "  合计: 11.00")], 1),
+    "proc_sme": ("  面向中小企业: 10.00", "  面向中小企业: 11.00", [("PROC-SME", "面向中小企业: 11.00")], 1),
+    "proc_micro": ("  面向小微企业: 6.00", "  面向小微企业: 10.50", [("PROC-SME", "面向小微企业: 10.50")], 1),
+    "perf_required": (PERF_BLOCK, "", [("PERF-REQUIRED", "项目名称: 示例业务专项")], 1),
+    "perf_indicators": ("{一级指标: 效益指标, 二级指标: 社会效益指标", "{一级指标: 产出指标, 二级指标: 社会效益指标",
+                        [("PERF-INDICATORS", "      指标:")], 1),
+    "perf_satisfaction": ("{一级指标: 满意度指标", "{一级指标: 效益指标", [("PERF-SATISFACTION", "      指标:")], 0),
+    "perf_value": ('指标值: "10"', '指标值: "10次"', [("PERF-VALUE", '"10次"')], 1),
+    "prior_missing": ("  公务接待费: 1.00\n  机关运行经费: 12.00", "  机关运行经费: 12.00", [("PRIOR-MISSING", "上年数:")], 0),
+    "prior_reason": ("政府采购: {金额: 12.00, 增减原因: 办公设备采购减少}", "政府采购: {金额: 12.00}",
+                     [("PRIOR-REASON", "政府采购: {金额: 12.00}")], 0),
+    "hyg_negative": ("上年数:", "政府购买服务:\n  合计: -5.00\n上年数:", [("HYG-NEGATIVE", "合计: -5.00")], 1),
+    "hyg_decimals": ("上年数:", "政府购买服务:\n  合计: 0.001\n上年数:", [("HYG-DECIMALS", "合计: 0.001")], 1),
+    "hyg_placeholder": ("负责全市示例工作的统筹协调。", "负责XX工作的统筹协调。", [("HYG-PLACEHOLDER", "负责XX工作")], 1),
+    "hyg_empty": ("    项目名称: 示例业务专项", '    项目名称: ""', [("HYG-EMPTY", '项目名称: ""')], 1),
+    "hyg_year": ("预算年度: 2024", "预算年度: 1924", [("HYG-YEAR", "预算年度: 1924")], 1),
+    "info_units": ("类型: 本级, 单位性质", "类型: 二级单位, 单位性质", [("INFO-UNITS", "  预算单位:")], 1),
+    "model_unknown_key": ("  实有人数: 9", "  实有人员: 9", [("MODEL-TYPE", "实有人员")], 1),
+    "model_missing_key": ("  部门名称: 测试市示例局\n", "", [("MODEL-TYPE", "基本信息:")], 1),
+    "model_text_amount": ("一般公共预算拨款: 150.00", "一般公共预算拨款: 一百五十", [("MODEL-TYPE", "一百五十")], 1),
+    "model_bad_unit": ("金额单位: 万元", "金额单位: 千元", [("MODEL-TYPE", "千元")], 1),
+    "yaml_syntax": ("  本年收入:\n", "  本年收入:\n   一般: [1, 2\n", [("YAML-SYNTAX", None)], 2),
+    "yaml_duplicate_key": ('  部门编码: "901"\n', '  部门编码: "901"\n  部门编码: "902"\n', [("YAML-DUPLICATE-KEY", '部门编码: "902"')], 2),
+    "yaml_anchor": ("金额单位: 万元", "金额单位: &u 万元", [("YAML-ANCHOR", "&u")], 2),
+    "yaml_tag": ('部门编码: "901"', "部门编码: !!python/object:os.system '901'", [("YAML-TAG", "!!python")], 2),
+}
+
+
+def _line_of(text: str, anchor: str) -> int:
+    index = text.index(anchor)
+    return text.count("\n", 0, index) + 1 + (1 if anchor.startswith("\n") else 0)
+
+
+def _brief(text: str) -> str:
+    return text.strip().replace("\n", " ⏎ ")[:30]
+
+
+def _header(expect: list[tuple[str, int | None]], exit_code: int, what: str) -> str:
+    lines = [f"# 坏样本：{what}"]
+    lines += [f"# 期望: {rule} 第{line}行" if line else f"# 期望: {rule}" for rule, line in expect]
+    lines.append(f"# 退出码: {exit_code}")
+    return "\n".join(lines) + "\n"
+
+
+def build_yaml_cases() -> None:
+    for name, (old, new, expect, code) in CASES.items():
+        assert BASE.count(old) == 1, f"{name}: '{old[:30]}' must occur exactly once in the base"
+        body = BASE.replace(old, new).split("\n", 1)[1]  # drop the base's own comment line
+        n_header = 2 + len(expect)
+        resolved = [(rule, None if anchor is None else _line_of(body, anchor) + n_header) for rule, anchor in expect]
+        text = _header(resolved, code, f"{_brief(old)} → {_brief(new) or '（删除）'}") + body
+        (OUT / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def _decimal_json(data: object) -> str:
+    def encode(value: object) -> object:
+        if isinstance(value, Decimal):
+            return f"@@{value}@@"
+        if hasattr(value, "isoformat"):
+            return value.isoformat()  # type: ignore[union-attr]
+        raise TypeError(type(value))
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=encode)
+    return re.sub(r'"@@(-?[\d.]+)@@"', r"\1", text)
+
+
+def build_other_cases() -> None:
+    import sys
+
+    sys.path.insert(0, str(HERE.parents[1]))
+    from generator.load import load_file
+
+    data, _ = load_file(HERE / "good_small.yaml")
+    good_json = _decimal_json(data)
+    (HERE / "good_small.json").write_text(good_json, encoding="utf-8")
+    broken = good_json.replace('"部门编码": "901",', '"部门编码": "901"', 1)
+    (OUT / "json_syntax.json").write_text(broken, encoding="utf-8")
+    dup = good_json.replace('"部门编码": "901",', '"部门编码": "901",\n    "部门编码": "902",', 1)
+    (OUT / "json_duplicate_key.json").write_text(dup, encoding="utf-8")
+    (OUT / "encoding_gbk.yaml").write_bytes(BASE.encode("gbk"))
+    cut = BASE.index('{科目编码: "2010302"') + 12
+    (OUT / "truncated.yaml").write_text(BASE[:cut], encoding="utf-8")
+    (OUT / "empty.yaml").write_text("\n", encoding="utf-8")
+    (OUT / "not_a_mapping.yaml").write_text("- 只是一个列表\n", encoding="utf-8")
+
+
+EXTRA_EXPECT = {
+    # file: [(rule, line or None)], exit code — for files whose defect is not a text replacement
+    "json_syntax.json": ([("JSON-SYNTAX", 5)], 2),
+    "json_duplicate_key.json": ([("JSON-DUPLICATE-KEY", None)], 2),
+    "encoding_gbk.yaml": ([("FILE-ENCODING", 1)], 2),
+    "truncated.yaml": ([("YAML-SYNTAX", None)], 2),
+    "empty.yaml": ([("FILE-EMPTY", None)], 2),
+    "not_a_mapping.yaml": ([("MODEL-ROOT", None)], 1),
+}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for old in OUT.iterdir():
+        old.unlink()
+    build_yaml_cases()
+    build_other_cases()
+    (HERE / "expected_other.json").write_text(
+        json.dumps({k: {"expect": v[0], "exit": v[1]} for k, v in EXTRA_EXPECT.items()}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()
