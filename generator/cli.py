@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -83,6 +83,16 @@ def validate(
 
 
 @app.command()
+def rules() -> None:
+    """列出全部校验规则：编号、默认级别、检查内容（与 docs/rules.md 一致）。"""
+    from .check import RULES
+    from .findings import SEVERITY_ZH
+
+    for rule in RULES.values():
+        typer.echo(f"{rule.id:<18} {SEVERITY_ZH[rule.severity]}  {rule.title}")
+
+
+@app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="要写入的示例文件")] = Path("预算.yaml"),
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
@@ -120,7 +130,8 @@ def generate(
     config: ConfigOpt = None,
 ) -> None:
     """生成部门预算公开 Word 文档（先校验；有错误时不生成，除非 --force）。"""
-    from .pipeline import GenerateError, generate as run
+    from .pipeline import GenerateError
+    from .pipeline import generate as run
 
     settings = _settings(config)
     try:

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-
-from .findings import Finding, SourceMap
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+
+from .findings import Finding, SourceMap
 
 ZERO = Decimal("0")
 
