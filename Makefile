@@ -14,7 +14,7 @@ demo: setup
 	$(VENV)/budgetdoc generate "$(SAMPLE)" -o outputs --pdf --xlsx
 
 lint:
-	$(VENV)/ruff check generator tests tools benchmarks
+	$(VENV)/ruff check generator tests tools $(wildcard benchmarks)
 
 test: setup lint
 	$(VENV)/python -m pytest -q
