@@ -184,7 +184,12 @@ def parse_json(text: str, display: str) -> tuple[Any, SourceMap]:
     except json.JSONDecodeError as exc:
         raise _fail(display, "JSON-SYNTAX", f"JSON 语法错误：{exc.msg}", exc.lineno, exc.colno) from None
     except ValueError as exc:
-        raise _fail(display, "JSON-DUPLICATE-KEY", f"{exc}，请删除或合并其中一个") from None
+        line = col = None
+        try:
+            parse_yaml(text, display)  # the YAML composer knows where the second key stands
+        except InputError as located:
+            line, col = located.finding.position.line, located.finding.position.col
+        raise _fail(display, "JSON-DUPLICATE-KEY", f"{exc}，请删除或合并其中一个", line, col) from None
     try:
         _, source = parse_yaml(text, display)  # JSON is YAML: gives line:col for every value
     except InputError:

@@ -50,6 +50,11 @@ CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
     "proc_total": ("  合计: 10.00\n项目:", "  合计: 11.00\n项目:", [("PROC-TOTAL", "  合计: 11.00")], 1),
     "proc_sme": ("  面向中小企业: 10.00", "  面向中小企业: 11.00", [("PROC-SME", "面向中小企业: 11.00")], 1),
     "proc_micro": ("  面向小微企业: 6.00", "  面向小微企业: 10.50", [("PROC-SME", "面向小微企业: 10.50")], 1),
+    "econ_catalog": ("科目名称: 基本工资", "科目名称: 基础工资", [("ECON-CATALOG", "基础工资")], 0),
+    "proj_code": ("    主要用途: 开展示例业务工作", '    功能分类科目: "2010301"\n    主要用途: 开展示例业务工作',
+                  [("PROJ-CODE", '功能分类科目: "2010301"')], 1),
+    "sangong_scope": ("  公务接待费: 1.00\n  合计: 1.00", "  公务接待费: 200.00\n  合计: 200.00",
+                      [("SANGONG-SCOPE", "三公经费:")], 0),
     "perf_required": (PERF_BLOCK, "", [("PERF-REQUIRED", "项目名称: 示例业务专项")], 1),
     "perf_indicators": ("{一级指标: 效益指标, 二级指标: 社会效益指标", "{一级指标: 产出指标, 二级指标: 社会效益指标",
                         [("PERF-INDICATORS", "      指标:")], 1),
@@ -136,7 +141,7 @@ def build_other_cases() -> None:
 EXTRA_EXPECT = {
     # file: [(rule, line or None)], exit code — for files whose defect is not a text replacement
     "json_syntax.json": ([("JSON-SYNTAX", 5)], 2),
-    "json_duplicate_key.json": ([("JSON-DUPLICATE-KEY", None)], 2),
+    "json_duplicate_key.json": ([("JSON-DUPLICATE-KEY", 5)], 2),
     "encoding_gbk.yaml": ([("FILE-ENCODING", 1)], 2),
     "truncated.yaml": ([("YAML-SYNTAX", None)], 2),
     "empty.yaml": ([("FILE-EMPTY", None)], 2),
