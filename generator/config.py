@@ -31,7 +31,9 @@ class Settings(BaseModel):
     绩效目标金额门槛: Decimal = Field(
         Decimal("0"), ge=0, title="须设绩效目标的项目金额门槛（万元）", description="默认 0：所有项目都须设绩效目标（全覆盖）"
     )
-    财政级次: str = Field("本级财政", title="名词解释中的财政级次", description="如 区级财政、县本级财政")
+    财政级次: str = Field(
+        "", title="名词解释中的财政级次", description="如 区级财政、县本级财政；不填则为“<地区>本级财政”（无地区时“本级财政”）"
+    )
     规则: dict[str, RuleSetting] = Field(
         default_factory=dict, title="规则级别覆盖", description="规则编号 → error | warning | off"
     )

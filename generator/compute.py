@@ -1,0 +1,262 @@
+"""Compute stage: every table and derived figure of the disclosure, as exact Decimals.
+
+Why this module exists: the tables and the narratives must quote the same numbers. Everything
+is derived here once from the validated model (类/款 subtotals, totals by fund source, shares,
+changes against last year), in the file's own unit and unrounded; formatting happens later in
+``narrate.py``. Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import catalog
+from .check import current_figures
+from .model import (
+    EXPENSE_KINDS,
+    FISCAL_SOURCES,
+    FUND_SOURCES,
+    INCOME_SOURCES,
+    PRIOR_ITEMS,
+    ZERO,
+    Budget,
+    EconomicRow,
+    FunctionRow,
+    Prior,
+    Project,
+)
+
+
+@dataclass
+class TreeRow:
+    """One row of a classification table: a 类 (level 1), 款 (2) or 项 (3), with its column values."""
+
+    code: str
+    name: str
+    level: int
+    values: list[Decimal]
+
+
+@dataclass
+class Tree:
+    """A classification table body: rows in code order (each 类 followed by its 款 and 项) and a total."""
+
+    columns: list[str]
+    rows: list[TreeRow]
+    total: list[Decimal]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    def classes(self) -> list[TreeRow]:
+        return [r for r in self.rows if r.level == 1]
+
+
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+def function_name(code: str, fallback: str = "") -> str:
+    entry = catalog.function_subject(code)
+    return entry.name if entry else (fallback or "（科目表中无此科目）")
+
+
+def economic_name(code: str, fallback: str = "") -> str:
+    entry = catalog.economic_subject(code)
+    return entry.name if entry else (fallback or "（科目表中无此科目）")
+
+
+def function_tree(
+    rows: list[FunctionRow], columns: list[str], value: Callable[[FunctionRow, str], Decimal]
+) -> Tree:
+    """Group 项 rows (possibly several per code, one per fund source) into a 类/款/项 tree."""
+    leaf: dict[str, list[Decimal]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        vals = [value(row, c) for c in columns]
+        if row.科目编码 in leaf:
+            leaf[row.科目编码] = [a + b for a, b in zip(leaf[row.科目编码], vals, strict=True)]
+        else:
+            leaf[row.科目编码] = vals
+            names[row.科目编码] = row.科目名称
+    return _tree(leaf, names, columns, [3, 5, 7], function_name)
+
+
+def economic_tree(rows: list[EconomicRow]) -> Tree:
+    columns = ["合计", "人员经费", "公用经费"]
+    leaf: dict[str, list[Decimal]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        vals = [row.total(), row.人员经费, row.公用经费]
+        prev = leaf.get(row.科目编码)
+        leaf[row.科目编码] = vals if prev is None else [a + b for a, b in zip(prev, vals, strict=True)]
+        names.setdefault(row.科目编码, row.科目名称)
+    return _tree(leaf, names, columns, [3, 5], economic_name)
+
+
+def _tree(
+    leaf: dict[str, list[Decimal]], names: dict[str, str], columns: list[str], lengths: list[int],
+    name_of: Callable[[str, str], str],
+) -> Tree:
+    width = len(columns)
+    nodes: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * width)
+    for code, vals in leaf.items():
+        for n in lengths[:-1]:
+            prefix = code[:n]
+            nodes[prefix] = [a + b for a, b in zip(nodes[prefix], vals, strict=True)]
+        nodes[code] = vals
+    rows = []
+    for code in sorted(nodes):
+        level = lengths.index(len(code)) + 1 if len(code) in lengths else len(lengths)
+        name = names[code] if code in names and level == len(lengths) else name_of(code, names.get(code, ""))
+        rows.append(TreeRow(code, name, level, nodes[code]))
+    total = [_sum(v[i] for v in leaf.values()) for i in range(width)]
+    return Tree(columns, rows, total)
+
+
+# ---------------------------------------------------------------- comparisons
+
+
+@dataclass
+class Change:
+    """This year's figure against last year's, with the officer's reason."""
+
+    current: Decimal
+    prior: Decimal | None
+    reason: str = ""
+
+    @property
+    def delta(self) -> Decimal | None:
+        return None if self.prior is None else self.current - self.prior
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Change in percent, unrounded; None when last year was zero or absent."""
+        if self.prior is None or self.prior == 0:
+            return None
+        return (self.current - self.prior) * 100 / self.prior
+
+
+def change(current: Decimal, prior: Prior | None) -> Change:
+    if prior is None:
+        return Change(current, None)
+    return Change(current, prior.金额, prior.增减原因)
+
+
+def class_prior(b: Budget, code: str) -> Prior | None:
+    """Last year's figure of a 类: its own entry, else the sum of its 款 or 项 entries."""
+    entries = b.上年数.功能分类
+    if code in entries:
+        return entries[code]
+    for length in (5, 7):
+        parts = [p for c, p in entries.items() if len(c) == length and c.startswith(code) and p.金额 is not None]
+        if parts:
+            return Prior(金额=sum((p.金额 for p in parts if p.金额 is not None), ZERO))
+    return None
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """Percent of a total from unrounded values; None when the total is zero."""
+    return None if whole == 0 else part * 100 / whole
+
+
+# ---------------------------------------------------------------- the whole computation
+
+
+FUNCTION_COLUMNS = ["合计", "基本支出", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出"]
+GPB_COLUMNS = ["合计", "基本支出", "人员经费", "公用经费", "项目支出"]
+FUND_COLUMNS = ["合计", "基本支出", "项目支出"]
+
+
+def _value(row: FunctionRow, column: str) -> Decimal:
+    if column == "合计":
+        return row.total()
+    if column == "基本支出":
+        return row.basic()
+    return row.get(column)
+
+
+@dataclass
+class Figures:
+    """Everything the tables and narratives quote, unrounded, in the file's unit."""
+
+    budget: Budget
+    income_by_source: dict[str, Decimal]
+    income_current: Decimal
+    carry_in: dict[str, Decimal]
+    carry_in_total: Decimal
+    income_total: Decimal
+    expense_current: Decimal
+    carry_out: dict[str, Decimal]
+    carry_out_total: Decimal
+    expense_total: Decimal
+    by_kind: dict[str, Decimal]
+    basic: Decimal
+    expense_tree: Tree
+    gpb_tree: Tree
+    fund_trees: dict[str, Tree]
+    fiscal_by_class: Tree
+    economic: Tree
+    projects: list[Project]
+    project_totals: dict[str, Decimal]
+    fiscal_income: dict[str, Decimal]
+    fiscal_carry: dict[str, Decimal]
+    changes: dict[str, Change] = field(default_factory=dict)
+    gpb_class_changes: dict[str, Change] = field(default_factory=dict)
+
+    @property
+    def gpb_total(self) -> Decimal:
+        return self.gpb_tree.total[0]
+
+
+def compute(b: Budget) -> Figures:
+    rows = b.支出.功能分类
+    income = {s: b.收入.本年收入.get(s) for s in INCOME_SOURCES}
+    carry_in = {s: b.收入.上年结转结余.get(s) for s in FUND_SOURCES}
+    carry_out = {s: b.支出.年终结转结余.get(s) for s in FUND_SOURCES}
+    income_current = _sum(income.values())
+    expense_current = _sum(r.total() for r in rows)
+    by_kind = {k: _sum(r.get(k) for r in rows) for k in EXPENSE_KINDS}
+    gpb = [r for r in rows if r.资金来源 == "一般公共预算"]
+
+    fund_trees = {
+        fund: function_tree([r for r in rows if r.资金来源 == fund], FUND_COLUMNS, _value)
+        for fund in ("政府性基金预算", "国有资本经营预算")
+    }
+    fiscal_rows = [r for r in rows if r.资金来源 in FISCAL_SOURCES]
+    fiscal_by_class = function_tree(
+        fiscal_rows, ["合计", *FISCAL_SOURCES],
+        lambda r, c: r.total() if c in ("合计", r.资金来源) else ZERO,
+    )
+    figures = Figures(
+        budget=b,
+        income_by_source=income,
+        income_current=income_current,
+        carry_in=carry_in,
+        carry_in_total=_sum(carry_in.values()),
+        income_total=income_current + _sum(carry_in.values()),
+        expense_current=expense_current,
+        carry_out=carry_out,
+        carry_out_total=_sum(carry_out.values()),
+        expense_total=expense_current + _sum(carry_out.values()),
+        by_kind=by_kind,
+        basic=by_kind["人员经费"] + by_kind["公用经费"],
+        expense_tree=function_tree(rows, FUNCTION_COLUMNS, _value),
+        gpb_tree=function_tree(gpb, GPB_COLUMNS, _value),
+        fund_trees=fund_trees,
+        fiscal_by_class=fiscal_by_class,
+        economic=economic_tree(b.经济分类基本支出),
+        projects=list(b.项目),
+        project_totals={s: _sum(p.资金来源.get(s) for p in b.项目) for s in FUND_SOURCES},
+        fiscal_income={s: income[s + "拨款"] for s in FISCAL_SOURCES},
+        fiscal_carry={s: carry_in[s] for s in FISCAL_SOURCES},
+    )
+    now = current_figures(b)
+    figures.changes = {key: change(now[key], b.上年数.item(key)) for key in PRIOR_ITEMS}
+    for cls in figures.gpb_tree.classes():
+        figures.gpb_class_changes[cls.code] = change(cls.values[0], class_prior(b, cls.code))
+    return figures

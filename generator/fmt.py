@@ -1,0 +1,100 @@
+"""Number and wording rules of CONVENTIONS.md: amounts, percentages, change and share phrases.
+
+Why this module exists: "比上年增加24.23万元，增长1.40%" must be written the same way in every
+sentence and every table, with ROUND_HALF_UP and never a float, and tests check figures against
+exactly these rules.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+WAN = Decimal("10000")
+
+
+def to_unit(value: Decimal, source_unit: str, target_unit: str) -> Decimal:
+    """Convert an amount between 元 and 万元, unrounded."""
+    if source_unit == target_unit:
+        return value
+    return value / WAN if target_unit == "万元" else value * WAN
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def table_amount(value: Decimal, source_unit: str, table_unit: str) -> str:
+    """A table cell: two decimals; thousands separators when the table is in 元."""
+    shown = round2(to_unit(value, source_unit, table_unit))
+    if shown == 0:
+        shown = abs(shown)
+    return f"{shown:,.2f}" if table_unit == "元" else f"{shown:.2f}"
+
+
+def wan(value: Decimal, source_unit: str) -> str:
+    """An amount in a sentence, in 万元 with two decimals; zero is written "0"."""
+    shown = round2(to_unit(value, source_unit, "万元"))
+    return "0" if shown == 0 else f"{shown:.2f}"
+
+
+def percent(value: Decimal, places: int = 2) -> str:
+    """A percentage from an unrounded ratio already in percent: 1.4033 -> "1.40%"."""
+    q = Decimal(1).scaleb(-places)
+    shown = abs(value).quantize(q, rounding=ROUND_HALF_UP)
+    return f"{shown}%"
+
+
+def change_phrase(current: Decimal, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年") -> str:
+    """比上年增加24.23万元，增长1.40% / 比上年减少…，下降… / 与上年持平 / 上年无此项预算."""
+    if prior is None or (prior == 0 and current != 0):
+        return "上年无此项预算"
+    delta = current - prior
+    if round2(to_unit(delta, unit, "万元")) == 0:
+        return "与上年持平"
+    amount = wan(abs(delta), unit)
+    ratio = delta * 100 / prior
+    if delta > 0:
+        return f"{lead}增加{amount}万元，增长{percent(ratio, places)}"
+    return f"{lead}减少{amount}万元，下降{percent(ratio, places)}"
+
+
+def share_phrase(part: Decimal, whole: Decimal, places: int = 2) -> str:
+    """占46.45% (from unrounded values); a zero total gives 占0%."""
+    if whole == 0:
+        return "占" + percent(Decimal(0), places)
+    return "占" + percent(part * 100 / whole, places)
+
+
+def reason_clause(reason: str) -> str:
+    """"，主要原因是<reason>" without doubling punctuation; empty when no reason."""
+    text = reason.strip().rstrip("。；;，,")
+    if not text:
+        return ""
+    for lead in ("主要原因是", "主要原因：", "原因是", "原因："):
+        if text.startswith(lead):
+            text = text[len(lead):]
+    return f"，主要原因是{text}"
+
+
+CN_DIGITS = "〇一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1..99 as Chinese numerals: 1 一, 10 十, 12 十二, 21 二十一."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CN_DIGITS[tens]
+    return head + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def ordinal(n: int, style: str) -> str:
+    """Heading numbers: 一、 （一） 1. （1）."""
+    if style == "一、":
+        return f"{cn_number(n)}、"
+    if style == "（一）":
+        return f"（{cn_number(n)}）"
+    if style == "1.":
+        return f"{n}."
+    return f"（{n}）"

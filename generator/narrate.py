@@ -1,0 +1,733 @@
+"""Narrate stage: the typed render context — every table cell and every sentence fragment, formatted.
+
+Why this module exists: templates only place values. This module turns the computed figures
+into exactly the strings the document shows (tables in the table unit, sentences in 万元,
+change and share phrases by the wording rules), so the template author never computes and the
+tests can compare the document with independent arithmetic. Variable names seen by templates
+are Chinese, the officers' vocabulary; docs/context.md lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import catalog
+from .compute import FUND_COLUMNS, Change, Figures, Tree, compute
+from .config import Settings
+from .fmt import change_phrase, ordinal, reason_clause, round2, share_phrase, table_amount, to_unit, wan
+from .model import FISCAL_SOURCES, FUND_SOURCES, INCOME_SOURCES, ZERO, Budget, Indicator
+
+# ================================================================= table context
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class Row:
+    """One body row; ``kind`` drives styling: total (bold), class (bold), section, item."""
+
+    cells: list[str]
+    kind: str = "item"
+    level: int = 3
+    bold: list[bool] | None = None
+    """Per-cell bold, for two-sided tables whose halves differ; otherwise ``kind`` decides."""
+
+    def is_bold(self, index: int) -> bool:
+        if self.bold is not None:
+            return self.bold[index]
+        return self.kind in ("total", "class")
+
+
+@dataclass
+class TableCtx:
+    key: str
+    number: int
+    title: str
+    dept: str
+    unit: str
+    header: list[list[HeaderCell]]
+    rows: list[Row]
+    align: list[str]
+    widths: list[int]
+    landscape: bool = False
+    empty: bool = False
+    empty_note: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def 标题(self) -> str:
+        return self.title
+
+
+@dataclass
+class IndicatorRow:
+    一级指标: str
+    二级指标: str
+    三级指标: str
+    符号: str
+    指标值: str
+    计量单位: str
+    前年值: str
+    上年值: str
+    指标值确定依据: str
+
+
+@dataclass
+class PerfTable:
+    """A 绩效目标表: label/value rows, then the indicators grouped by 一级/二级指标."""
+
+    title: str
+    info: list[tuple[str, str]]
+    groups: list[tuple[str, str, list[IndicatorRow]]]
+    indicators: list[IndicatorRow]
+    years: tuple[str, str]
+    show_history: bool
+
+
+# ================================================================= narrative context
+
+
+@dataclass
+class Item:
+    名称: str
+    金额: str
+    占比: str = ""
+    比上年: str = ""
+    原因: str = ""
+    说明: str = ""
+
+
+@dataclass
+class Narrative:
+    """Sentence fragments of 第三部分, by section; each amount in 万元, each phrase ready to place."""
+
+    收入总计: str
+    支出总计: str
+    收支比上年: str
+    收支原因: str
+    收入列表: str
+    支出列表: str
+    基本支出: str
+    项目支出: str
+    基本支出比上年: str
+    基本支出原因: str
+    项目支出比上年: str
+    项目支出原因: str
+    财政拨款总计: str
+    财政拨款收入列表: str
+    财政拨款支出列表: str
+    一般公共预算支出: str
+    一般公共预算比上年: str
+    一般公共预算原因: str
+    一般公共预算按类: list[Item]
+    一般公共预算基本支出: str
+    人员经费: str
+    公用经费: str
+    人员经费构成: list[Item]
+    人员经费用途: str
+    公用经费用途: str
+    三公合计: str
+    三公比上年: str
+    三公原因: str
+    三公明细: list[Item]
+    有政府性基金: bool
+    政府性基金支出: str
+    政府性基金按类: str
+    有国有资本经营: bool
+    国有资本经营支出: str
+    国有资本经营按类: str
+    项目总额: str
+    项目列表: list[Item]
+    机关运行经费: str
+    机关运行经费比上年: str
+    机关运行经费原因: str
+    机关运行经费明细: str
+    机关运行经费范围: str
+    政府采购合计: str
+    政府采购比上年: str
+    政府采购原因: str
+    政府采购货物: str
+    政府采购工程: str
+    政府采购服务: str
+    面向中小企业: str
+    面向中小企业占比: str
+    面向小微企业: str
+    面向小微企业占比: str
+    面向小微企业比例: str
+    有政府采购: bool
+    政府购买服务: str
+    资产截至: str
+    车辆总数: str
+    车辆明细: str
+    通用设备: str
+    专用设备: str
+    资产配置预算: str
+    资产说明: str
+    绩效项目数: str
+    绩效项目金额: str
+    绩效覆盖: str
+
+
+@dataclass
+class RenderContext:
+    """Every variable a template may use (see docs/context.md)."""
+
+    部门名称: str
+    年度: str
+    上年度: str
+    标题: str
+    公开主体: str
+    公开日期: str
+    金额单位: str
+    表格单位: str
+    未通过校验: bool
+    校验说明: str
+    职责: list[str]
+    内设机构: str
+    内设机构数: str
+    预算单位说明: str
+    二级单位: list[str]
+    人员构成: str
+    工作任务: list[str]
+    表: dict[str, TableCtx]
+    表目录: list[str]
+    说明: Narrative
+    整体绩效: PerfTable
+    整体绩效目标: list[PerfTable]
+    项目绩效: list[PerfTable]
+    名词解释: list[tuple[str, str]]
+    科目解释: list[tuple[str, str]]
+
+    def as_dict(self) -> dict:
+        """The mapping handed to the template engine (attributes, not a deep copy)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+# ================================================================= building tables
+
+
+class _Tables:
+    def __init__(self, b: Budget, f: Figures, subject: str):
+        self.b, self.f = b, f
+        self.src = b.基本信息.金额单位
+        self.unit = b.基本信息.表格金额单位 or self.src
+        self.year = b.基本信息.预算年度
+        self.subject = subject
+        self.dept = f"部门（单位）：{subject}"
+        self.unit_line = f"单位：{self.unit}"
+
+    def amt(self, value: Decimal) -> str:
+        return table_amount(value, self.src, self.unit)
+
+    def title(self, name: str) -> str:
+        return f"{self.subject}{self.year}年{name}"
+
+    def tail_notes(self, checks: list[tuple[Decimal, list[Decimal]]]) -> list[str]:
+        """The 尾差 note when a displayed total differs from the sum of its displayed parts."""
+        if self.src == self.unit:
+            return []
+        shown = lambda v: round2(to_unit(v, self.src, self.unit))  # noqa: E731
+        for total, parts in checks:
+            if shown(total) != sum((shown(p) for p in parts), ZERO):
+                return ["注：因四舍五入，合计数与分项之和可能存在尾差。"]
+        return []
+
+    def tree_checks(self, tree: Tree, parts_of: dict[int, list[int]]) -> list[tuple[Decimal, list[Decimal]]]:
+        """Sums a reader can redo on a tree table: total = Σ类, 类 = Σ款, 款 = Σ项, and across columns."""
+        checks = []
+        for col in range(len(tree.columns)):
+            checks.append((tree.total[col], [r.values[col] for r in tree.rows if r.level == 1]))
+            for parent in tree.rows:
+                kids = [r.values[col] for r in tree.rows
+                        if r.level == parent.level + 1 and r.code.startswith(parent.code)]
+                if kids:
+                    checks.append((parent.values[col], kids))
+        for row_values in [tree.total] + [r.values for r in tree.rows]:
+            for col, parts in parts_of.items():
+                checks.append((row_values[col], [row_values[p] for p in parts]))
+        return checks
+
+    def tree_rows(self, tree: Tree) -> list[Row]:
+        rows = [Row(["合计", "", *[self.amt(v) for v in tree.total]], "total", 0)]
+        for r in tree.rows:
+            indent = "\u3000" * (r.level - 1)
+            rows.append(Row([indent + r.code, indent + r.name, *[self.amt(v) for v in r.values]],
+                            "class" if r.level == 1 else "item", r.level))
+        return rows
+
+    def empty_note(self, what: str) -> str:
+        return f"本部门{self.year}年无{what}，本表为空表。"
+
+    # -------------------------------------------------------------- the thirteen tables
+
+    def summary(self) -> TableCtx:
+        f = self.f
+        left = [(f"{ordinal(i, '一、')}{s}收入" if not s.endswith("收入") else f"{ordinal(i, '一、')}{s}",
+                 f.income_by_source[s]) for i, s in enumerate(INCOME_SOURCES, 1)]
+        classes = {r.code: r for r in f.expense_tree.classes()}
+        right = []
+        listed = catalog.summary_classes()
+        for i, subject in enumerate(listed, 1):
+            value = classes[subject.code].values[0] if subject.code in classes else ZERO
+            right.append((f"{_summary_ordinal(i)}{subject.name}", value))
+        for code, row in classes.items():  # a 类 outside the fixed list still shows
+            if code not in {s.code for s in listed}:
+                right.append((f"{_summary_ordinal(len(right) + 1)}{row.name}", row.values[0]))
+        n = max(len(left), len(right))
+        rows = []
+        for i in range(n):
+            l_name, l_val = left[i] if i < len(left) else ("", None)
+            r_name, r_val = right[i] if i < len(right) else ("", None)
+            rows.append(Row([l_name, "" if l_val is None else self.amt(l_val),
+                             r_name, "" if r_val is None else self.amt(r_val)]))
+        rows += [
+            Row(["本年收入合计", self.amt(f.income_current), "本年支出合计", self.amt(f.expense_current)], "total", 0),
+            Row(["上年结转结余", self.amt(f.carry_in_total), "年终结转结余", self.amt(f.carry_out_total)]),
+            Row(["收入总计", self.amt(f.income_total), "支出总计", self.amt(f.expense_total)], "total", 0),
+        ]
+        checks = [(f.income_current, list(f.income_by_source.values())),
+                  (f.expense_current, [r.values[0] for r in f.expense_tree.classes()]),
+                  (f.income_total, [f.income_current, f.carry_in_total]),
+                  (f.expense_total, [f.expense_current, f.carry_out_total])]
+        return TableCtx(
+            "收支总表", 1, self.title("部门收支总表"), self.dept, self.unit_line,
+            [[HeaderCell("收入", 2), HeaderCell("支出", 2)],
+             [HeaderCell("项目"), HeaderCell("预算数"), HeaderCell("项目"), HeaderCell("预算数")]],
+            rows, ["left", "right", "left", "right"], [30, 16, 30, 16], notes=self.tail_notes(checks),
+        )
+
+    def income(self) -> TableCtx:
+        f = self.f
+        current = [f.income_by_source[s] for s in INCOME_SOURCES]
+        carry = [f.carry_in[s] for s in FUND_SOURCES]
+        values = [f.income_total, f.income_current, *current, f.carry_in_total, *carry]
+        cells = [self.amt(v) for v in values]
+        rows = [Row(["合计", "", *cells], "total", 0)]
+        info = self.b.基本信息
+        rows.append(Row([info.部门编码, self.b.基本信息.部门名称, *cells], "class", 1))
+        units = info.预算单位
+        if len(units) == 1:
+            rows.append(Row(["\u3000" + units[0].编码, "\u3000" + units[0].名称, *cells], "item", 2))
+        short = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "事业收入",
+                 "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
+        header = [
+            [HeaderCell("单位编码", rowspan=2), HeaderCell("单位名称", rowspan=2), HeaderCell("合计", rowspan=2),
+             HeaderCell("本年收入", 10), HeaderCell("上年结转结余", 6)],
+            [HeaderCell("小计"), *[HeaderCell(s) for s in short], HeaderCell("小计"), *[HeaderCell(s) for s in FUND_SOURCES]],
+        ]
+        checks = [(f.income_total, [f.income_current, f.carry_in_total]), (f.income_current, current),
+                  (f.carry_in_total, carry)]
+        return TableCtx("收入总表", 2, self.title("部门收入总表"), self.dept, self.unit_line, header, rows,
+                        ["left", "left", *["right"] * 17], [9, 16, *[7] * 17], landscape=True,
+                        notes=self.tail_notes(checks))
+
+    def expense(self) -> TableCtx:
+        tree = self.f.expense_tree
+        header = [[HeaderCell("科目编码"), HeaderCell("科目名称"), *[HeaderCell(c) for c in tree.columns]]]
+        checks = self.tree_checks(tree, {0: [1, 2, 3, 4, 5]})
+        return TableCtx("支出总表", 3, self.title("部门支出总表"), self.dept, self.unit_line, header,
+                        self.tree_rows(tree), ["left", "left", *["right"] * 6], [11, 26, 12, 12, 12, 11, 10, 11],
+                        landscape=True, notes=self.tail_notes(checks))
+
+    def fiscal(self) -> TableCtx:
+        f = self.f
+        tree = f.fiscal_by_class
+        inc_now = sum(f.fiscal_income.values(), ZERO)
+        inc_carry = sum(f.fiscal_carry.values(), ZERO)
+        left: list[tuple[str, Decimal | None, str]] = [("一、本年收入", inc_now, "total")]
+        left += [(f"{ordinal(i, '（一）')}{s}拨款", f.fiscal_income[s], "item") for i, s in enumerate(FISCAL_SOURCES, 1)]
+        left += [("二、上年结转", inc_carry, "total")]
+        left += [(f"{ordinal(i, '（一）')}{s}拨款", f.fiscal_carry[s], "item") for i, s in enumerate(FISCAL_SOURCES, 1)]
+        classes = {r.code: r for r in tree.classes()}
+        right: list[tuple[str, list[Decimal] | None, str]] = [("一、本年支出", tree.total, "total")]
+        for i, subject in enumerate(catalog.summary_classes(), 1):
+            row = classes.get(subject.code)
+            right.append((f"（{_summary_ordinal(i)[:-1]}）{subject.name}", row.values if row else None, "item"))
+        for code, row in classes.items():
+            if code not in {s.code for s in catalog.summary_classes()}:
+                right.append((f"（{_summary_ordinal(len(right))[:-1]}）{row.name}", row.values, "item"))
+        carry_out = sum((f.carry_out[s] for s in FISCAL_SOURCES), ZERO)
+        rows = []
+        for i in range(max(len(left), len(right))):
+            l_name, l_val, l_kind = left[i] if i < len(left) else ("", None, "item")
+            r_name, r_vals, r_kind = right[i] if i < len(right) else ("", None, "item")
+            r_cells = [self.amt(v) for v in r_vals] if r_vals is not None else ["", "", "", ""]
+            if r_name and r_vals is None:
+                r_cells = [self.amt(ZERO)] * 4
+            kind = "total" if "total" in (l_kind, r_kind) else "item"
+            bold = [l_kind == "total"] * 2 + [r_kind == "total"] * 5
+            rows.append(Row([l_name, "" if l_val is None else self.amt(l_val), r_name, *r_cells], kind,
+                            0 if kind == "total" else 3, bold))
+        total_in = inc_now + inc_carry
+        carry_cells = [self.amt(carry_out), *[self.amt(f.carry_out[s]) for s in FISCAL_SOURCES]]
+        rows.append(Row(["", "", "二、年终结转结余", *carry_cells]))
+        total_out = [tree.total[0] + carry_out, *[tree.total[i + 1] + f.carry_out[s] for i, s in enumerate(FISCAL_SOURCES)]]
+        rows.append(Row(["收入总计", self.amt(total_in), "支出总计", *[self.amt(v) for v in total_out]], "total", 0))
+        header = [
+            [HeaderCell("收入", 2), HeaderCell("支出", 5)],
+            [HeaderCell("项目"), HeaderCell("预算数"), HeaderCell("项目"), HeaderCell("合计"),
+             HeaderCell("一般公共预算"), HeaderCell("政府性基金预算"), HeaderCell("国有资本经营预算")],
+        ]
+        checks = self.tree_checks(tree, {0: [1, 2, 3]}) + [(inc_now, list(f.fiscal_income.values()))]
+        return TableCtx("财政拨款收支总表", 4, self.title("财政拨款收支总表"), self.dept, self.unit_line, header, rows,
+                        ["left", "right", "left", "right", "right", "right", "right"], [22, 13, 26, 13, 13, 13, 13],
+                        landscape=True, notes=self.tail_notes(checks))
+
+    def gpb(self) -> TableCtx:
+        tree = self.f.gpb_tree
+        header = [
+            [HeaderCell("科目编码", rowspan=2), HeaderCell("科目名称", rowspan=2), HeaderCell("合计", rowspan=2),
+             HeaderCell("基本支出", 3), HeaderCell("项目支出", rowspan=2)],
+            [HeaderCell("小计"), HeaderCell("人员经费"), HeaderCell("公用经费")],
+        ]
+        checks = self.tree_checks(tree, {0: [1, 4], 1: [2, 3]})
+        return TableCtx("一般公共预算支出表", 5, self.title("一般公共预算支出表"), self.dept, self.unit_line, header,
+                        self.tree_rows(tree), ["left", "left", *["right"] * 5], [12, 28, 14, 14, 14, 13, 14],
+                        landscape=True, empty=tree.empty, empty_note=self.empty_note("一般公共预算支出") if tree.empty else "",
+                        notes=self.tail_notes(checks))
+
+    def economic(self) -> TableCtx:
+        tree = self.f.economic
+        header = [
+            [HeaderCell("部门预算支出经济分类科目", 2), HeaderCell(f"{self.year}年一般公共预算基本支出", 3)],
+            [HeaderCell("科目编码"), HeaderCell("科目名称"), HeaderCell("合计"), HeaderCell("人员经费"),
+             HeaderCell("公用经费")],
+        ]
+        rows = [Row(["合计", "", *[self.amt(v) for v in tree.total]], "total", 0)]
+        for r in tree.rows:
+            indent = "\u3000" * (r.level - 1)
+            rows.append(Row([indent + r.code, indent + r.name, *[self.amt(v) for v in r.values]],
+                            "class" if r.level == 1 else "item", r.level))
+        checks = self.tree_checks(tree, {0: [1, 2]})
+        return TableCtx("一般公共预算基本支出表", 6, self.title("一般公共预算基本支出表"), self.dept, self.unit_line,
+                        header, rows, ["left", "left", "right", "right", "right"], [14, 34, 18, 18, 18],
+                        empty=tree.empty, empty_note=self.empty_note("一般公共预算基本支出") if tree.empty else "",
+                        notes=self.tail_notes(checks))
+
+    def three_public(self) -> TableCtx:
+        t = self.b.三公经费
+        values = [t.total(), t.因公出国境费, t.vehicles(), t.公务用车购置费, t.公务用车运行维护费, t.公务接待费]
+        header = [
+            [HeaderCell("合计", rowspan=2), HeaderCell("因公出国（境）费", rowspan=2),
+             HeaderCell("公务用车购置及运行费", 3), HeaderCell("公务接待费", rowspan=2)],
+            [HeaderCell("小计"), HeaderCell("公务用车购置费"), HeaderCell("公务用车运行费")],
+        ]
+        empty = t.total() == 0
+        checks = [(values[0], [values[1], values[2], values[5]]), (values[2], [values[3], values[4]])]
+        return TableCtx("三公经费支出表", 7, self.title("一般公共预算“三公”经费支出表"), self.dept, self.unit_line,
+                        header, [Row([self.amt(v) for v in values], "item", 3)], ["right"] * 6, [1] * 6,
+                        empty=False, empty_note=self.empty_note("“三公”经费预算") if empty else "",
+                        notes=self.tail_notes(checks))
+
+    def fund(self, fund: str, number: int) -> TableCtx:
+        tree = self.f.fund_trees[fund]
+        header = [
+            [HeaderCell("科目编码", rowspan=2), HeaderCell("科目名称", rowspan=2),
+             HeaderCell(f"本年{fund}支出", 3)],
+            [HeaderCell(c) for c in FUND_COLUMNS],
+        ]
+        checks = self.tree_checks(tree, {0: [1, 2]})
+        key = "政府性基金预算支出表" if fund == "政府性基金预算" else "国有资本经营预算支出表"
+        return TableCtx(key, number, self.title(key), self.dept, self.unit_line, header, self.tree_rows(tree),
+                        ["left", "left", "right", "right", "right"], [14, 34, 18, 18, 18], empty=tree.empty,
+                        empty_note=self.empty_note(fund) if tree.empty else "", notes=self.tail_notes(checks))
+
+    def projects(self) -> TableCtx:
+        f = self.f
+        total = sum(f.project_totals.values(), ZERO)
+        rows = [Row(["合计", "", "", self.amt(total), *[self.amt(f.project_totals[s]) for s in FUND_SOURCES]], "total", 0)]
+        for p in f.projects:
+            rows.append(Row([p.项目编码, p.项目名称, p.项目单位 or self.b.基本信息.部门名称, self.amt(p.total()),
+                             *[self.amt(p.资金来源.get(s)) for s in FUND_SOURCES]]))
+        header = [
+            [HeaderCell("项目编码", rowspan=2), HeaderCell("项目名称", rowspan=2), HeaderCell("项目单位", rowspan=2),
+             HeaderCell("合计", rowspan=2), HeaderCell("财政拨款", 3), HeaderCell("财政专户管理资金", rowspan=2),
+             HeaderCell("单位资金", rowspan=2)],
+            [HeaderCell("一般公共预算"), HeaderCell("政府性基金预算"), HeaderCell("国有资本经营预算")],
+        ]
+        checks = [(total, list(f.project_totals.values()))]
+        checks += [(p.total(), [p.资金来源.get(s) for s in FUND_SOURCES]) for p in f.projects]
+        checks += [(f.project_totals[s], [p.资金来源.get(s) for p in f.projects]) for s in FUND_SOURCES]
+        return TableCtx("项目支出表", 10, self.title("项目支出表"), self.dept, self.unit_line, header, rows,
+                        ["left", "left", "left", *["right"] * 6], [16, 26, 18, 12, 12, 10, 10, 10, 10],
+                        landscape=True, empty=not f.projects, empty_note="" if f.projects else self.empty_note("项目支出"),
+                        notes=self.tail_notes(checks))
+
+    def procurement(self) -> TableCtx:
+        p = self.b.政府采购
+        header = [[HeaderCell("项目"), HeaderCell("采购品目"), HeaderCell("类别"), HeaderCell("数量"),
+                   HeaderCell("计量单位"), HeaderCell("采购金额"), HeaderCell("其中：面向中小企业"),
+                   HeaderCell("其中：面向小微企业")]]
+        rows = [Row(["合计", "", "", "", "", self.amt(p.total()), self.amt(p.面向中小企业), self.amt(p.面向小微企业)],
+                    "total", 0)]
+        for kind in ("货物", "工程", "服务"):
+            items = [i for i in p.明细 if i.类别 == kind]
+            amount = getattr(p, kind)
+            if not items and amount == 0:
+                continue
+            sme = sum((i.面向中小企业 for i in items), ZERO)
+            micro = sum((i.面向小微企业 for i in items), ZERO)
+            rows.append(Row([f"{kind}类", "", "", "", "", self.amt(amount),
+                             self.amt(sme) if items else "", self.amt(micro) if items else ""], "class", 1))
+            for i in items:
+                qty = "" if i.数量 is None else f"{i.数量.normalize():f}"
+                rows.append(Row([i.项目, i.品目, i.类别, qty, i.计量单位, self.amt(i.金额), self.amt(i.面向中小企业),
+                                 self.amt(i.面向小微企业)]))
+        checks = [(p.total(), [p.货物, p.工程, p.服务])]
+        return TableCtx("政府采购预算表", 11, self.title("政府采购预算表"), self.dept, self.unit_line, header, rows,
+                        ["left", "left", "center", "right", "center", "right", "right", "right"],
+                        [18, 24, 7, 8, 8, 13, 13, 13], landscape=True, empty=p.total() == 0,
+                        empty_note=self.empty_note("政府采购预算") if p.total() == 0 else "", notes=self.tail_notes(checks))
+
+
+_SUMMARY_ORDINALS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+
+
+def _summary_ordinal(n: int) -> str:
+    """收支总表 numbering: 一、… 十九、 二十、 廿一、 (the tables' own style)."""
+    if n <= 10:
+        return _SUMMARY_ORDINALS[n] + "、"
+    if n < 20:
+        return "十" + _SUMMARY_ORDINALS[n - 10] + "、"
+    if n == 20:
+        return "二十、"
+    if n < 30:
+        return "廿" + _SUMMARY_ORDINALS[n - 20] + "、"
+    return f"{n}、"
+
+
+# ================================================================= performance tables
+
+
+def _indicator_rows(indicators: list[Indicator]) -> list[IndicatorRow]:
+    return [IndicatorRow(i.一级指标, i.二级指标, i.三级指标, "" if i.符号 == "定性" else i.符号, i.指标值, i.计量单位,
+                         i.前年值, i.上年值, i.指标值确定依据) for i in indicators]
+
+
+def _groups(rows: list[IndicatorRow]) -> list[tuple[str, str, list[IndicatorRow]]]:
+    """Indicators grouped by 一级 (standard order) then 二级 (first-seen order), input order within."""
+    order = ["产出指标", "成本指标", "效益指标", "满意度指标"]
+    buckets: dict[tuple[str, str], list[IndicatorRow]] = {}
+    for r in sorted(rows, key=lambda r: order.index(r.一级指标) if r.一级指标 in order else 9):
+        buckets.setdefault((r.一级指标, r.二级指标), []).append(r)
+    return [(first, second, items) for (first, second), items in buckets.items()]
+
+
+def _perf(title: str, info: list[tuple[str, str]], indicators: list[Indicator], year: int) -> PerfTable:
+    rows = _indicator_rows(indicators)
+    # keep stable input order within a group, but group in the standard 一级 order
+    return PerfTable(title, info, _groups(rows), rows, (f"{year - 2}年", f"{year - 1}年"),
+                     any(r.前年值 or r.上年值 for r in rows))
+
+
+# ================================================================= the whole context
+
+
+def _joined(parts: list[str], sep: str = "；") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def build_context(b: Budget, settings: Settings | None = None, failed: list[str] | None = None) -> RenderContext:
+    """Build the complete render context from a validated budget."""
+    settings = settings or Settings()
+    f = compute(b)
+    info = b.基本信息
+    src = info.金额单位
+    places = settings.百分比小数位
+    year = info.预算年度
+    subject = info.部门名称 + ("（汇总）" if info.汇总 else "")
+    tables = _Tables(b, f, subject)
+    w = lambda v: wan(v, src)  # noqa: E731
+    ch = lambda c: change_phrase(c.current, c.prior, src, places)  # noqa: E731
+    sh = lambda part, whole: share_phrase(part, whole, places)  # noqa: E731
+
+    table_list = [
+        tables.summary(), tables.income(), tables.expense(), tables.fiscal(), tables.gpb(), tables.economic(),
+        tables.three_public(), tables.fund("政府性基金预算", 8), tables.fund("国有资本经营预算", 9),
+        tables.projects(), tables.procurement(),
+    ]
+    tmap = {t.key: t for t in table_list}
+
+    ov = b.部门概况
+    duties = [f"{ordinal(i, '（一）')}{d}" for i, d in enumerate(ov.主要职责, 1)]
+    staff = ov.人员构成
+    staffing_total = sum(s.人数 for s in staff.编制)
+    staffing = "、".join(f"{s.类型}{s.人数}人" for s in staff.编制)
+    people = f"编制总数{staffing_total}人" + (f"，其中：{staffing}" if staffing else "") + \
+        f"；在职实有人数{staff.实有人数}人；离退休人员{staff.离退休人数}人" + (f"（{staff.说明}）" if staff.说明 else "") + "。"
+    subs = [s for s in ov.二级单位 if s.纳入本预算]
+    units_text = (f"纳入{info.部门名称}{year}年部门预算编制范围的预算单位包括本级"
+                  + (f"及所属{len(subs)}个二级单位：{'、'.join(s.名称 + ('（' + s.性质 + '）' if s.性质 else '') for s in subs)}"
+                     if subs else "") + "。")
+
+    # --- narrative
+    kinds = [("基本支出", f.basic), ("项目支出", f.by_kind["项目支出"]),
+             *[(k, f.by_kind[k]) for k in ("事业单位经营支出", "上缴上级支出", "对附属单位补助支出") if f.by_kind[k]]]
+    income_items = [(s, f.income_by_source[s]) for s in INCOME_SOURCES if f.income_by_source[s]]
+    if f.carry_in_total:
+        income_items.append(("上年结转结余", f.carry_in_total))
+    gpb_total = f.gpb_total
+    gpb_classes = []
+    for cls in f.gpb_tree.classes():
+        c = f.gpb_class_changes[cls.code]
+        gpb_classes.append(Item(cls.name, w(cls.values[0]), sh(cls.values[0], gpb_total), ch(c), reason_clause(c.reason)))
+    econ_classes = [r for r in f.economic.rows if r.level == 1]
+    personnel_items = [Item(r.name, w(r.values[1])) for r in econ_classes if r.values[1]]
+    public_items = [r.name for r in f.economic.rows if r.level == 2 and r.values[2]]
+    personnel_uses = [r.name for r in f.economic.rows if r.level == 2 and r.values[1]]
+    t = b.三公经费
+    tp = [("因公出国（境）费", t.因公出国境费), ("公务用车购置费", t.公务用车购置费),
+          ("公务用车运行维护费", t.公务用车运行维护费), ("公务接待费", t.公务接待费)]
+    three_items = []
+    for name, value in tp:
+        c = f.changes[name]
+        three_items.append(Item(name, w(value), "", ch(c), reason_clause(c.reason) if c.delta else ""))
+    fiscal_in = [f"{s}财政拨款本年收入{w(f.fiscal_income[s])}万元、上年结转{w(f.fiscal_carry[s])}万元"
+                 for s in FISCAL_SOURCES if f.fiscal_income[s] or f.fiscal_carry[s]]
+    fiscal_out = [f"{r.name}{w(r.values[0])}万元" for r in f.fiscal_by_class.classes()]
+    proc = b.政府采购
+    vehicles = b.国有资产.车辆
+    perf_projects = [p for p in b.项目 if p.绩效目标 is not None]
+    c_all = f.changes
+
+    def by_class(fund: str) -> str:
+        tree = f.fund_trees[fund]
+        return _joined([f"{r.name}{w(r.values[0])}万元" for r in tree.classes()], "，")
+
+    narrative = Narrative(
+        收入总计=w(f.income_total), 支出总计=w(f.expense_total),
+        收支比上年=ch(c_all["收入总计"]), 收支原因=reason_clause(c_all["收入总计"].reason),
+        收入列表=_joined([f"{n}{w(v)}万元，{sh(v, f.income_total)}" for n, v in income_items]),
+        支出列表=_joined([f"{n}{w(v)}万元，{sh(v, f.expense_current)}" for n, v in kinds]),
+        基本支出=w(f.basic), 项目支出=w(f.by_kind["项目支出"]),
+        基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=reason_clause(c_all["基本支出"].reason),
+        项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=reason_clause(c_all["项目支出"].reason),
+        财政拨款总计=w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO)),
+        财政拨款收入列表=_joined(fiscal_in, "；"), 财政拨款支出列表=_joined(fiscal_out, "，"),
+        一般公共预算支出=w(gpb_total), 一般公共预算比上年=ch(c_all["一般公共预算支出"]),
+        一般公共预算原因=reason_clause(c_all["一般公共预算支出"].reason), 一般公共预算按类=gpb_classes,
+        一般公共预算基本支出=w(f.gpb_tree.total[1]) if not f.gpb_tree.empty else "0",
+        人员经费=w(f.economic.total[1]), 公用经费=w(f.economic.total[2]),
+        人员经费构成=personnel_items, 人员经费用途="、".join(personnel_uses), 公用经费用途="、".join(public_items),
+        三公合计=w(t.total()), 三公比上年=ch(c_all["三公经费"]),
+        三公原因=reason_clause(c_all["三公经费"].reason) if c_all["三公经费"].delta else "", 三公明细=three_items,
+        有政府性基金=not f.fund_trees["政府性基金预算"].empty,
+        政府性基金支出=w(f.fund_trees["政府性基金预算"].total[0]), 政府性基金按类=by_class("政府性基金预算"),
+        有国有资本经营=not f.fund_trees["国有资本经营预算"].empty,
+        国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_class("国有资本经营预算"),
+        项目总额=w(sum(f.project_totals.values(), ZERO)),
+        项目列表=[Item(p.项目名称, w(p.total()), 说明=(p.主要用途 or p.项目概况).rstrip("。")) for p in b.项目],
+        机关运行经费=w(b.机关运行经费.金额), 机关运行经费比上年=ch(c_all["机关运行经费"]),
+        机关运行经费原因=reason_clause(c_all["机关运行经费"].reason),
+        机关运行经费明细="、".join(f"{i.名称}{w(i.金额)}万元" for i in b.机关运行经费.明细),
+        机关运行经费范围=_operating_scope(b),
+        政府采购合计=w(proc.total()), 政府采购比上年=ch(c_all["政府采购"]),
+        政府采购原因=reason_clause(c_all["政府采购"].reason),
+        政府采购货物=w(proc.货物), 政府采购工程=w(proc.工程), 政府采购服务=w(proc.服务),
+        面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
+        面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
+        面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:],
+        有政府采购=proc.total() != 0,
+        政府购买服务=w(b.政府购买服务.合计),
+        资产截至=_date_cn(b.国有资产.截至日期) or f"{year - 1}年12月31日",
+        车辆总数=str(sum(v.数量 for v in vehicles)),
+        车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in vehicles),
+        通用设备=str(b.国有资产.单价50万元以上通用设备), 专用设备=str(b.国有资产.单价100万元以上专用设备),
+        资产配置预算=w(b.国有资产.资产配置预算), 资产说明=b.国有资产.说明,
+        绩效项目数=str(len(perf_projects)), 绩效项目金额=w(sum((p.total() for p in perf_projects), ZERO)),
+        绩效覆盖=("实现全覆盖" if b.项目 and len(perf_projects) == len(b.项目) else
+                 f"覆盖{len(perf_projects)}个项目（共{len(b.项目)}个）"),
+    )
+
+    # --- performance
+    whole_info = [
+        ("部门名称", info.部门名称),
+        ("收入合计（万元）", w(f.income_total)),
+        ("其中：财政拨款（万元）", w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO))),
+        ("支出合计（万元）", w(f.expense_total)),
+        ("其中：基本支出（万元）", f"{w(f.basic)}（{sh(f.basic, f.expense_current)[1:]}）"),
+        ("项目支出（万元）", f"{w(f.by_kind['项目支出'])}（{sh(f.by_kind['项目支出'], f.expense_current)[1:]}）"),
+        ("部门职能概述", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.主要职责, 1))),
+        ("年度主要工作任务", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.年度主要工作任务, 1)) or "—"),
+        ("长期目标", _sentences([f"目标{i}：{tg.目标}" for i, tg in enumerate(b.部门整体绩效.长期目标, 1)]) or "—"),
+        ("年度目标", _sentences([f"目标{i}：{tg.目标}" for i, tg in enumerate(b.部门整体绩效.年度目标, 1)]) or "—"),
+    ]
+    whole = _perf(f"{subject}{year}年部门整体支出绩效目标表", whole_info, [], year)
+    whole_targets = [
+        _perf(f"{kind}{i}：{tg.目标}", [], tg.指标, year)
+        for kind in ("长期目标", "年度目标") for i, tg in enumerate(getattr(b.部门整体绩效, kind), 1)
+    ]
+    project_perf = []
+    for p in perf_projects:
+        perf = p.绩效目标
+        assert perf is not None
+        funds = "；".join(f"{s}{w(p.资金来源.get(s))}万元" for s in FUND_SOURCES if p.资金来源.get(s))
+        pinfo = [("项目名称", p.项目名称), ("项目编码", p.项目编码), ("项目单位", p.项目单位 or info.部门名称),
+                 ("项目类型", p.项目类型 or "—"), ("项目属性", p.项目属性 or "—"),
+                 ("项目资金（万元）", f"{w(p.total())}（{funds or '—'}）"),
+                 ("项目概况", p.项目概况 or "—"), ("立项依据", p.立项依据 or "—"),
+                 ("项目总目标", perf.总目标 or perf.年度目标), ("年度绩效目标", perf.年度目标)]
+        if p.项目负责人:
+            pinfo.insert(5, ("项目负责人", p.项目负责人))
+        if p.起止日期:
+            pinfo.insert(5, ("项目起止日期", p.起止日期))
+        project_perf.append(_perf(f"{p.项目名称}项目支出绩效目标表", pinfo, perf.指标, year))
+
+    # --- glossary
+    fiscal_level = settings.财政级次 or (f"{info.地区}本级财政" if info.地区 else "本级财政")
+    overrides = {t.术语: t.解释 for t in b.名词解释}
+    terms = []
+    for term, text in catalog.default_terms():
+        terms.append((term, overrides.pop(term, text).replace("{财政级次}", fiscal_level)))
+    terms += list(overrides.items())
+    used = sorted({r.科目编码 for r in b.支出.功能分类})
+    subjects = []
+    for code in used:
+        entry = catalog.function_subject(code)
+        meaning = entry.meaning if entry and entry.meaning else ""
+        name = catalog.qualified_name(code) or code
+        subjects.append((name, meaning or "反映" + (entry.name if entry else "该科目") + "方面的支出。"))
+
+    date = _date_cn(info.公开日期) or _source_date()
+    toc = [t.title for t in table_list] + [f"{subject}{year}年部门整体支出绩效目标表", f"{subject}{year}年项目支出绩效目标表"]
+    return RenderContext(
+        部门名称=info.部门名称, 年度=str(year), 上年度=str(year - 1), 标题=f"{subject}{year}年部门预算",
+        公开主体=subject, 公开日期=date, 金额单位=src, 表格单位=tables.unit,
+        未通过校验=bool(failed), 校验说明="；".join(failed or []),
+        职责=duties, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
+        二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
+        表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
+        名词解释=terms, 科目解释=subjects,
+    )
+
+
+def _operating_scope(b: Budget) -> str:
+    return b.机关运行经费.范围 or "本部门"
+
+
+def _sentences(parts: list[str], sep: str = "；") -> str:
+    """Join text items without doubled punctuation: 'a。' + 'b。' -> 'a；b'."""
+    return sep.join(p.strip().rstrip("。；;，,") for p in parts if p.strip())
+
+
+def _date_cn(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _source_date() -> str:
+    """Reproducible date: SOURCE_DATE_EPOCH when set, else no date at all (never the clock)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch or not epoch.isdigit():
+        return ""
+    return _date_cn(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date())
+
+
+__all__ = ["Change", "RenderContext", "TableCtx", "PerfTable", "build_context"]
