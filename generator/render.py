@@ -1,0 +1,704 @@
+"""Render stage: the typed RenderContext into the Word document, through the officer-editable template.
+
+Why this module exists: the wording and the page styling belong to the template
+(templates/部门预算公开.docx, compiled from templates/source/ by tools/build_template.py, and
+restyled by officers in Word), while tables are data whose shape changes with every budget.
+So the template only places values and docxtpl tags, and this module builds each table as a
+subdoc placed by ``{{p ...}}`` (merged header cells, repeated header rows, widths fitted to the page) and
+renders the whole with strict Jinja (an undefined variable is an error, never a blank; input
+text is escaped, so ``<`` ``&`` print literally). The result is written reproducibly (fixed zip
+dates and document properties: same input + template → byte-identical .docx) and atomically
+(a temporary file renamed into place: a failure never leaves a half-written or clobbered file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+
+from .narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
+
+TEMPLATE_NAME = "部门预算公开.docx"
+
+#: Text widths (twips) of the GB/T 9704 版心, used when a slot's section cannot be found.
+PORTRAIT_TEXT_WIDTH = 8845   # 156 mm
+LANDSCAPE_TEXT_WIDTH = 12756  # 225 mm
+
+#: Font sizes (pt) a wide table may shrink to so that amounts never wrap; the largest that fits wins.
+_FIT_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5)
+_CELL_PADDING_PT = 2 * 57 / 20 + 2.5  # Table Grid's left+right cell margins, plus a little slack
+
+
+class RenderError(Exception):
+    """The document could not be rendered or written; the message names the template and the problem."""
+
+
+# ================================================================= file names and places
+
+
+_UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
+_MAX_NAME_BYTES = 200
+
+
+def output_name(ctx: RenderContext, kind: str, suffix: str) -> str:
+    """``<部门名称>_<年度>年<kind><suffix>``, safe on any file system (no reserved characters, ≤ 200 bytes)."""
+
+    def clean(text: str) -> str:
+        return " ".join(_UNSAFE_CHARS.sub("", text).split()).strip(". ")
+
+    dept = clean(ctx.部门名称) or "部门"
+    tail = clean(f"_{ctx.年度}年{kind}") + suffix
+    while dept and len((dept + tail).encode("utf-8")) > _MAX_NAME_BYTES:
+        dept = dept[:-1]
+    return (dept.rstrip(". ") or "部门") + tail
+
+
+def default_template_dir() -> Path:
+    """``$BUDGETDOC_TEMPLATES`` when set, else the repository's templates/ directory."""
+    env = os.environ.get("BUDGETDOC_TEMPLATES")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "templates"
+
+
+# ================================================================= reproducibility
+
+
+def _epoch() -> dt.datetime | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), dt.UTC).replace(tzinfo=None)
+
+
+def zip_date_time() -> tuple[int, int, int, int, int, int]:
+    """The zip entries' timestamp: SOURCE_DATE_EPOCH when set, else 1980-01-01 00:00:00."""
+    when = _epoch()
+    if when is None or when.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    if when.year > 2107:
+        return (2107, 12, 31, 23, 59, 58)
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
+
+
+def normalize_docx_bytes(data: bytes, date_time: tuple[int, int, int, int, int, int] | None = None) -> bytes:
+    """Rewrite a .docx (zip) with fixed entry dates and attributes, same order, deflated."""
+    date_time = date_time or zip_date_time()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def _document_date(ctx: RenderContext) -> dt.datetime:
+    m = re.fullmatch(r"\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*", ctx.公开日期 or "")
+    if m:
+        with contextlib.suppress(ValueError):
+            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _epoch() or dt.datetime(2000, 1, 1)
+
+
+# ================================================================= text
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends and drop characters XML cannot hold (and that docxtpl would read as commands)."""
+    return _XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _finalize(value: object) -> object:
+    """Applied to every ``{{ }}`` before escaping: None prints nothing, strings are cleaned.
+
+    A "\\n" left in the text is turned into a Word line break by docxtpl after rendering."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return clean_text(value)
+    return value
+
+
+def make_environment() -> Environment:
+    """The Jinja environment: undefined variables fail, values are XML-escaped."""
+    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+
+
+def _char_em(ch: str) -> float:
+    """Approximate advance width in em: CJK and full-width forms 1, Latin by class (Times-like)."""
+    if ord(ch) >= 0x2000:
+        return 1.0
+    if ch.isdigit() or ch.islower():
+        return 0.5 if ch not in "mw" else 0.78
+    if ch in " .,;:'|!ijlft()[]-":
+        return 0.34
+    if ch in "%@&MW":
+        return 0.9
+    return 0.72 if ch.isupper() else 0.6
+
+
+def _text_pt(text: str, size: float, bold: bool = False) -> float:
+    """Estimated printed width of the longest line, with a little slack."""
+    best = max((sum(_char_em(ch) for ch in line) for line in text.split("\n")), default=0.0)
+    return best * size * (1.1 if bold else 1.04)
+
+
+def _unbreakable(text: str) -> bool:
+    """Amounts and codes (no CJK besides indenting spaces) must stay on one line."""
+    return not any(ord(ch) >= 0x2E80 and ch != "\u3000" for ch in text)
+
+
+# ================================================================= table XML
+
+
+@dataclass
+class _Cell:
+    text: str
+    style: str
+    span: int = 1
+    vmerge: str | None = None  # "restart" | "continue"
+    jc: str | None = None
+    bold: bool = False
+
+
+@dataclass
+class _Row:
+    cells: list[_Cell]
+    header: bool = False     # repeated at the top of every page (only for rows at the table's top)
+    keep_next: bool = False  # keep with the next row (header rows: never alone at a page bottom)
+    may_split: bool = False  # a row of long text may break across pages (else it could not print whole)
+
+
+class _Styles:
+    """Style ids of the template, looked up by the names the docs promise officers."""
+
+    def __init__(self, doc, template: Path):
+        self.doc, self.template = doc, template
+        self.text = self.id("表格文字")
+        self.number = self.id("表格数字")
+        self.head = self.id("表头")
+        self.title = self.id("表标题")
+        self.perf_heading = self.id("绩效小标题")
+        self.normal = self.id("Normal")
+        self.grid = self.id("Table Grid", table=True)
+        size = doc.styles["表格数字"].font.size
+        self.base_pt = size.pt if size is not None else 10.5
+
+    def id(self, name: str, table: bool = False) -> str:
+        try:
+            return self.doc.styles[name].style_id
+        except KeyError:
+            kind = "表格样式" if table else "段落样式"
+            raise RenderError(f"模板 {self.template} 缺少{kind}“{name}”（请勿删除或改名模板中的样式）") from None
+
+
+def _run_xml(text: str, bold: bool, size_hp: int | None) -> str:
+    rpr = ("<w:b/><w:bCs/>" if bold else "") + (f'<w:sz w:val="{size_hp}"/><w:szCs w:val="{size_hp}"/>' if size_hp else "")
+    pieces = clean_text("" if text is None else str(text)).replace("\t", " ").split("\n")
+    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in pieces)
+    return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
+
+
+def _paragraph_xml(text: str, style: str, *, jc: str | None = None, bold: bool = False, size_hp: int | None = None,
+                   keep_next: bool = False, page_break: bool = False) -> str:
+    ppr = (f'<w:pStyle w:val="{style}"/>' + ("<w:keepNext/>" if keep_next else "")
+           + ("<w:pageBreakBefore/>" if page_break else "") + (f'<w:jc w:val="{jc}"/>' if jc else ""))
+    run = _run_xml(text, bold, size_hp) if text else ""
+    return f"<w:p><w:pPr>{ppr}</w:pPr>{run}</w:p>"
+
+
+def _table_xml(styles: _Styles, widths: list[int], rows: list[_Row], size_hp: int | None) -> str:
+    if not rows:  # Word refuses a table without rows
+        return ""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{styles.grid}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+           f'<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+    for row in rows:
+        trpr = ("" if row.may_split else "<w:cantSplit/>") + ("<w:tblHeader/>" if row.header else "")
+        out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>" if trpr else "<w:tr>")
+        col = 0
+        for cell in row.cells:
+            width = sum(widths[col:col + cell.span])
+            col += cell.span
+            tcpr = (f'<w:tcW w:w="{width}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else "")
+                    + ('<w:vMerge w:val="restart"/>' if cell.vmerge == "restart" else "<w:vMerge/>" if cell.vmerge else "")
+                    + '<w:vAlign w:val="center"/>')
+            text = "" if cell.vmerge == "continue" else cell.text
+            ppr = (f'<w:pStyle w:val="{cell.style}"/>' + ("<w:keepNext/>" if row.keep_next else "")
+                   + (f'<w:jc w:val="{cell.jc}"/>' if cell.jc else ""))
+            run = _run_xml(text, cell.bold, size_hp) if text else ""
+            out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{run}</w:p></w:tc>")
+        if col != len(widths):
+            raise RenderError(f"内部错误：表格行有 {col} 列，表头为 {len(widths)} 列")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _distribute(avail: float, weights: list[float], mins: list[float]) -> list[float]:
+    """Widths proportional to weights, but never below a column's minimum (water-filling)."""
+    n = len(weights)
+    if sum(mins) >= avail:
+        total = sum(mins) or 1.0
+        return [avail * m / total for m in mins]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(n) if i not in fixed]
+        rest = avail - sum(fixed.values())
+        total = sum(weights[i] for i in free) or 1.0
+        alloc = {i: rest * weights[i] / total for i in free}
+        short = [i for i in free if alloc[i] < mins[i]]
+        if not short:
+            break
+        for i in short:
+            fixed[i] = mins[i]
+    return [fixed.get(i, alloc.get(i, 0.0)) for i in range(n)]
+
+
+def _fit(weights: list[float], columns: list[list[tuple[str, bool]]], avail_twips: int, base_pt: float,
+         shrink_to_one_line: bool = True, headers: list[list[str]] | None = None) -> tuple[list[int], float]:
+    """Column widths (twips, summing to the text width) and the font size (pt) for a table.
+
+    ``columns[i]`` lists (text, bold) of the body cells of column i. Amounts and codes must fit on one
+    line; other text may wrap but gets at least four characters, and a header (``headers[i]``, the
+    column's own header cells) at most three lines. The font shrinks only when needed:
+    with ``shrink_to_one_line``, down to 9 pt so that no cell wraps at all (a budget table), else only
+    as far as the amounts and codes need."""
+    avail = avail_twips / 20
+    sizes = [s for s in _FIT_SIZES if s <= base_pt] or [base_pt]
+    if sizes[0] != base_pt:
+        sizes.insert(0, base_pt)
+    weights = [max(w, 0.01) for w in weights]
+
+    def needs(size: float) -> tuple[list[float], list[float]]:
+        """Per column: the minimum (amounts/codes on one line, text ≥ 4 characters) and the
+        natural width (every cell on one line)."""
+        mins, natural = [], []
+        for i, cells in enumerate(columns):
+            need = full = 2 * size  # room for a two-character header word
+            for text in (headers[i] if headers else []):  # a header may wrap to three lines, not inside a number
+                runs = re.findall(r"[^\u2e80-\uffff]+", text)
+                word = max((_text_pt(r, size) for r in runs), default=0.0) + 1.3 * size
+                need = full = max(need, math.ceil(len(text) / 3) * size, word)
+            for text, bold in cells:
+                width = _text_pt(text, size, bold)
+                need = max(need, width if _unbreakable(text) else min(width, 4 * size))
+                full = max(full, width)
+            mins.append(need + _CELL_PADDING_PT)
+            natural.append(full + _CELL_PADDING_PT)
+        return mins, natural
+
+    pts = None
+    # 1. no cell wraps, at a size down to 小五 (9 pt): the spare width follows the column weights
+    for size in (s for s in sizes if s >= min(9.0, base_pt) and (shrink_to_one_line or s == base_pt)):
+        _, natural = needs(size)
+        if sum(natural) <= avail:
+            spare = avail - sum(natural)
+            pts = [n + spare * w / sum(weights) for n, w in zip(natural, weights, strict=True)]
+            break
+    # 2. else text wraps (amounts and codes never): at 小五 or, if even the amounts do not fit, smaller;
+    #    the spare width goes to the wrapping columns, in proportion to what they lack
+    if pts is None:
+        smaller = ([s for s in sizes if s <= 9.0] if shrink_to_one_line else []) or sizes
+        for size in smaller:
+            mins, natural = needs(size)
+            if sum(mins) <= avail:
+                break
+        lack = [max(n - m, 0.0) for n, m in zip(natural, mins, strict=True)]
+        pts = list(mins)
+        spare = avail - sum(mins)
+        if spare <= 0:
+            pts = _distribute(avail, weights, mins)
+        else:
+            # columns that need little to fit on one line get it first; the rest share what is left
+            waiting = sorted((i for i in range(len(lack)) if lack[i] > 0), key=lambda i: lack[i])
+            while waiting and lack[waiting[0]] <= spare / len(waiting):
+                i = waiting.pop(0)
+                pts[i] += lack[i]
+                spare -= lack[i]
+            share = [lack[i] if i in waiting else 0.0 for i in range(len(lack))]
+            if not sum(share):
+                share = weights
+            pts = [p + spare * x / sum(share) for p, x in zip(pts, share, strict=True)]
+    twips = [int(p * 20) for p in pts]
+    twips[-1] += avail_twips - sum(twips)
+    return twips, size
+
+
+def _size_hp(size: float, base: float) -> int | None:
+    return None if abs(size - base) < 0.01 else round(size * 2)
+
+
+# ================================================================= budget tables
+
+
+def _header_rows(t: TableCtx, ncols: int, styles: _Styles) -> list[_Row]:
+    """HeaderCell rows → rows of cells with gridSpan / vMerge, like an HTML table's layout."""
+    depth = len(t.header)
+    occupied: list[list[tuple | None]] = [[None] * ncols for _ in range(depth)]
+    for r, row in enumerate(t.header):
+        c = 0
+        for cell in row:
+            while c < ncols and occupied[r][c] is not None:
+                c += 1
+            if c >= ncols:
+                raise RenderError(f"表“{t.title}”的表头第{r + 1}行超出 {ncols} 列")
+            span, down = max(1, min(cell.colspan, ncols - c)), max(1, min(cell.rowspan, depth - r))
+            for rr in range(r, r + down):
+                for cc in range(c, c + span):
+                    occupied[rr][cc] = (r, c, span, down, cell.text)
+            c += span
+    rows = []
+    for r in range(depth):
+        cells, c = [], 0
+        while c < ncols:
+            slot = occupied[r][c]
+            if slot is None:
+                cells.append(_Cell("", styles.head))
+                c += 1
+                continue
+            r0, _, span, down, text = slot
+            if r0 == r:
+                cells.append(_Cell(text, styles.head, span, "restart" if down > 1 else None))
+            else:
+                cells.append(_Cell("", styles.head, span, "continue"))
+            c += span
+        rows.append(_Row(cells, header=True, keep_next=True))
+    return rows
+
+
+def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
+    ncols = len(t.widths) or len(t.align) or max((len(r.cells) for r in t.rows), default=1)
+    if t.header:
+        header_cols = sum(max(1, c.colspan) for c in t.header[0])
+        if header_cols != ncols:
+            raise RenderError(f"表“{t.title}”表头有 {header_cols} 列，列宽给出 {ncols} 列")
+    align = (list(t.align) + ["left"] * ncols)[:ncols]
+    body = [] if t.empty else t.rows
+    for i, row in enumerate(body, 1):
+        if len(row.cells) != ncols:
+            raise RenderError(f"表“{t.title}”第{i}行有 {len(row.cells)} 个单元格，应为 {ncols} 个")
+    columns = [[(row.cells[i], row.is_bold(i)) for row in body if row.cells[i]] for i in range(ncols)]
+    weights = [float(w) for w in (list(t.widths) + [1] * ncols)[:ncols]]
+    rows = _header_rows(t, ncols, styles)
+    _, headers = _columns_of(rows, ncols, styles)
+    widths, size = _fit(weights, columns, avail, styles.base_pt, headers=headers)
+    for row in body:
+        cells = []
+        for i, text in enumerate(row.cells):
+            a = align[i]
+            style = styles.number if a == "right" else styles.text
+            cells.append(_Cell(text, style, jc="center" if a == "center" else None, bold=row.is_bold(i)))
+        rows.append(_Row(cells))
+    return _table_xml(styles, widths, rows, _size_hp(size, styles.base_pt))
+
+
+# ================================================================= performance tables
+
+
+_NUMERIC = re.compile(r"^[≥≤><=＞＜]?[\d.,\-+]+$")
+
+
+def indicator_value(r: IndicatorRow) -> str:
+    """符号 + 指标值 + 计量单位, e.g. "≥95%", "达标"."""
+    return f"{r.符号}{r.指标值}{r.计量单位}"
+
+
+def _history(value: str, unit: str) -> str:
+    if value and unit and _NUMERIC.match(value) and not value.endswith(unit):
+        return value + unit
+    return value
+
+
+def _perf_columns(p: PerfTable) -> list[float]:
+    return [9, 11, 24, 13, 10, 10, 16] if p.show_history else [10, 12, 30, 16, 22]
+
+
+def _indicator_rows(p: PerfTable, styles: _Styles, at_top: bool) -> list[_Row]:
+    head = styles.head
+    if p.show_history:
+        rows = [
+            _Row([_Cell("一级指标", head, 1, "restart"), _Cell("二级指标", head, 1, "restart"),
+                  _Cell("三级指标", head, 1, "restart"), _Cell("指标值", head, 1, "restart"),
+                  _Cell("近两年指标值", head, 2), _Cell("指标值确定依据", head, 1, "restart")], at_top, True),
+            _Row([_Cell("", head, 1, "continue"), _Cell("", head, 1, "continue"), _Cell("", head, 1, "continue"),
+                  _Cell("", head, 1, "continue"), _Cell(p.years[0], head), _Cell(p.years[1], head),
+                  _Cell("", head, 1, "continue")], at_top, True),
+        ]
+    else:
+        rows = [_Row([_Cell(x, head) for x in ("一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据")], at_top, True)]
+    flat: list[tuple[int, IndicatorRow]] = [(g, r) for g, (_, _, items) in enumerate(p.groups) for r in items]
+    for i, (g, r) in enumerate(flat):
+        def merge(same_prev: bool, same_next: bool) -> str | None:
+            if same_prev:
+                return "continue"
+            return "restart" if same_next else None
+
+        prev = flat[i - 1] if i else None
+        nxt = flat[i + 1] if i + 1 < len(flat) else None
+        level1 = merge(prev is not None and prev[1].一级指标 == r.一级指标,
+                       nxt is not None and nxt[1].一级指标 == r.一级指标)
+        level2 = merge(prev is not None and prev[0] == g, nxt is not None and nxt[0] == g)
+        cells = [_Cell(r.一级指标, styles.text, 1, level1, jc="center"), _Cell(r.二级指标, styles.text, 1, level2, jc="center"),
+                 _Cell(r.三级指标, styles.text), _Cell(indicator_value(r), styles.text, jc="center")]
+        if p.show_history:
+            cells += [_Cell(_history(r.前年值, r.计量单位), styles.text, jc="center"),
+                      _Cell(_history(r.上年值, r.计量单位), styles.text, jc="center")]
+        cells.append(_Cell(r.指标值确定依据, styles.text))
+        rows.append(_Row(cells))
+    return rows
+
+
+def _columns_of(rows: list[_Row], ncols: int, styles: _Styles) -> tuple[list[list[tuple[str, bool]]], list[list[str]]]:
+    """Per grid column: the single-column body cells (text, bold) and header cells, for fitting."""
+    columns: list[list[tuple[str, bool]]] = [[] for _ in range(ncols)]
+    headers: list[list[str]] = [[] for _ in range(ncols)]
+    for row in rows:
+        col = 0
+        for cell in row.cells:
+            if cell.span == 1 and cell.text:
+                if cell.style == styles.head:
+                    headers[col].append(cell.text)
+                else:
+                    columns[col].append((cell.text, cell.bold))
+            col += cell.span
+    return columns, headers
+
+
+def _perf_table(p: PerfTable, styles: _Styles, avail: int, *, with_info: bool, with_indicators: bool,
+                keep_together: bool = False) -> str:
+    """One 绩效目标表: label/value rows, then the indicators with merged 一级/二级 cells.
+
+    With indicators the labels span the 一级 and 二级 columns; an info-only table has two
+    columns, the labels' as wide as the longest label (at most a third of the width)."""
+    info = p.info if with_info else []
+    base = styles.base_pt
+    if with_indicators:
+        weights = _perf_columns(p)
+        ncols = len(weights)
+        indicator_rows = _indicator_rows(p, styles, at_top=not info)
+        columns, headers = _columns_of(indicator_rows, ncols, styles)
+        widths, size = _fit(weights, columns, avail, base, shrink_to_one_line=False, headers=headers)
+        label_span = 2
+    else:
+        indicator_rows, ncols, size, label_span = [], 2, base, 1
+        longest = max((_text_pt(label, base) for label, _ in info), default=4 * base) + _CELL_PADDING_PT
+        label = int(min(longest, avail / 20 / 3) * 20)
+        widths = [label, avail - label]
+    rows = [_Row([_Cell(label, styles.head, label_span), _Cell(value or "—", styles.text, ncols - label_span)],
+                 may_split=True) for label, value in info]
+    rows += indicator_rows
+    if keep_together:  # the whole table moves to the next page rather than leave a few rows behind
+        for row in rows[:-1]:
+            row.keep_next = True
+    return _table_xml(styles, widths, rows, _size_hp(size, base))
+
+
+# ================================================================= subdocs and slot geometry
+
+
+_SLOT = re.compile(r"\{\{p\s*(表格|绩效表格)\s*\[\s*['\"]([^'\"]+)['\"]\s*\]\s*\}\}")
+
+
+def _section_text_width(sectpr) -> int:
+    size, margins = sectpr.find(qn("w:pgSz")), sectpr.find(qn("w:pgMar"))
+    try:
+        width = int(size.get(qn("w:w")))
+        left, right = int(margins.get(qn("w:left"))), int(margins.get(qn("w:right")))
+        gutter = int(margins.get(qn("w:gutter")) or 0)
+    except (AttributeError, TypeError, ValueError):
+        return PORTRAIT_TEXT_WIDTH
+    return max(width - left - right - gutter, 2000)
+
+
+def slot_widths(doc) -> dict[tuple[str, str], int]:
+    """The text width of the section holding each ``{{p 表格['KEY'] }}`` / ``{{p 绩效表格['KEY'] }}`` slot."""
+    found: dict[tuple[str, str], int] = {}
+    pending: list[tuple[str, str]] = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            text = "".join(el.xpath(".//w:t/text()"))
+            pending += [(m.group(1), m.group(2)) for m in _SLOT.finditer(text)]
+            sectpr = el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+            if sectpr is not None:
+                width = _section_text_width(sectpr)
+                found.update((key, width) for key in pending)
+                pending = []
+        elif el.tag == qn("w:sectPr"):
+            width = _section_text_width(el)
+            found.update((key, width) for key in pending)
+            pending = []
+    return found
+
+
+class XmlSubdoc:
+    """A body fragment placed by ``{{p ... }}``, as docxtpl's Subdoc places one.
+
+    docxtpl's own Subdoc needs the optional docxcompose package (``docxtpl[subdoc]``) to merge
+    the parts of another document; tables and paragraphs styled by the template's own styles
+    have no parts to merge, so the fragment's XML is all there is. docxtpl inserts whatever
+    ``__html__`` returns, unescaped."""
+
+    def __init__(self, blocks: list[str]):
+        self.xml = "".join(blocks)
+
+    def __html__(self) -> str:
+        return self.xml
+
+    __str__ = __html__
+
+
+def _whole_blocks(ctx: RenderContext, styles: _Styles, avail: int) -> list[str]:
+    whole = ctx.整体绩效
+    blocks = [_paragraph_xml(whole.title, styles.title, keep_next=True)]
+    if whole.info:
+        blocks.append(_perf_table(whole, styles, avail, with_info=True, with_indicators=False))
+    for target in ctx.整体绩效目标:
+        blocks.append(_paragraph_xml(target.title, styles.perf_heading, keep_next=True))
+        if target.info:
+            blocks.append(_perf_table(target, styles, avail, with_info=True, with_indicators=False))
+        if target.indicators:
+            blocks.append(_perf_table(target, styles, avail, with_info=False, with_indicators=True,
+                                      keep_together=True))
+    return blocks
+
+
+def _project_blocks(ctx: RenderContext, styles: _Styles, avail: int) -> list[str]:
+    if not ctx.项目绩效:
+        return [_paragraph_xml(f"本部门{ctx.年度}年无设置绩效目标的项目支出。", styles.normal)]
+    blocks = []
+    for i, p in enumerate(ctx.项目绩效):
+        blocks.append(_paragraph_xml(p.title, styles.title, keep_next=True, page_break=i > 0))
+        blocks.append(_perf_table(p, styles, avail, with_info=bool(p.info), with_indicators=bool(p.indicators),
+                                  keep_together=True))
+    return blocks
+
+
+def _table_width(widths: dict, group: str, key: str, landscape: bool) -> int:
+    return widths.get((group, key), LANDSCAPE_TEXT_WIDTH if landscape else PORTRAIT_TEXT_WIDTH)
+
+
+def build_subdocs(tpl: DocxTemplate, ctx: RenderContext, template: Path) -> dict[str, dict]:
+    """The context entries ``表格`` (one subdoc per table) and ``绩效表格`` ({'整体', '项目'})."""
+    doc = tpl.get_docx()
+    styles = _Styles(doc, template)
+    widths = slot_widths(doc)
+    tables = {key: XmlSubdoc([_budget_table(t, styles, _table_width(widths, "表格", key, t.landscape))])
+              for key, t in ctx.表.items()}
+    perf = {
+        "整体": XmlSubdoc(_whole_blocks(ctx, styles, _table_width(widths, "绩效表格", "整体", False))),
+        "项目": XmlSubdoc(_project_blocks(ctx, styles, _table_width(widths, "绩效表格", "项目", False))),
+    }
+    return {"表格": tables, "绩效表格": perf}
+
+
+# ================================================================= rendering
+
+
+def _undefined_name(exc: UndefinedError) -> str:
+    message = str(exc.message or exc)
+    m = re.search(r"'([^']+)' is undefined", message) or re.search(r"has no attribute '([^']+)'", message)
+    return m.group(1) if m else message
+
+
+def _context_hint(exc: Exception) -> str:
+    lines = [line.strip() for line in getattr(exc, "docx_context", None) or [] if line.strip()]
+    return f"（模板附近的文字：{' / '.join(lines)[:200]}）" if lines else ""
+
+
+def render_bytes(ctx: RenderContext, template: Path) -> bytes:
+    """Render the context through the template; return the normalised .docx bytes."""
+    if not template.is_file():
+        raise RenderError(f"找不到模板文件：{template}")
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.get_docx()
+    except Exception as exc:  # a damaged or non-Word file
+        raise RenderError(f"模板 {template} 无法打开：{exc}") from None
+    context = ctx.as_dict()
+    context.update(build_subdocs(tpl, ctx, template))
+    try:
+        tpl.render(context, make_environment(), autoescape=True)
+    except UndefinedError as exc:
+        raise RenderError(f"模板 {template} 使用了未定义的变量 {_undefined_name(exc)}：{exc.message}"
+                          f"{_context_hint(exc)}") from None
+    except TemplateSyntaxError as exc:
+        raise RenderError(f"模板 {template} 的模板标记有语法错误：{exc.message}{_context_hint(exc)}") from None
+    except TemplateError as exc:
+        raise RenderError(f"模板 {template} 渲染失败：{exc}{_context_hint(exc)}") from None
+    except Exception as exc:
+        raise RenderError(f"模板 {template} 渲染失败：{type(exc).__name__}: {exc}") from None
+
+    when = _document_date(ctx)
+    props = tpl.docx.core_properties
+    props.title = ctx.标题
+    props.author = "budgetdoc"
+    props.last_modified_by = "budgetdoc"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+    buf = io.BytesIO()
+    try:
+        tpl.save(buf)
+    except Exception as exc:
+        raise RenderError(f"模板 {template} 渲染后无法保存：{type(exc).__name__}: {exc}") from None
+    data = normalize_docx_bytes(buf.getvalue())
+    try:  # the rendered XML must parse strictly (docxtpl's own parser is lenient)
+        Document(io.BytesIO(data))
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                if name.endswith(".xml") or name.endswith(".rels"):
+                    parse_xml(zf.read(name))
+    except Exception as exc:
+        raise RenderError(f"模板 {template} 渲染结果不是有效的 Word 文档：{exc}") from None
+    return data
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise RenderError(f"无法写出 {path}：{exc}") from None
+        raise
+
+
+def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = None) -> None:
+    """Render the disclosure to ``out_path``; on any failure the previous file there is untouched."""
+    template = Path(template_dir or default_template_dir()) / TEMPLATE_NAME
+    data = render_bytes(ctx, template)
+    write_atomic(Path(out_path), data)
+
+
+__all__ = ["RenderError", "default_template_dir", "normalize_docx_bytes", "output_name", "render_docx"]
