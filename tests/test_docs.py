@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from generator.check import RULES
 from generator.cli import app
-from tools.make_docs import fields_md, rules_md
+from tools.context_doc import DESCRIPTIONS
+from tools.make_docs import context_md, fields_md, rules_md
 
 ROOT = Path(__file__).parents[1]
 
@@ -33,3 +34,14 @@ def test_readme_names_the_two_commands():
     assert "make demo" in readme and "make test" in readme
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_context_doc_is_current_and_complete():
+    import dataclasses
+
+    from generator import narrate
+
+    assert (ROOT / "docs/context.md").read_text(encoding="utf-8") == context_md()
+    for cls in (narrate.RenderContext, narrate.Narrative, narrate.TableCtx, narrate.PerfTable, narrate.Item):
+        for fld in dataclasses.fields(cls):
+            assert fld.name in DESCRIPTIONS, f"{cls.__name__}.{fld.name} has no description in tools/context_doc.py"

@@ -115,8 +115,34 @@ def fields_md() -> str:
     return "\n".join(lines)
 
 
+def context_md() -> str:
+    import dataclasses
+
+    from generator import narrate
+    from tools.context_doc import DESCRIPTIONS
+
+    lines = [
+        "# 模板变量 / Template context",
+        "",
+        "由 `tools/make_docs.py` 根据 generator/narrate.py 生成。模板（templates/部门预算公开.docx）中可用的全部变量；",
+        "金额均已格式化为文字（语句中为万元、两位小数，零写作 0；表格中按表格单位）。",
+        "在模板中引用未定义的变量会报错并指出变量名和模板文件，不会留空。",
+        "",
+    ]
+    for cls in (narrate.RenderContext, narrate.Narrative, narrate.TableCtx, narrate.Row, narrate.HeaderCell,
+                narrate.PerfTable, narrate.IndicatorRow, narrate.Item):
+        prefix = "说明." if cls is narrate.Narrative else ""
+        lines += [f"## {cls.__name__}", "", (cls.__doc__ or "").strip().split("\n")[0], "",
+                  "| 变量 | 说明 |", "| --- | --- |"]
+        for fld in dataclasses.fields(cls):
+            lines.append(f"| `{prefix}{fld.name}` | {DESCRIPTIONS.get(fld.name, '')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> None:
     (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs/context.md").write_text(context_md(), encoding="utf-8")
     (ROOT / "docs/rules.md").write_text(rules_md(), encoding="utf-8")
     (ROOT / "docs/input-format.md").write_text(fields_md(), encoding="utf-8")
 
