@@ -1,0 +1,884 @@
+"""Independent expectations for the generated 部门预算公开 (.docx), computed from the raw input.
+
+Why this module exists: a test that compares the document with ``generator.compute`` /
+``generator.narrate`` / ``generator.fmt`` only proves the renderer copies what they say. This
+module recomputes every figure the document shows from the input file itself (plain dicts with
+Decimal amounts from ``generator.load.load_file`` — the parser, nothing else of the generator),
+with its own Decimal arithmetic and ROUND_HALF_UP, and formats it by the rules of
+/work/shared/CONVENTIONS.md. It also reads a .docx back into plain text blocks (paragraphs and
+tables in body order) so that tests can find a table by its title and a sentence by substring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.text.paragraph import Paragraph
+from ruamel.yaml import YAML
+
+from generator.load import load_file
+
+REPO = Path(__file__).resolve().parents[1]
+CATALOG_DIR = REPO / "generator" / "data"
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+WAN = Decimal("10000")
+HUNDRED = Decimal("100")
+
+# The vocabulary of CONVENTIONS.md (own copies: not imported from generator.model).
+INCOME_SOURCES = (
+    "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "财政专户管理资金", "事业收入",
+    "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入",
+)
+FUNDS = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
+FISCAL = FUNDS[:3]
+KINDS = ("人员经费", "公用经费", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出")
+THREE_PUBLIC = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+TAIL_NOTE = "因四舍五入，合计数与分项之和可能存在尾差。"
+DEFAULT_FISCAL_LEVEL = ""  # Settings.财政级次 default: "<地区>本级财政", or "本级财政" without 地区 (docs/config.md)
+
+TABLE_NAMES = (
+    "部门收支总表", "部门收入总表", "部门支出总表", "财政拨款收支总表", "一般公共预算支出表",
+    "一般公共预算基本支出表", "一般公共预算“三公”经费支出表", "政府性基金预算支出表",
+    "国有资本经营预算支出表", "项目支出表", "政府采购预算表",
+)
+
+
+# ================================================================= numbers
+
+
+def dec(value: Any) -> Decimal:
+    """An input amount as Decimal; empty is 0. Floats are refused (the loader never makes them)."""
+    if value is None or value == "":
+        return ZERO
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"unexpected amount {value!r}")
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, str):
+        return Decimal(value.strip().replace(",", "").replace("，", ""))
+    raise TypeError(f"unexpected amount {value!r}")
+
+
+def r2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def convert(value: Decimal, src: str, dst: str) -> Decimal:
+    if src == dst:
+        return value
+    if src == "元" and dst == "万元":
+        return value / WAN
+    if src == "万元" and dst == "元":
+        return value * WAN
+    raise ValueError((src, dst))
+
+
+def pct(ratio_percent: Decimal, places: int = 2) -> str:
+    q = Decimal(1).scaleb(-places)
+    return f"{abs(ratio_percent).quantize(q, rounding=ROUND_HALF_UP)}%"
+
+
+def clean_reason(reason: str) -> str:
+    text = (reason or "").strip().rstrip("。；;，,")
+    for lead in ("主要原因是", "主要原因：", "原因是", "原因："):
+        if text.startswith(lead):
+            text = text[len(lead):]
+    return text
+
+
+# ================================================================= catalog data files
+
+
+def _read_yaml_list(name: str) -> list[dict]:
+    data = YAML(typ="safe").load((CATALOG_DIR / name).read_text(encoding="utf-8"))
+    assert isinstance(data, list), name
+    return data
+
+
+@lru_cache
+def function_catalog() -> dict[str, dict]:
+    return {str(e["code"]): e for e in _read_yaml_list("function_codes.yaml")}
+
+
+@lru_cache
+def economic_catalog() -> dict[str, dict]:
+    return {str(e["code"]): e for e in _read_yaml_list("economic_codes.yaml")}
+
+
+@lru_cache
+def summary_classes() -> tuple[tuple[str, str], ...]:
+    """(code, name) of the 类 every 收支总表 lists, zero or not, in catalog order."""
+    return tuple((str(e["code"]), str(e["name"])) for e in _read_yaml_list("function_codes.yaml")
+                 if e.get("in_summary"))
+
+
+@lru_cache
+def default_terms() -> tuple[tuple[str, str], ...]:
+    return tuple((str(e["term"]), str(e["text"])) for e in _read_yaml_list("terms.yaml"))
+
+
+def qualified_name(code: str) -> str:
+    """类名(类)款名(款)项名(项), the 名词解释 form of a 功能分类科目 (catalog names)."""
+    cat = function_catalog()
+    parts = []
+    for n, level in ((3, "类"), (5, "款"), (7, "项")):
+        if len(code) >= n and code[:n] in cat:
+            parts.append(f"{cat[code[:n]]['name']}({level})")
+    return "".join(parts)
+
+
+# ================================================================= the budget, recomputed
+
+
+@dataclass
+class FRow:
+    code: str
+    name: str
+    fund: str
+    vals: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.vals.values(), ZERO)
+
+    @property
+    def basic(self) -> Decimal:
+        return self.vals["人员经费"] + self.vals["公用经费"]
+
+
+@dataclass
+class Tree:
+    """code → column values, for 类 (3) / 款 (5) / 项 (7) (or 类 3 / 款 5 for 经济分类), and the total."""
+
+    nodes: dict[str, list[Decimal]]
+    names: dict[str, str]
+    total: list[Decimal]
+    lengths: tuple[int, ...]
+
+    def codes(self) -> list[str]:
+        return sorted(self.nodes)
+
+    def classes(self) -> list[str]:
+        return [c for c in self.codes() if len(c) == self.lengths[0]]
+
+    def children(self, code: str) -> list[str]:
+        i = self.lengths.index(len(code))
+        if i + 1 >= len(self.lengths):
+            return []
+        return [c for c in self.codes() if len(c) == self.lengths[i + 1] and c.startswith(code)]
+
+
+def build_tree(leaves: list[tuple[str, str, list[Decimal]]], lengths: tuple[int, ...], catalog: dict[str, dict]
+               ) -> Tree:
+    """Several rows per code are summed; parents are code prefixes; parent names from the catalog."""
+    width = len(leaves[0][2]) if leaves else 0
+    leaf: dict[str, list[Decimal]] = {}
+    names: dict[str, str] = {}
+    for code, name, vals in leaves:
+        if code in leaf:
+            leaf[code] = [a + b for a, b in zip(leaf[code], vals, strict=True)]
+        else:
+            leaf[code] = list(vals)
+            names[code] = name
+    nodes: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * width)
+    for code, vals in leaf.items():
+        for n in lengths[:-1]:
+            nodes[code[:n]] = [a + b for a, b in zip(nodes[code[:n]], vals, strict=True)]
+        nodes[code] = vals
+    for code in nodes:
+        if code not in names:
+            names[code] = str(catalog[code]["name"]) if code in catalog else ""
+    total = [sum((v[i] for v in leaf.values()), ZERO) for i in range(width)]
+    return Tree(dict(nodes), names, total, lengths)
+
+
+def _prior(entry: Any) -> tuple[Decimal | None, str]:
+    if entry is None:
+        return None, ""
+    if isinstance(entry, dict):
+        amount = entry.get("金额")
+        return (None if amount is None else dec(amount)), str(entry.get("增减原因") or "")
+    return dec(entry), ""
+
+
+class Budget:
+    """Everything the document quotes, recomputed from the input file."""
+
+    def __init__(self, path: str | Path, places: int = 2, fiscal_level: str = DEFAULT_FISCAL_LEVEL):
+        data, _ = load_file(path)
+        self.data = data
+        self.places = places
+        info = data["基本信息"]
+        region = str(info.get("地区") or "")
+        self.fiscal_level = fiscal_level or (f"{region}本级财政" if region else "本级财政")
+        self.name = str(info["部门名称"])
+        self.code = str(info.get("部门编码") or "")
+        self.year = int(info["预算年度"])
+        self.src = info["金额单位"]
+        self.unit = info.get("表格金额单位") or self.src
+        self.subject = self.name + ("（汇总）" if info.get("汇总") else "")
+        self.units = info.get("预算单位") or []
+
+        income = data.get("收入") or {}
+        current = income.get("本年收入") or {}
+        self.income = {s: dec(current.get(s)) for s in INCOME_SOURCES}
+        carry_in = income.get("上年结转结余") or {}
+        self.carry_in = {f: dec(carry_in.get(f)) for f in FUNDS}
+        exp = data["支出"]
+        carry_out = exp.get("年终结转结余") or {}
+        self.carry_out = {f: dec(carry_out.get(f)) for f in FUNDS}
+        self.rows = [
+            FRow(str(r["科目编码"]).strip(), str(r["科目名称"]).strip(), r.get("资金来源") or "一般公共预算",
+                 {k: dec(r.get(k)) for k in KINDS})
+            for r in exp["功能分类"]
+        ]
+        self.econ_rows = [
+            (str(r["科目编码"]).strip(), str(r["科目名称"]).strip(), dec(r.get("人员经费")), dec(r.get("公用经费")))
+            for r in data.get("经济分类基本支出") or []
+        ]
+        self.projects = data.get("项目") or []
+        self.prior_data = data.get("上年数") or {}
+
+        # --- totals
+        self.income_current = sum(self.income.values(), ZERO)
+        self.carry_in_total = sum(self.carry_in.values(), ZERO)
+        self.income_total = self.income_current + self.carry_in_total
+        self.expense_current = sum((r.total for r in self.rows), ZERO)
+        self.carry_out_total = sum(self.carry_out.values(), ZERO)
+        self.expense_total = self.expense_current + self.carry_out_total
+        self.by_kind = {k: sum((r.vals[k] for r in self.rows), ZERO) for k in KINDS}
+        self.basic = self.by_kind["人员经费"] + self.by_kind["公用经费"]
+
+        fcat = function_catalog()
+        self.expense_tree = build_tree(
+            [(r.code, r.name, [r.total, r.basic, *[r.vals[k] for k in KINDS[2:]]]) for r in self.rows], (3, 5, 7), fcat)
+        gpb = [r for r in self.rows if r.fund == "一般公共预算"]
+        self.gpb_rows = gpb
+        self.gpb_tree = build_tree(
+            [(r.code, r.name, [r.total, r.basic, r.vals["人员经费"], r.vals["公用经费"], r.vals["项目支出"]]) for r in gpb],
+            (3, 5, 7), fcat)
+        self.gpb_total = sum((r.total for r in gpb), ZERO)
+        self.fund_trees = {
+            fund: build_tree([(r.code, r.name, [r.total, r.basic, r.vals["项目支出"]]) for r in self.rows if r.fund == fund],
+                             (3, 5, 7), fcat)
+            for fund in ("政府性基金预算", "国有资本经营预算")
+        }
+        self.fiscal_tree = build_tree(
+            [(r.code, r.name, [r.total, *[(r.total if r.fund == f else ZERO) for f in FISCAL]])
+             for r in self.rows if r.fund in FISCAL], (3, 5, 7), fcat)
+        self.econ_tree = build_tree([(c, n, [p + q, p, q]) for c, n, p, q in self.econ_rows], (3, 5), economic_catalog())
+        self.fiscal_income = {f: self.income[f + "拨款"] for f in FISCAL}
+        self.fiscal_carry = {f: self.carry_in[f] for f in FISCAL}
+
+        tp = data.get("三公经费") or {}
+        self.three = {k: dec(tp.get(k)) for k in THREE_PUBLIC}
+        self.three_total = sum(self.three.values(), ZERO)
+        proc = data.get("政府采购") or {}
+        self.proc = {k: dec(proc.get(k)) for k in ("货物", "工程", "服务", "面向中小企业", "面向小微企业")}
+        self.proc_items = proc.get("明细") or []
+        self.proc_total = self.proc["货物"] + self.proc["工程"] + self.proc["服务"]
+        op = data.get("机关运行经费") or {}
+        self.operating = dec(op.get("金额"))
+        self.operating_scope = str(op.get("范围") or "") or "本部门"
+        self.operating_items = [(str(i["名称"]), dec(i["金额"])) for i in op.get("明细") or []]
+        self.purchased = dec((data.get("政府购买服务") or {}).get("合计"))
+
+    # -------------------------------------------------------------- formatting
+
+    def cell(self, value: Decimal) -> str:
+        """A table cell in the table unit: two decimals, thousands separators in 元."""
+        shown = r2(convert(value, self.src, self.unit))
+        if shown == 0:
+            shown = abs(shown)
+        return f"{shown:,.2f}" if self.unit == "元" else f"{shown:.2f}"
+
+    def shown(self, value: Decimal) -> Decimal:
+        return r2(convert(value, self.src, self.unit))
+
+    def wan(self, value: Decimal) -> str:
+        """An amount in a sentence: 万元, two decimals; zero is written 0."""
+        shown = r2(convert(value, self.src, "万元"))
+        return "0" if shown == 0 else f"{shown:.2f}"
+
+    def pct(self, ratio_percent: Decimal) -> str:
+        return pct(ratio_percent, self.places)
+
+    def share(self, part: Decimal, whole: Decimal) -> str:
+        return "占" + self.pct(part * HUNDRED / whole)
+
+    def change(self, current: Decimal, prior: Decimal | None) -> str:
+        if prior is None or (prior == 0 and current != 0):
+            return "上年无此项预算"
+        delta = current - prior
+        if r2(convert(delta, self.src, "万元")) == 0:
+            return "与上年持平"
+        ratio = delta * HUNDRED / prior
+        if delta > 0:
+            return f"比上年增加{self.wan(delta)}万元，增长{self.pct(ratio)}"
+        return f"比上年减少{self.wan(-delta)}万元，下降{self.pct(ratio)}"
+
+    def change_with_reason(self, current: Decimal, prior: Decimal | None, reason: str) -> str:
+        """The change phrase; for a real change with a typed reason, followed by "，主要原因是<reason>"."""
+        phrase = self.change(current, prior)
+        text = clean_reason(reason)
+        if text and phrase.startswith("比上年"):
+            return f"{phrase}，主要原因是{text}"
+        return phrase
+
+    # -------------------------------------------------------------- last year
+
+    def prior(self, key: str) -> tuple[Decimal | None, str]:
+        return _prior(self.prior_data.get(key))
+
+    def class_prior(self, code: str) -> tuple[Decimal | None, str]:
+        entries = {str(k): v for k, v in (self.prior_data.get("功能分类") or {}).items()}
+        if code in entries:
+            return _prior(entries[code])
+        for n in (5, 7):
+            parts = [_prior(v)[0] for c, v in entries.items() if len(c) == n and c.startswith(code)]
+            parts = [p for p in parts if p is not None]
+            if parts:
+                return sum(parts, ZERO), ""
+        return None, ""
+
+    # -------------------------------------------------------------- titles
+
+    def title(self, name: str) -> str:
+        return f"{self.subject}{self.year}年{name}"
+
+    @property
+    def whole_perf_title(self) -> str:
+        return f"{self.subject}{self.year}年部门整体支出绩效目标表"
+
+    def perf_projects(self) -> list[dict]:
+        return [p for p in self.projects if p.get("绩效目标")]
+
+    def project_total(self, p: dict) -> Decimal:
+        return sum((dec((p.get("资金来源") or {}).get(f)) for f in FUNDS), ZERO)
+
+
+# ================================================================= expected table cells
+
+
+@dataclass(frozen=True)
+class CellExp:
+    """The cell ``pos`` cells after (or, negative with from_end, counted from the end of) the anchor cell.
+
+    The anchor is the cell at index ``col`` (of the row's own cells, merged cells counted once)
+    whose text is ``label`` (``ordinal``: optionally preceded by 一、 / （一） / 1. numbering).
+    ``text`` is the exact expected text; ``contains`` lists substrings instead (perf tables)."""
+
+    title: str
+    col: int
+    label: str
+    pos: int
+    text: str = ""
+    contains: tuple[str, ...] = ()
+    ordinal: bool = False
+    from_end: bool = False
+    nth: int | None = None  # None: the label must be unique in its column; else the nth matching row
+
+    @property
+    def key(self) -> tuple:
+        return (self.title, self.col, self.label, self.pos, self.from_end, self.nth)
+
+    def describe(self) -> str:
+        where = f"倒数第{-self.pos}格" if self.from_end else f"锚点后第{self.pos}格"
+        nth = "" if self.nth is None else f"第{self.nth + 1}个"
+        return f"[{self.title}] {nth}行“{self.label}”(列{self.col}) {where}"
+
+
+_ORD = r"(?:[一二三四五六七八九十廿]+、|（[一二三四五六七八九十廿]+）|\d+[.、．])?"
+
+
+def label_matches(text: str, label: str, ordinal: bool) -> bool:
+    text = text.replace("\u3000", "").strip()
+    if not ordinal:
+        return text == label
+    return re.fullmatch(_ORD + re.escape(label), text) is not None
+
+
+def tree_exps(b: Budget, title: str, tree: Tree, with_names: bool = True) -> list[CellExp]:
+    width = len(tree.total)
+    exps = [CellExp(title, 0, "合计", i - width, b.cell(v), from_end=True) for i, v in enumerate(tree.total)]
+    for code in tree.codes():
+        if with_names and tree.names.get(code):
+            exps.append(CellExp(title, 0, code, 1, tree.names[code]))
+        exps += [CellExp(title, 0, code, i - width, b.cell(v), from_end=True) for i, v in enumerate(tree.nodes[code])]
+    return exps
+
+
+def table_expectations(b: Budget) -> list[CellExp]:
+    """Every table cell the tests check, with its independently computed text."""
+    exps: list[CellExp] = []
+    cell = b.cell
+
+    # 1 部门收支总表
+    t = b.title("部门收支总表")
+    for s in INCOME_SOURCES:
+        label = s if s.endswith("收入") else s + "收入"
+        exps.append(CellExp(t, 0, label, 1, cell(b.income[s]), ordinal=True))
+    exps += [CellExp(t, 0, "本年收入合计", 1, cell(b.income_current)),
+             CellExp(t, 0, "上年结转结余", 1, cell(b.carry_in_total)),
+             CellExp(t, 0, "收入总计", 1, cell(b.income_total)),
+             CellExp(t, 2, "本年支出合计", 1, cell(b.expense_current)),
+             CellExp(t, 2, "年终结转结余", 1, cell(b.carry_out_total)),
+             CellExp(t, 2, "支出总计", 1, cell(b.expense_total))]
+    listed = summary_classes()
+    for code, name in listed:
+        value = b.expense_tree.nodes[code][0] if code in b.expense_tree.nodes else ZERO
+        exps.append(CellExp(t, 2, name, 1, cell(value), ordinal=True))
+    for code in b.expense_tree.classes():
+        if code not in {c for c, _ in listed}:
+            exps.append(CellExp(t, 2, b.expense_tree.names[code], 1, cell(b.expense_tree.nodes[code][0]), ordinal=True))
+
+    # 2 部门收入总表: the 合计 row and the department row
+    t = b.title("部门收入总表")
+    values = [b.income_total, b.income_current, *[b.income[s] for s in INCOME_SOURCES], b.carry_in_total,
+              *[b.carry_in[f] for f in FUNDS]]
+    n = len(values)
+    exps += [CellExp(t, 0, "合计", i - n, cell(v), from_end=True) for i, v in enumerate(values)]
+    if b.code:
+        exps.append(CellExp(t, 0, b.code, 1, b.name))
+        exps += [CellExp(t, 0, b.code, i - n, cell(v), from_end=True) for i, v in enumerate(values)]
+    if len(b.units) == 1:  # a single budget unit: its row repeats the department's figures
+        unit = b.units[0]
+        exps.append(CellExp(t, 0, str(unit["编码"]), 1, str(unit["名称"])))
+        exps += [CellExp(t, 0, str(unit["编码"]), i - n, cell(v), from_end=True) for i, v in enumerate(values)]
+
+    # 3 部门支出总表
+    exps += tree_exps(b, b.title("部门支出总表"), b.expense_tree)
+
+    # 4 财政拨款收支总表
+    t = b.title("财政拨款收支总表")
+    fiscal_now = sum(b.fiscal_income.values(), ZERO)
+    fiscal_carry = sum(b.fiscal_carry.values(), ZERO)
+    exps.append(CellExp(t, 0, "本年收入", 1, cell(fiscal_now), ordinal=True))
+    exps.append(CellExp(t, 0, "上年结转", 1, cell(fiscal_carry), ordinal=True))
+    for f in FISCAL:  # listed twice: under 本年收入, then under 上年结转
+        exps.append(CellExp(t, 0, f + "拨款", 1, cell(b.fiscal_income[f]), ordinal=True, nth=0))
+        exps.append(CellExp(t, 0, f + "拨款", 1, cell(b.fiscal_carry[f]), ordinal=True, nth=1))
+    exps.append(CellExp(t, 0, "收入总计", 1, cell(fiscal_now + fiscal_carry)))
+    exps += [CellExp(t, 2, "本年支出", 1 + i, cell(v), ordinal=True) for i, v in enumerate(b.fiscal_tree.total or [ZERO] * 4)]
+    carry_out = [sum((b.carry_out[f] for f in FISCAL), ZERO), *[b.carry_out[f] for f in FISCAL]]
+    total_out = [a + c for a, c in zip(b.fiscal_tree.total or [ZERO] * 4, carry_out, strict=True)]
+    exps += [CellExp(t, 2, "支出总计", 1 + i, cell(v)) for i, v in enumerate(total_out)]
+    for code, name in listed:
+        vals = b.fiscal_tree.nodes.get(code, [ZERO] * 4)
+        exps += [CellExp(t, 2, name, 1 + i, cell(v), ordinal=True) for i, v in enumerate(vals)]
+
+    # 5 一般公共预算支出表
+    exps += tree_exps(b, b.title("一般公共预算支出表"), b.gpb_tree)
+
+    # 6 一般公共预算基本支出表 (经济分类)
+    exps += tree_exps(b, b.title("一般公共预算基本支出表"), b.econ_tree)
+
+    # 10 项目支出表
+    t = b.title("项目支出表")
+    totals = [sum((dec((p.get("资金来源") or {}).get(f)) for p in b.projects), ZERO) for f in FUNDS]
+    values = [sum(totals, ZERO), *totals]
+    exps += [CellExp(t, 0, "合计", i - 6, cell(v), from_end=True) for i, v in enumerate(values)]
+    for p in b.projects:
+        code = str(p["项目编码"])
+        funds = [dec((p.get("资金来源") or {}).get(f)) for f in FUNDS]
+        exps.append(CellExp(t, 0, code, 1, str(p["项目名称"])))
+        exps.append(CellExp(t, 0, code, 2, str(p.get("项目单位") or b.name)))
+        exps += [CellExp(t, 0, code, i - 6, cell(v), from_end=True)
+                 for i, v in enumerate([sum(funds, ZERO), *funds])]
+
+    # 11 政府采购预算表
+    if b.proc_total:
+        t = b.title("政府采购预算表")
+        exps += [CellExp(t, 0, "合计", -3, cell(b.proc_total), from_end=True),
+                 CellExp(t, 0, "合计", -2, cell(b.proc["面向中小企业"]), from_end=True),
+                 CellExp(t, 0, "合计", -1, cell(b.proc["面向小微企业"]), from_end=True)]
+        for kind in ("货物", "工程", "服务"):
+            if b.proc[kind]:
+                exps.append(CellExp(t, 0, f"{kind}类", -3, cell(b.proc[kind]), from_end=True))
+        for item in b.proc_items:
+            exps += [CellExp(t, 1, str(item["品目"]), -3, cell(dec(item["金额"])), from_end=True),
+                     CellExp(t, 1, str(item["品目"]), -2, cell(dec(item.get("面向中小企业"))), from_end=True),
+                     CellExp(t, 1, str(item["品目"]), -1, cell(dec(item.get("面向小微企业"))), from_end=True)]
+
+    # 绩效目标表: the figures they quote (万元)
+    w = b.wan
+    t = b.whole_perf_title
+    fiscal_all = fiscal_now + fiscal_carry
+    exps += [CellExp(t, 0, "收入合计（万元）", 1, contains=(w(b.income_total),)),
+             CellExp(t, 0, "其中：财政拨款（万元）", 1, contains=(w(fiscal_all),)),
+             CellExp(t, 0, "支出合计（万元）", 1, contains=(w(b.expense_total),))]
+    if b.expense_current:
+        proj = b.by_kind["项目支出"]
+        exps += [CellExp(t, 0, "其中：基本支出（万元）", 1,
+                         contains=(w(b.basic), b.pct(b.basic * HUNDRED / b.expense_current))),
+                 CellExp(t, 0, "项目支出（万元）", 1, contains=(w(proj), b.pct(proj * HUNDRED / b.expense_current)))]
+    for p in b.perf_projects():
+        exps.append(CellExp(f"{p['项目名称']}项目支出绩效目标表", 0, "项目资金（万元）", 1,
+                            contains=(w(b.project_total(p)),)))
+    return exps
+
+
+def three_public_row(b: Budget) -> list[str]:
+    t = b.three
+    cars = t["公务用车购置费"] + t["公务用车运行维护费"]
+    return [b.cell(v) for v in (b.three_total, t["因公出国（境）费"], cars, t["公务用车购置费"],
+                                t["公务用车运行维护费"], t["公务接待费"])]
+
+
+def tree_order(b: Budget) -> dict[str, list[str]]:
+    """Title → the codes its rows must list, in order (类, its 款, their 项)."""
+    out = {b.title("部门支出总表"): b.expense_tree.codes(), b.title("一般公共预算支出表"): b.gpb_tree.codes(),
+           b.title("一般公共预算基本支出表"): b.econ_tree.codes()}
+    out[b.title("政府性基金预算支出表")] = b.fund_trees["政府性基金预算"].codes()
+    out[b.title("国有资本经营预算支出表")] = b.fund_trees["国有资本经营预算"].codes()
+    return out
+
+
+def fund_exps(b: Budget) -> list[CellExp]:
+    exps = []
+    for fund, key in (("政府性基金预算", "政府性基金预算支出表"), ("国有资本经营预算", "国有资本经营预算支出表")):
+        tree = b.fund_trees[fund]
+        if tree.nodes:
+            exps += tree_exps(b, b.title(key), tree)
+    return exps
+
+
+def empty_notes(b: Budget) -> dict[str, str]:
+    """Title → the note an empty table must carry."""
+    out = {}
+    for fund, key in (("政府性基金预算", "政府性基金预算支出表"), ("国有资本经营预算", "国有资本经营预算支出表")):
+        if not b.fund_trees[fund].nodes:
+            out[b.title(key)] = f"本部门{b.year}年无{fund}，本表为空表。"
+    return out
+
+
+def _tree_tail(b: Budget, tree: Tree, parts_of: dict[int, list[int]]) -> bool:
+    """True when some displayed total differs from the sum of its displayed parts."""
+    s = b.shown
+    width = len(tree.total)
+    for col in range(width):
+        if s(tree.total[col]) != sum((s(tree.nodes[c][col]) for c in tree.classes()), ZERO):
+            return True
+        for code in tree.codes():
+            kids = tree.children(code)
+            if kids and s(tree.nodes[code][col]) != sum((s(tree.nodes[k][col]) for k in kids), ZERO):
+                return True
+    for vals in [tree.total, *tree.nodes.values()]:
+        for col, parts in parts_of.items():
+            if s(vals[col]) != sum((s(vals[p]) for p in parts), ZERO):
+                return True
+    return False
+
+
+def tail_note_needed(b: Budget) -> dict[str, bool]:
+    """Title → whether the 尾差 note must be under the table (only tables computed here)."""
+    s = b.shown
+    summary = (s(b.income_current) != sum((s(v) for v in b.income.values()), ZERO)
+               or s(b.expense_current) != sum((s(b.expense_tree.nodes[c][0]) for c in b.expense_tree.classes()), ZERO)
+               or s(b.income_total) != s(b.income_current) + s(b.carry_in_total)
+               or s(b.expense_total) != s(b.expense_current) + s(b.carry_out_total))
+    return {
+        b.title("部门收支总表"): summary,
+        b.title("部门支出总表"): _tree_tail(b, b.expense_tree, {0: [1, 2, 3, 4, 5]}),
+        b.title("一般公共预算支出表"): _tree_tail(b, b.gpb_tree, {0: [1, 4], 1: [2, 3]}),
+        b.title("一般公共预算基本支出表"): _tree_tail(b, b.econ_tree, {0: [1, 2]}),
+    }
+
+
+# ================================================================= expected sentences
+
+
+def narrative_expectations(b: Budget) -> dict[str, str]:
+    """Key → a substring the 第三部分 must contain (amounts in 万元, change and share phrases)."""
+    y, w = b.year, b.wan
+    e: dict[str, str] = {}
+    amount, reason = b.prior("收入总计")
+    e["收支总预算"] = f"{y}年部门收支总预算{w(b.income_total)}万元，" + b.change_with_reason(b.income_total, amount, reason)
+
+    e["收入预算"] = f"{y}年部门收入预算{w(b.income_total)}万元，其中："
+    for s in INCOME_SOURCES:
+        if b.income[s]:
+            e[f"收入:{s}"] = f"{s}{w(b.income[s])}万元，{b.share(b.income[s], b.income_total)}"
+    if b.carry_in_total:
+        e["收入:上年结转结余"] = f"上年结转结余{w(b.carry_in_total)}万元，{b.share(b.carry_in_total, b.income_total)}"
+
+    e["支出预算"] = f"{y}年部门支出预算{w(b.expense_total)}万元，其中："
+    kinds = [("基本支出", b.basic), ("项目支出", b.by_kind["项目支出"])]
+    kinds += [(k, b.by_kind[k]) for k in KINDS[3:] if b.by_kind[k]]
+    if b.expense_current:
+        for k, v in kinds:
+            e[f"支出:{k}"] = f"{k}{w(v)}万元，{b.share(v, b.expense_current)}"
+    for k, v in kinds[:2]:
+        amount, reason = b.prior(k)
+        e[f"{k}比上年"] = f"{k}{w(v)}万元，" + b.change_with_reason(v, amount, reason)
+
+    fiscal = sum(b.fiscal_income.values(), ZERO) + sum(b.fiscal_carry.values(), ZERO)
+    e["财政拨款"] = f"{y}年财政拨款收支总预算{w(fiscal)}万元。"
+    for f in FISCAL:
+        if b.fiscal_income[f] or b.fiscal_carry[f]:
+            e[f"财政拨款收入:{f}"] = f"{f}财政拨款本年收入{w(b.fiscal_income[f])}万元、上年结转{w(b.fiscal_carry[f])}万元"
+    for code in b.fiscal_tree.classes():
+        e[f"财政拨款支出:{code}"] = f"{b.fiscal_tree.names[code]}{w(b.fiscal_tree.nodes[code][0])}万元"
+
+    amount, reason = b.prior("一般公共预算支出")
+    e["一般公共预算"] = f"{y}年一般公共预算支出{w(b.gpb_total)}万元，" + b.change_with_reason(b.gpb_total, amount, reason)
+    for i, code in enumerate(b.gpb_tree.classes(), 1):
+        value = b.gpb_tree.nodes[code][0]
+        amount, reason = b.class_prior(code)
+        e[f"类:{code}"] = (f"{i}.{b.gpb_tree.names[code]}（类）{w(value)}万元，{b.share(value, b.gpb_total)}，"
+                          + b.change_with_reason(value, amount, reason))
+
+    gpb_personnel = sum((r.vals["人员经费"] for r in b.gpb_rows), ZERO)
+    gpb_public = sum((r.vals["公用经费"] for r in b.gpb_rows), ZERO)
+    e["一般公共预算基本支出"] = f"{y}年一般公共预算基本支出{w(gpb_personnel + gpb_public)}万元"
+    e["人员经费"] = f"（一）人员经费{w(gpb_personnel)}万元"
+    e["公用经费"] = f"（二）公用经费{w(gpb_public)}万元"
+    for code in b.econ_tree.classes():
+        if b.econ_tree.nodes[code][1]:
+            e[f"人员经费构成:{code}"] = f"{b.econ_tree.names[code]}{w(b.econ_tree.nodes[code][1])}万元"
+
+    amount, reason = b.prior("三公经费")
+    e["三公"] = f"{y}年一般公共预算安排“三公”经费{w(b.three_total)}万元，" + b.change_with_reason(
+        b.three_total, amount, reason)
+    for name in THREE_PUBLIC:
+        amount, reason = b.prior(name)
+        e[f"三公:{name}"] = f"{name}{w(b.three[name])}万元，" + b.change_with_reason(b.three[name], amount, reason)
+
+    for fund in ("政府性基金预算", "国有资本经营预算"):
+        tree = b.fund_trees[fund]
+        if tree.nodes:
+            e[fund] = f"{y}年{fund}支出{w(tree.total[0])}万元"
+        else:
+            e[fund] = f"本部门{y}年无{fund}安排的支出。"
+
+    if b.projects:
+        e["项目总额"] = f"{y}年项目支出{w(sum((b.project_total(p) for p in b.projects), ZERO))}万元"
+        for p in b.projects:
+            e[f"项目:{p['项目编码']}"] = f"{p['项目名称']}{w(b.project_total(p))}万元"
+    else:
+        e["项目总额"] = f"本部门{y}年无项目支出预算。"
+
+    amount, reason = b.prior("机关运行经费")
+    detail = "、".join(f"{n}{w(v)}万元" for n, v in b.operating_items)
+    e["机关运行经费"] = (f"{y}年{b.operating_scope}机关运行经费{w(b.operating)}万元" + (f"（{detail}）" if detail else "")
+                    + "，" + b.change_with_reason(b.operating, amount, reason))
+
+    amount, reason = b.prior("政府采购")
+    if b.proc_total:
+        e["政府采购"] = f"{y}年政府采购预算{w(b.proc_total)}万元，" + b.change_with_reason(b.proc_total, amount, reason)
+        p = b.proc
+        e["政府采购分类"] = f"货物类{w(p['货物'])}万元，工程类{w(p['工程'])}万元，服务类{w(p['服务'])}万元。"
+        e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
+        e["面向小微企业"] = f"其中面向小微企业{w(p['面向小微企业'])}万元" + (
+            f"，占面向中小企业采购金额的{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}" if p["面向中小企业"] else "")
+    else:
+        e["政府采购"] = f"本部门{y}年无政府采购预算，" + b.change_with_reason(b.proc_total, amount, reason)
+    e["政府购买服务"] = f"{y}年政府购买服务预算{w(b.purchased)}万元。"
+
+    perf = b.perf_projects()
+    e["绩效"] = (f"{y}年本部门{len(perf)}个项目设置了绩效目标，"
+                f"涉及项目支出{w(sum((b.project_total(q) for q in perf), ZERO))}万元")
+    return e
+
+
+def glossary_expectations(b: Budget) -> list[str]:
+    """The 名词解释 entries (term：text) in order: defaults (overridden by input), then extra input terms."""
+    overrides = {str(t["术语"]): str(t["解释"]) for t in b.data.get("名词解释") or []}
+    out = []
+    for term, text in default_terms():
+        text = overrides.pop(term, text).replace("{财政级次}", b.fiscal_level)
+        out.append(f"{term}：{text}")
+    out += [f"{term}：{text}" for term, text in overrides.items()]
+    return out
+
+
+def subject_codes(b: Budget) -> list[str]:
+    return sorted({r.code for r in b.rows})
+
+
+# ================================================================= reading the .docx back
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass
+class Block:
+    kind: str  # "p" | "t"
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+
+    def all_text(self) -> str:
+        if self.kind == "p":
+            return self.text
+        return "\n".join("\t".join(r) for r in self.rows)
+
+
+def _cell_text(tc) -> str:
+    return "\n".join(Paragraph(p, None).text for p in tc.iterchildren(f"{W_NS}p")).strip()
+
+
+class DocView:
+    """A .docx as body-level blocks in order; each table row is its own cells (merged cells once)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.doc = Document(str(path))
+        self.blocks: list[Block] = []
+        for el in self.doc.element.body.iterchildren():
+            if el.tag == f"{W_NS}p":
+                self.blocks.append(Block("p", Paragraph(el, None).text))
+            elif el.tag == f"{W_NS}tbl":
+                rows = [[_cell_text(tc) for tc in tr.iterchildren(f"{W_NS}tc")] for tr in el.iterchildren(f"{W_NS}tr")]
+                self.blocks.append(Block("t", rows=rows))
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "p"]
+
+    @property
+    def tables(self) -> list[list[list[str]]]:
+        return [b.rows for b in self.blocks if b.kind == "t"]
+
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    def part(self, start: str, end: str | None = None) -> str:
+        """The paragraphs from the heading ``start`` (exact) to the heading ``end`` (exact)."""
+        paras = [p.strip() for p in self.paragraphs]
+        i = next((k for k, p in enumerate(paras) if p == start), None)
+        if i is None:
+            return ""
+        j = next((k for k in range(i + 1, len(paras)) if end is not None and paras[k] == end), len(paras))
+        return "\n".join(paras[i:j])
+
+    def find_table(self, title: str) -> tuple[int, int] | None:
+        """(block index of the title paragraph, block index of its table), or None.
+
+        The title is a paragraph whose text is the title (a "表N" prefix allowed); its table is the
+        first table after it with only empty paragraphs or the 部门（单位）/单位 line in between."""
+        for i, block in enumerate(self.blocks):
+            if block.kind != "p" or not _is_title(block.text, title):
+                continue
+            for j in range(i + 1, min(i + 6, len(self.blocks))):
+                nxt = self.blocks[j]
+                if nxt.kind == "t":
+                    return i, j
+                text = nxt.text.strip()
+                if text and not text.startswith("部门（单位）") and not text.startswith("单位："):
+                    break
+        return None
+
+    def table_index(self, block_index: int) -> int:
+        return sum(1 for b in self.blocks[:block_index] if b.kind == "t")
+
+    def section_after(self, title: str, titles: list[str]) -> str:
+        """All text from the table title to the next known table title (or the next heading part)."""
+        found = self.find_table(title)
+        if found is None:
+            return ""
+        start = found[0]
+        starts = sorted(f[0] for t in titles if (f := self.find_table(t)) is not None and f[0] > start)
+        end = starts[0] if starts else len(self.blocks)
+        out = []
+        for block in self.blocks[start:end]:
+            if block.kind == "p" and block.text.strip().startswith("第三部分"):
+                break
+            out.append(block.all_text())
+        return "\n".join(out)
+
+    def first_page_text(self) -> str:
+        """Text up to the first page or section break, plus the first page's header."""
+        parts = []
+        section = self.doc.sections[0]
+        header = section.first_page_header if section.different_first_page_header_footer else section.header
+        parts += [p.text for p in header.paragraphs]
+        for k, el in enumerate(self.doc.element.body.iterchildren()):
+            if el.tag == f"{W_NS}p":
+                ppr = el.find(f"{W_NS}pPr")
+                if k and ppr is not None and ppr.find(f"{W_NS}pageBreakBefore") is not None:
+                    break
+                text = []
+                stop = False
+                for node in el.iter():
+                    if node.tag == f"{W_NS}t":
+                        text.append(node.text or "")
+                    elif node.tag == f"{W_NS}br" and node.get(f"{W_NS}type") == "page":
+                        stop = True
+                        break
+                parts.append("".join(text))
+                if stop or (ppr is not None and ppr.find(f"{W_NS}sectPr") is not None):
+                    break
+            elif el.tag == f"{W_NS}tbl":
+                parts.append("".join(t.text or "" for t in el.iter(f"{W_NS}t")))
+            elif el.tag == f"{W_NS}sectPr":
+                break
+        return "\n".join(parts)
+
+
+def _is_title(text: str, title: str) -> bool:
+    text = text.strip()
+    return text == title or re.fullmatch(r"(?:表\s*\d+\s*[：:、.]?\s*)" + re.escape(title), text) is not None
+
+
+def resolve(doc: DocView, exp: CellExp) -> tuple[tuple[int, int, int] | None, str]:
+    """Where the expected cell is: (table index, row, cell) and an error text when not found."""
+    found = doc.find_table(exp.title)
+    if found is None:
+        return None, f"找不到表“{exp.title}”"
+    _, block = found
+    rows = doc.blocks[block].rows
+    hits = [r for r, cells in enumerate(rows) if len(cells) > exp.col and label_matches(cells[exp.col], exp.label, exp.ordinal)]
+    if not hits:
+        return None, f"{exp.describe()}：表中没有这一行"
+    if exp.nth is None and len(hits) > 1:
+        return None, f"{exp.describe()}：表中有 {len(hits)} 行同名"
+    if exp.nth is not None and len(hits) <= exp.nth:
+        return None, f"{exp.describe()}：表中只有 {len(hits)} 行"
+    r = hits[exp.nth or 0]
+    cells = rows[r]
+    c = len(cells) + exp.pos if exp.from_end else exp.col + exp.pos
+    if not 0 <= c < len(cells):
+        return None, f"{exp.describe()}：该行只有 {len(cells)} 格 {cells}"
+    return (doc.table_index(block), r, c), ""
+
+
+def check_cells(doc: DocView, exps: list[CellExp]) -> list[str]:
+    """Every expected cell, compared; returns one message per mismatch."""
+    problems = []
+    tables = doc.tables
+    for exp in exps:
+        loc, error = resolve(doc, exp)
+        if loc is None:
+            problems.append(error)
+            continue
+        t, r, c = loc
+        actual = tables[t][r][c].replace("\u3000", "").strip()
+        if exp.contains:
+            missing = [s for s in exp.contains if s not in actual]
+            if missing:
+                problems.append(f"{exp.describe()}：应含 {missing}，实际 {actual!r}")
+        elif actual != exp.text:
+            problems.append(f"{exp.describe()}：应为 {exp.text!r}，实际 {actual!r}")
+    return problems
+
+
+def code_rows(rows: list[list[str]]) -> list[str]:
+    """The codes in the first column of a classification table's body rows, in order."""
+    out = []
+    for cells in rows:
+        first = cells[0].replace("\u3000", "").strip() if cells else ""
+        if re.fullmatch(r"\d{3,7}", first):
+            out.append(first)
+    return out
+
+
+AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d{2}|-?\d+\.\d{2}")
