@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fontconfig python3-venv)
+APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2 fontconfig python3-venv)
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for p in "${APT_PACKAGES[@]}"; do
