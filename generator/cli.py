@@ -162,12 +162,12 @@ def excel_template(
         raise typer.Exit(2)
     try:
         write_template(path, from_file)
+    except ExcelError as exc:  # before InputError: it is one, with every cell problem
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
     except InputError as exc:
         typer.echo(exc.finding.render(), err=True)
         raise typer.Exit(2) from None
-    except ExcelError as exc:
-        _print_findings(exc.findings)
-        raise typer.Exit(1) from None
     typer.echo(f"已写出工作簿：{path}")
 
 
@@ -182,12 +182,12 @@ def import_(
     target = output or workbook.with_suffix(".yaml")
     try:
         import_workbook(workbook, target)
+    except ExcelError as exc:  # before InputError: it is one, with every cell problem
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
     except InputError as exc:
         typer.echo(exc.finding.render(), err=True)
         raise typer.Exit(2) from None
-    except ExcelError as exc:
-        _print_findings(exc.findings)
-        raise typer.Exit(1) from None
     typer.echo(f"已写出：{target}")
 
 

@@ -47,6 +47,9 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
     try:
         data, source = read_input(path)
     except InputError as exc:
+        cell_findings = getattr(exc, "findings", None)  # a workbook with problems in its cells
+        if cell_findings:
+            return Validated(shown, None, None, list(cell_findings))
         return Validated(shown, None, None, [exc.finding], unreadable=True)
     budget, findings = build(data, source)
     if budget is None:

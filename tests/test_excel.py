@@ -1,0 +1,631 @@
+"""Excel in and out: the fill-in workbook round-trips every budget, bad workbooks give cell-located
+findings (never a traceback), and the tables workbook shows exactly the Word tables' cells."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from generator.cli import app
+from generator.excel import (
+    SHEET_NAMES,
+    ExcelError,
+    body_rows,
+    history_text,
+    import_workbook,
+    indicator_text,
+    read_workbook,
+    table_notes,
+    write_tables_xlsx,
+    write_template,
+)
+from generator.findings import InputError
+from generator.load import load_file
+from generator.model import Budget, build
+from generator.pipeline import validate
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+INLINE = """\
+# 边界情况：元、选填合计为 0、汇总、多行文字、符号 "="、以 0 开头的编码、整体目标、上年数只填原因
+基本信息:
+  部门名称: 测试县边界局
+  部门编码: "0901"
+  预算年度: 2025
+  金额单位: 元
+  表格金额单位: 万元
+  口径: 部门
+  汇总: true
+  地区: 测试县
+  预算单位:
+    - {编码: "0901001", 名称: 测试县边界局本级, 类型: 本级, 单位性质: 行政单位}
+    - {编码: "0901002", 名称: 测试县边界中心, 类型: 二级单位}
+  公开日期: 2025-02-10
+  联系电话: "0123-4567"
+部门概况:
+  主要职责:
+    - 负责边界工作。
+    - "第二条职责：含冒号、引号“”和 # 号"
+  内设机构: [办公室]
+  二级单位:
+    - {名称: 测试县边界中心, 性质: 公益一类事业单位, 纳入本预算: true}
+    - {名称: 测试县边界协会, 纳入本预算: false}
+  人员构成:
+    编制: [{类型: 行政编制, 人数: 5}, {类型: 事业编制, 人数: 0}]
+    实有人数: 5
+    说明: |-
+      第一行说明
+      第二行说明
+  年度主要工作任务: [完成边界任务]
+收入:
+  本年收入:
+    一般公共预算拨款: 1000000.10
+    事业收入: 5000.00
+  上年结转结余:
+    一般公共预算: 100.05
+  收入总计: 1005100.15
+支出:
+  功能分类:
+    - {科目编码: "2010301", 科目名称: 行政运行, 人员经费: 600000.00, 公用经费: 100000.10, 合计: 700000.10}
+    - {科目编码: "2010301", 科目名称: 行政运行, 资金来源: 单位资金, 公用经费: 5000.00, 合计: 0}
+    - {科目编码: "2010302", 科目名称: 一般行政管理事务, 项目支出: 300000.05, 事业单位经营支出: 0.01}
+  小计:
+    - {科目编码: "201", 科目名称: 一般公共服务支出, 合计: 1005000.16}
+  年终结转结余:
+    一般公共预算: 99.99
+经济分类基本支出:
+  - {科目编码: "30101", 科目名称: 基本工资, 人员经费: 600000.00}
+  - {科目编码: "30201", 科目名称: 办公费, 公用经费: 100000.10, 合计: 100000.10}
+三公经费:
+  公务接待费: 1234.56
+  合计: 1234.56
+机关运行经费:
+  金额: 100000.10
+  明细:
+    - {名称: 办公费, 金额: 100000.10}
+    - {名称: 印刷费, 金额: 0}
+政府采购:
+  货物: 1.5
+  面向中小企业: 1.5
+  明细:
+    - {品目: 复印纸, 类别: 货物, 数量: 1.5, 计量单位: 箱, 金额: 1.5, 面向中小企业: 1.5}
+国有资产:
+  截至日期: 2024-12-31
+  车辆: [{类型: 其他用车, 数量: 1}]
+  单价50万元以上通用设备: 2
+  说明: 无
+政府购买服务:
+  合计: 10.00
+  明细: [{名称: 物业, 金额: 10.00}]
+项目:
+  - 项目编码: "001"
+    项目名称: 边界专项
+    资金来源: {一般公共预算: 300000.05}
+    功能分类科目: "2010302"
+    项目概况: |-
+      第一段
+      第二段
+    绩效目标:
+      年度目标: 完成边界专项
+      指标: []
+  - 项目编码: "002"
+    项目名称: 无绩效项目
+    资金来源: {单位资金: 0}
+部门整体绩效:
+  长期目标:
+    - 目标: 长期稳定
+      指标:
+        - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 覆盖率, 符号: "=", 指标值: "100", 计量单位: "%", 前年值: "99", 上年值: "100"}
+        - {一级指标: 效益指标, 二级指标: 社会效益指标, 三级指标: 影响, 符号: 定性, 指标值: "=良好"}
+  年度目标:
+    - 目标: 年度完成
+上年数:
+  收入总计: 900000
+  三公经费: {增减原因: 接待减少}
+  功能分类:
+    "201": {金额: 1.00, 增减原因: 增加人员}
+    "2010302": 5
+  项目:
+    "001": {金额: 0, 增减原因: 新增项目}
+名词解释:
+  - {术语: 边界, 解释: 指测试用的边界情况。}
+"""
+
+
+def _samples() -> list[Path]:
+    return sorted((REPO / "inputs").glob("*.yaml")) + [DATA / "good_small.yaml"]
+
+
+@pytest.fixture(scope="module")
+def inline(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("inline") / "边界.yaml"
+    path.write_text(INLINE, encoding="utf-8")
+    return path
+
+
+def _budget(path: Path) -> Budget:
+    data, source = load_file(path)
+    budget, findings = build(data, source)
+    assert budget is not None, [f.render() for f in findings]
+    return budget
+
+
+def _from_workbook(path: Path) -> Budget:
+    data, source = read_workbook(path)
+    budget, findings = build(data, source)
+    assert budget is not None, [f.render() for f in findings]
+    return budget
+
+
+@pytest.fixture(scope="module")
+def good_xlsx(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("good") / "预算.xlsx"
+    write_template(path, DATA / "good_small.yaml")
+    return path
+
+
+def _mutate(src: Path, dst: Path, change) -> Path:
+    wb = load_workbook(src)
+    change(wb)
+    wb.save(dst)
+    return dst
+
+
+def _findings(path: Path) -> list:
+    with pytest.raises(ExcelError) as info:
+        read_workbook(path)
+    return info.value.findings
+
+
+# ================================================================= round trip
+
+
+@pytest.mark.parametrize("sample", [*_samples(), "inline"], ids=lambda p: getattr(p, "name", str(p)))
+def test_round_trip_yaml_template_import(sample, inline, tmp_path):
+    """YAML → excel-template --from → read → the same model; and import → YAML → the same model."""
+    source = inline if sample == "inline" else sample
+    original = _budget(source)
+    book = tmp_path / "填报.xlsx"
+    write_template(book, source)
+    assert _from_workbook(book).model_dump() == original.model_dump()
+    target = tmp_path / "out" / "导入.yaml"
+    import_workbook(book, target)
+    assert _budget(target).model_dump() == original.model_dump()
+    assert not list(target.parent.glob(".*.tmp")), "the temporary file must be renamed away"
+
+
+def test_inline_sample_is_meaningful(inline):
+    """The inline budget exercises the awkward cases the round trip must keep."""
+    b = _budget(inline)
+    assert b.支出.功能分类[1].合计 == 0 and b.支出.功能分类[0].基本支出 is None
+    assert b.部门整体绩效.长期目标[0].指标[0].符号 == "=" and b.部门整体绩效.长期目标[0].指标[1].指标值 == "=良好"
+    assert b.项目[0].绩效目标 is not None and b.项目[0].绩效目标.指标 == [] and b.项目[1].绩效目标 is None
+    assert b.上年数.三公经费 is not None and b.上年数.三公经费.金额 is None
+    assert b.基本信息.部门编码 == "0901" and b.项目[0].项目编码 == "001"
+    assert "\n" in b.部门概况.人员构成.说明
+
+
+def test_imported_yaml_is_plain(inline, tmp_path):
+    book, target = tmp_path / "b.xlsx", tmp_path / "b.yaml"
+    write_template(book, inline)
+    import_workbook(book, target)
+    text = target.read_text(encoding="utf-8")
+    keys = [line.split(":")[0] for line in text.splitlines() if re.match(r"^\S[^:]*:", line)]
+    assert keys == ["基本信息", "部门概况", "收入", "支出", "经济分类基本支出", "三公经费", "机关运行经费", "政府采购",
+                    "国有资产", "政府购买服务", "项目", "部门整体绩效", "上年数", "名词解释"]
+    assert '部门编码: "0901"' in text and '科目编码: "2010301"' in text and '项目编码: "001"' in text
+    assert "一般公共预算拨款: 1000000.10" in text and "人员经费: 600000.00" in text
+    assert "说明: |-\n      第一行说明\n      第二行说明" in text
+    assert '"201": {金额: 1.00, 增减原因: 增加人员}' in text and '"2010302": 5.00' in text
+
+
+def test_template_from_budget_that_does_not_build(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("基本信息:\n  部门名称: 甲\n  预算年度: 二〇二四\n", encoding="utf-8")
+    with pytest.raises(ExcelError) as info:
+        write_template(tmp_path / "x.xlsx", bad)
+    assert all(f.rule == "MODEL-TYPE" for f in info.value.findings) and len(info.value.findings) > 1
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_template_from_budget_with_rule_errors_still_prefills(tmp_path):
+    path = DATA / "bad" / "bal_income_total.yaml"
+    book = tmp_path / "x.xlsx"
+    write_template(book, path)
+    assert _from_workbook(book).model_dump() == _budget(path).model_dump()
+
+
+# ================================================================= the template itself
+
+
+def test_blank_template_layout(tmp_path):
+    book = tmp_path / "空白.xlsx"
+    write_template(book)
+    wb = load_workbook(book)
+    assert wb.sheetnames == ["说明", *SHEET_NAMES]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"formula in {ws.title}!{cell.coordinate}"
+        if ws.title != "说明":
+            assert ws.freeze_panes == "A5"
+            assert int(ws.page_setup.paperSize) == 9  # A4
+    func = wb["功能分类支出"]
+    assert [func.cell(4, c).value for c in range(1, 5)] == ["科目编码", "科目名称", "资金来源", "人员经费"]
+    assert func["A5"].number_format == "@" and func["D5"].number_format == "#,##0.00"
+    assert func.column_dimensions["B"].width >= 20
+    rules = {(dv.type, dv.formula1) for dv in func.data_validations.dataValidation}
+    assert ("textLength", "7") in rules and ("decimal", "0") in rules
+    assert any(t == "list" and "政府性基金预算" in f for t, f in rules)
+    info = {(dv.type, dv.formula1) for dv in wb["基本信息"].data_validations.dataValidation}
+    assert ("list", '"元,万元"') in info
+    perf = {(dv.type, dv.formula1) for dv in wb["绩效指标"].data_validations.dataValidation}
+    assert ("list", '"产出指标,成本指标,效益指标,满意度指标"') in perf and any("≥" in f for _, f in perf)
+    assert any("数量指标" in f for _, f in perf)
+    econ = {(dv.type, dv.formula1) for dv in wb["经济分类基本支出"].data_validations.dataValidation}
+    assert ("textLength", "5") in econ
+    # a blank template is not a budget: importing it names the cells to fill
+    with pytest.raises(ExcelError) as info:
+        import_workbook(book, tmp_path / "x.yaml")
+    rendered = "\n".join(f.render() for f in info.value.findings)
+    assert "基本信息!B5" in rendered  # 部门名称
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_template_is_deterministic(tmp_path):
+    write_template(tmp_path / "a.xlsx", DATA / "good_small.yaml")
+    write_template(tmp_path / "b.xlsx", DATA / "good_small.yaml")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+# ================================================================= reading: tolerance and positions
+
+
+def test_positions_are_cells(good_xlsx):
+    data, source = read_workbook(good_xlsx)
+    assert source.file == str(good_xlsx)
+    assert source.find(("支出", "功能分类", 0, "人员经费")).render() == "功能分类支出!D5"
+    assert source.find(("支出", "功能分类", 2, "合计")).render() == "功能分类支出!K7"
+    assert source.find(("基本信息", "部门名称")).render() == "基本信息!B5"
+    assert source.find(("收入", "本年收入", "一般公共预算拨款")).render() == "收入!B5"
+    assert source.find(("项目", 0, "资金来源", "一般公共预算")).render() == "项目!D5"
+    assert source.find(("项目", 0, "绩效目标", "指标", 1, "三级指标")).render() == "绩效指标!D6"
+    assert source.find(("上年数", "政府采购", "增减原因")).render().startswith("上年数!C")
+    assert isinstance(data["支出"]["功能分类"][0]["人员经费"], Decimal)
+    assert data["支出"]["功能分类"][0]["科目编码"] == "2010301"
+
+
+def test_tolerates_blank_rows_spaces_text_numbers_and_float_noise(good_xlsx, tmp_path):
+    def change(wb):
+        ws = wb["功能分类支出"]
+        ws.insert_rows(6, 2)  # blank rows inside the table
+        ws["B5"] = "  行政运行  "
+        ws["D5"] = "80,000.00"  # number typed as text with a thousands separator (万元 here, still a number)
+        ws["E5"] = 0.1 + 0.2  # float noise from a calculation
+        ws["A8"] = 2010302  # a code typed as a number
+        wb["基本信息"]["B6"] = 901  # 部门编码 typed as a number
+        wb["部门概况"]["A6"] = "  负责全市示例工作的统筹协调。 "
+
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", change)
+    data, source = read_workbook(book)
+    rows = data["支出"]["功能分类"]
+    assert len(rows) == 5
+    assert rows[0]["科目名称"] == "行政运行"
+    assert rows[0]["人员经费"] == Decimal("80000.00") and rows[0]["公用经费"] == Decimal("0.3")
+    assert rows[1]["科目编码"] == "2010302" and source.find(("支出", "功能分类", 1)).render() == "功能分类支出!A8"
+    assert data["基本信息"]["部门编码"] == "901"
+
+
+def test_text_in_amount_cell(good_xlsx, tmp_path):
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D6", "四十万"))
+    findings = _findings(book)
+    assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-NUMBER", "功能分类支出!D6")]
+    assert "四十万" in findings[0].message
+    assert findings[0].render().startswith(f"{book}:功能分类支出!D6: 错误 [XLSX-NUMBER]")
+
+
+def test_all_cell_problems_are_reported_at_once(good_xlsx, tmp_path):
+    def change(wb):
+        wb["功能分类支出"]["D5"] = "八十"
+        wb["项目"]["D5"] = "四十万元"
+        ws = wb["部门概况"]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "在职实有人数")
+        ws.cell(row, 2).value = "很多"  # a whole number is expected
+
+    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    where = {f.position.render() for f in findings}
+    assert {"功能分类支出!D5", "项目!D5"} <= where and len(findings) == 3
+
+
+def test_renamed_and_missing_sheets(good_xlsx, tmp_path):
+    def change(wb):
+        wb["项目"].title = "项目表"
+        del wb["名词解释"]
+
+    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    assert {f.rule for f in findings} == {"XLSX-SHEET"}
+    messages = " ".join(f.message for f in findings)
+    assert "缺少工作表“项目”" in messages and "项目表" in messages and "缺少工作表“名词解释”" in messages
+
+
+def test_renamed_header_and_section(good_xlsx, tmp_path):
+    def change(wb):
+        wb["功能分类支出"]["D4"] = "人员"
+        wb["三公经费"]["A3"] = "三公"
+
+    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    got = {(f.rule, f.position.render()) for f in findings}
+    assert ("XLSX-HEADER", "功能分类支出!D4") in got and ("XLSX-SECTION", "三公经费!A1") in got
+
+
+def test_formula_without_cached_value(good_xlsx, tmp_path):
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
+    findings = _findings(book)
+    assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-FORMULA", "功能分类支出!D5")]
+    assert "保存一次" in findings[0].message
+
+
+def test_formula_with_cached_value_is_read(good_xlsx, tmp_path):
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
+    patched = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if b"<f>60+20</f>" in data:
+                data = re.sub(rb"<f>60\+20</f>(<v\s*/>|<v></v>)?", b"<f>60+20</f><v>80</v>", data)
+            dst.writestr(info, data)
+    data, _ = read_workbook(patched)
+    assert data["支出"]["功能分类"][0]["人员经费"] == Decimal("80")
+
+
+def test_merged_cells(good_xlsx, tmp_path):
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].merge_cells("D5:D6"))
+    findings = _findings(book)
+    assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-MERGED", "功能分类支出!D5")]
+    assert "D5:D6" in findings[0].message
+
+
+def test_unknown_performance_owner(good_xlsx, tmp_path):
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["绩效指标"].__setitem__("A5", "901T9999"))
+    findings = _findings(book)
+    assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-REF", "绩效指标!A5")]
+
+
+def test_model_errors_are_located_at_cells(good_xlsx, tmp_path):
+    def change(wb):
+        wb["功能分类支出"]["B6"] = None  # 科目名称 is required
+        wb["功能分类支出"]["C7"] = "预算外"  # not a fund source
+
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", change)
+    with pytest.raises(ExcelError) as info:
+        import_workbook(book, tmp_path / "x.yaml")
+    got = {(f.rule, f.position.render()) for f in info.value.findings}
+    assert got == {("MODEL-TYPE", "功能分类支出!B6"), ("MODEL-TYPE", "功能分类支出!C7")}
+
+
+@pytest.mark.parametrize("content", [b"hello, not a workbook", b"", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "zip"])
+def test_unreadable_files(tmp_path, content):
+    path = tmp_path / "坏.xlsx"
+    if content == "zip":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("word/document.xml", "<w/>")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_workbook(path)
+    assert not isinstance(info.value, ExcelError)
+    assert info.value.finding.rule == "XLSX-FILE"
+    assert info.value.finding.file == str(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError) as info:
+        read_workbook(tmp_path / "无.xlsx")
+    assert info.value.finding.rule == "FILE-NOT-FOUND"
+
+
+# ================================================================= the command line
+
+
+def test_cli_template_import_validate(tmp_path):
+    book, target = tmp_path / "填报.xlsx", tmp_path / "导入.yaml"
+    result = runner.invoke(app, ["excel-template", str(book), "--from", str(DATA / "good_small.yaml")])
+    assert result.exit_code == 0, result.output
+    assert book.exists()
+    again = runner.invoke(app, ["excel-template", str(book)])
+    assert again.exit_code == 2  # no overwrite without --force
+    result = runner.invoke(app, ["import", str(book), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert _budget(target).model_dump() == _budget(DATA / "good_small.yaml").model_dump()
+    result = runner.invoke(app, ["validate", str(book)])
+    assert result.exit_code == 0, result.output
+    assert "通过" in result.output
+
+
+def test_cli_validate_wrong_amount_names_the_cell(tmp_path):
+    book = tmp_path / "填报.xlsx"
+    write_template(book, DATA / "good_small.yaml")
+    wb = load_workbook(book)
+    ws = wb["功能分类支出"]
+    row = next(r for r in range(5, 40) if ws.cell(r, 1).value == "2010302")
+    ws.cell(row, 6).value = 41  # 项目支出 (F) of 2010302: no longer equals the 项目支出表
+    ws.cell(row, 11).value = 40  # and a declared 合计 (K) that does not add up
+    wb.save(book)
+    result = runner.invoke(app, ["validate", str(book)])
+    assert result.exit_code == 1, result.output
+    assert f"{book}:功能分类支出!K{row}: 错误 [FUNC-ROW]" in result.output
+    assert re.search(r"功能分类支出!F\d+", result.output) or "功能分类支出!A" in result.output
+
+
+def test_cli_validate_text_file_renamed_xlsx(tmp_path):
+    fake = tmp_path / "预算.xlsx"
+    fake.write_text("基本信息:\n  部门名称: 甲\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(fake)])
+    assert result.exit_code == 2
+    assert "[XLSX-FILE]" in result.output and "Traceback" not in result.output
+
+
+def test_cli_import_bad_workbook_is_not_a_traceback(good_xlsx, tmp_path):
+    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "很多"))
+    result = runner.invoke(app, ["import", str(book), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code != 0
+    assert "功能分类支出!D5" in result.output and "[XLSX-NUMBER]" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "x.yaml").exists()
+
+
+# ================================================================= the tables as a workbook
+
+
+def _context(path: Path):
+    from generator.narrate import build_context
+
+    return build_context(_budget(path))
+
+
+def _shown(cell) -> str:
+    """A cell as it is displayed: numbers through their number format."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    number = Decimal(str(value))
+    fmt = cell.number_format
+    decimals = len(fmt.split(".")[1]) if "." in fmt else 0
+    text = f"{number:,.{decimals}f}" if fmt.startswith("#,##0") else f"{number:.{decimals}f}"
+    return text
+
+
+def _header_grid(header) -> dict[tuple[int, int], Any]:
+    taken, out = set(), {}
+    for r, row in enumerate(header):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            out[(r, c)] = cell
+            taken |= {(r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)}
+            c += cell.colspan
+    return out
+
+
+@pytest.mark.parametrize("sample", [*_samples(), "inline"], ids=lambda p: getattr(p, "name", str(p)))
+def test_tables_workbook_matches_the_word_tables(sample, inline, tmp_path):
+    ctx = _context(inline if sample == "inline" else sample)
+    path = tmp_path / "表.xlsx"
+    write_tables_xlsx(ctx, path)
+    wb = load_workbook(path)
+    tables = sorted(ctx.表.values(), key=lambda t: t.number)
+    assert len(tables) == 11
+    assert wb.sheetnames[: len(tables)] == [f"表{t.number} {t.key}" for t in tables]
+    for t, ws in zip(tables, wb.worksheets, strict=False):
+        ncols = len(t.align)
+        merged = {str(m) for m in ws.merged_cells.ranges}
+        assert ws["A1"].value == t.title and ws["A1"].font.b
+        assert ws["A2"].value == t.dept and ws.cell(2, ncols).value == t.unit
+        for (r, c), cell in _header_grid(t.header).items():
+            target = ws.cell(3 + r, 1 + c)
+            assert target.value == cell.text, (t.key, r, c)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                assert f"{target.coordinate}:{ws.cell(3 + r + cell.rowspan - 1, c + cell.colspan).coordinate}" in merged
+        body = 3 + len(t.header)
+        for i, row in enumerate(body_rows(t)):
+            for c, text in enumerate(row.cells):
+                cell = ws.cell(body + i, c + 1)
+                assert _shown(cell) == text, (t.key, i, c, cell.value, cell.number_format)
+                if text and t.align[c] == "right" and re.fullmatch(r"-?[\d,]+\.\d\d", text):
+                    assert isinstance(cell.value, (int, float)), (t.key, i, c)
+                    assert cell.number_format == ("#,##0.00" if ctx.表格单位 == "元" else "0.00")
+                assert bool(cell.font.b) == (row.kind in ("total", "class"))
+        after = body + len(body_rows(t))
+        notes = [ws.cell(r, 1).value for r in range(after, ws.max_row + 1) if ws.cell(r, 1).value]
+        assert notes == table_notes(t)
+        assert ws.page_setup.orientation == ("landscape" if t.landscape else "portrait")
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == f"$3:${2 + len(t.header)}"
+    # 绩效目标表: every label/value and every indicator as the Word document shows it
+    texts = {str(c.value) for ws in wb.worksheets[len(tables):] for row in ws.iter_rows() for c in row if c.value}
+    for p in [ctx.整体绩效, *ctx.整体绩效目标, *ctx.项目绩效]:
+        assert p.title in texts
+        for label, value in p.info:
+            assert label in texts and (value or "—") in texts
+        for ind in p.indicators:
+            assert {ind.三级指标, indicator_text(ind)} <= texts
+            if p.show_history:
+                assert {history_text(ind.前年值, ind.计量单位), history_text(ind.上年值, ind.计量单位)} <= texts | {""}
+
+
+def test_tables_workbook_is_deterministic(tmp_path):
+    ctx = _context(DATA / "good_small.yaml")
+    write_tables_xlsx(ctx, tmp_path / "a.xlsx")
+    write_tables_xlsx(ctx, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_indicator_text_agrees_with_the_word_renderer():
+    render = pytest.importorskip("generator.render")
+    from generator.narrate import IndicatorRow
+
+    row = IndicatorRow("产出指标", "数量指标", "次数", "≥", "10", "次", "9", "10", "计划标准")
+    assert indicator_text(row) == render.indicator_value(row)
+    assert history_text("9", "次") == render._history("9", "次")
+
+
+def test_generate_writes_the_tables_workbook(tmp_path):
+    pytest.importorskip("generator.render")
+    from generator.pipeline import generate
+
+    source = tmp_path / "预算.xlsx"
+    write_template(source, DATA / "good_small.yaml")
+    result = generate(source, tmp_path / "out", xlsx=True)
+    names = [p.name for p in result.written]
+    assert "测试市示例局_2024年部门预算表.xlsx" in names
+    wb = load_workbook(tmp_path / "out" / "测试市示例局_2024年部门预算表.xlsx")
+    assert wb.sheetnames[0] == "表1 收支总表"
+
+
+def test_validate_accepts_xlsx_like_yaml(good_xlsx):
+    from_yaml = validate(DATA / "good_small.yaml")
+    from_xlsx = validate(good_xlsx)
+    assert from_xlsx.ok and from_yaml.ok
+    assert from_xlsx.budget.model_dump() == from_yaml.budget.model_dump()
+
+
+
+def test_docs_describe_every_sheet():
+    text = (REPO / "docs" / "excel.md").read_text(encoding="utf-8")
+    for name in SHEET_NAMES:
+        assert f"### {name}" in text
+    for rule in ("XLSX-FILE", "XLSX-SHEET", "XLSX-NUMBER", "XLSX-MERGED", "XLSX-FORMULA"):
+        assert rule in text
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_workbook_saved_by_another_program(tmp_path):
+    """Opened and saved by a spreadsheet program (LibreOffice here): still the same budget, and a
+    formula typed by the officer is read through the value the program saved with it."""
+    import subprocess
+
+    book = tmp_path / "in" / "填报.xlsx"
+    write_template(book, DATA / "good_small.yaml")
+    _mutate(book, book, lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
+    out = tmp_path / "out"
+    subprocess.run(["soffice", "--headless", "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+                    "--outdir", str(out), str(book)], check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    budget = _from_workbook(out / "填报.xlsx")
+    assert budget.支出.功能分类[0].人员经费 == Decimal("80")
+    assert budget.model_dump() == _budget(DATA / "good_small.yaml").model_dump()
