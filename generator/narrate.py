@@ -508,7 +508,7 @@ def _summary_ordinal(n: int) -> str:
 
 
 def _indicator_rows(indicators: list[Indicator]) -> list[IndicatorRow]:
-    return [IndicatorRow(i.一级指标, i.二级指标, i.三级指标, "" if i.符号 == "定性" else i.符号, i.指标值, i.计量单位,
+    return [IndicatorRow(i.一级指标, i.二级指标, i.三级指标, "" if i.符号 in ("定性", "=") else i.符号, i.指标值, i.计量单位,
                          i.前年值, i.上年值, i.指标值确定依据) for i in indicators]
 
 
