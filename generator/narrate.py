@@ -697,7 +697,9 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         subjects.append((name, meaning or "反映" + (entry.name if entry else "该科目") + "方面的支出。"))
 
     date = _date_cn(info.公开日期) or _source_date()
-    toc = [t.title for t in table_list] + [f"{subject}{year}年部门整体支出绩效目标表", f"{subject}{year}年项目支出绩效目标表"]
+    prefix = f"{subject}{year}年"
+    titles = [t.title for t in table_list] + [f"{prefix}部门整体支出绩效目标表", f"{prefix}项目支出绩效目标表"]
+    toc = [f"表{n}  {title.removeprefix(prefix)}" for n, title in enumerate(titles, 1)]
     return RenderContext(
         部门名称=info.部门名称, 年度=str(year), 上年度=str(year - 1), 标题=f"{subject}{year}年部门预算",
         公开主体=subject, 公开日期=date, 金额单位=src, 表格单位=tables.unit,
