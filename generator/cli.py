@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -148,6 +150,21 @@ def generate(
         raise typer.Exit(2)
 
 
+@contextmanager
+def _excel_errors() -> Iterator[None]:
+    """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""
+    from .excel import ExcelError
+
+    try:
+        yield
+    except ExcelError as exc:  # before InputError: it is one, carrying every cell problem
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    except InputError as exc:
+        typer.echo(exc.finding.render(), err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command("excel-template")
 def excel_template(
     path: Annotated[Path, typer.Argument(help="要写出的工作簿")] = Path("预算填报.xlsx"),
@@ -155,19 +172,13 @@ def excel_template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
     """写出供填报的 Excel 工作簿（可用已有预算预填）。"""
-    from .excel import ExcelError, write_template
+    from .excel import write_template
 
     if path.exists() and not force:
         typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
         raise typer.Exit(2)
-    try:
+    with _excel_errors():
         write_template(path, from_file)
-    except ExcelError as exc:  # before InputError: it is one, with every cell problem
-        _print_findings(exc.findings)
-        raise typer.Exit(1) from None
-    except InputError as exc:
-        typer.echo(exc.finding.render(), err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"已写出工作簿：{path}")
 
 
@@ -177,17 +188,11 @@ def import_(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写出的 YAML 文件")] = None,
 ) -> None:
     """把填好的 Excel 工作簿转换为 YAML 预算文件。"""
-    from .excel import ExcelError, import_workbook
+    from .excel import import_workbook
 
     target = output or workbook.with_suffix(".yaml")
-    try:
+    with _excel_errors():
         import_workbook(workbook, target)
-    except ExcelError as exc:  # before InputError: it is one, with every cell problem
-        _print_findings(exc.findings)
-        raise typer.Exit(1) from None
-    except InputError as exc:
-        typer.echo(exc.finding.render(), err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"已写出：{target}")
 
 

@@ -1721,9 +1721,9 @@ class _TablesWriter:
                 level1_start = r
             spans.append((2, r, r + len(rows) - 1))
             for ind in rows:
-                values = [level1, level2, ind.三级指标, indicator_text(ind)]
+                values = [level1, level2, ind.三级指标, ind.指标值文字]
                 if history:
-                    values += [history_text(ind.前年值, ind.计量单位), history_text(ind.上年值, ind.计量单位)]
+                    values += [ind.前年文字, ind.上年文字]
                 values.append(ind.指标值确定依据)
                 tall = 1
                 for c, value in enumerate(values, 1):
@@ -1743,21 +1743,6 @@ class _TablesWriter:
             if last > first:
                 ws.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
         return r
-
-
-_NUMERIC = re.compile(r"^[\d.,\-+]+$")
-
-
-def indicator_text(r: Any) -> str:
-    """符号 + 指标值 + 计量单位, e.g. "≥95%", "达标" (as render.indicator_value)."""
-    return f"{r.符号}{r.指标值}{r.计量单位}"
-
-
-def history_text(value: str, unit: str) -> str:
-    """A 近两年 value with its unit when it is a bare number (as the Word table shows it)."""
-    if value and unit and _NUMERIC.match(value) and not value.endswith(unit):
-        return value + unit
-    return value
 
 
 def write_tables_xlsx(ctx: RenderContext, path: str | Path) -> None:

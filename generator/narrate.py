@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -78,6 +79,29 @@ class IndicatorRow:
     前年值: str
     上年值: str
     指标值确定依据: str
+
+    @property
+    def 指标值文字(self) -> str:
+        """符号 + 指标值 + 计量单位 as the tables show it: "≥95%", "达标"."""
+        return f"{self.符号}{self.指标值}{self.计量单位}"
+
+    @property
+    def 前年文字(self) -> str:
+        return _with_unit(self.前年值, self.计量单位)
+
+    @property
+    def 上年文字(self) -> str:
+        return _with_unit(self.上年值, self.计量单位)
+
+
+_BARE_NUMBER = re.compile(r"^[≥≤><=＞＜]?[\d.,\-+]+$")
+
+
+def _with_unit(value: str, unit: str) -> str:
+    """A 近两年 value gets its unit when it is a bare number ("9" → "9次"), as officers write it."""
+    if value and unit and _BARE_NUMBER.match(value) and not value.endswith(unit):
+        return value + unit
+    return value
 
 
 @dataclass

@@ -415,20 +415,6 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
 # ================================================================= performance tables
 
 
-_NUMERIC = re.compile(r"^[≥≤><=＞＜]?[\d.,\-+]+$")
-
-
-def indicator_value(r: IndicatorRow) -> str:
-    """符号 + 指标值 + 计量单位, e.g. "≥95%", "达标"."""
-    return f"{r.符号}{r.指标值}{r.计量单位}"
-
-
-def _history(value: str, unit: str) -> str:
-    if value and unit and _NUMERIC.match(value) and not value.endswith(unit):
-        return value + unit
-    return value
-
-
 def _perf_columns(p: PerfTable) -> list[float]:
     return [9, 11, 24, 13, 10, 10, 16] if p.show_history else [10, 12, 30, 16, 22]
 
@@ -459,10 +445,9 @@ def _indicator_rows(p: PerfTable, styles: _Styles, at_top: bool) -> list[_Row]:
                        nxt is not None and nxt[1].一级指标 == r.一级指标)
         level2 = merge(prev is not None and prev[0] == g, nxt is not None and nxt[0] == g)
         cells = [_Cell(r.一级指标, styles.text, 1, level1, jc="center"), _Cell(r.二级指标, styles.text, 1, level2, jc="center"),
-                 _Cell(r.三级指标, styles.text), _Cell(indicator_value(r), styles.text, jc="center")]
+                 _Cell(r.三级指标, styles.text), _Cell(r.指标值文字, styles.text, jc="center")]
         if p.show_history:
-            cells += [_Cell(_history(r.前年值, r.计量单位), styles.text, jc="center"),
-                      _Cell(_history(r.上年值, r.计量单位), styles.text, jc="center")]
+            cells += [_Cell(r.前年文字, styles.text, jc="center"), _Cell(r.上年文字, styles.text, jc="center")]
         cells.append(_Cell(r.指标值确定依据, styles.text))
         rows.append(_Row(cells))
     return rows

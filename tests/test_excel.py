@@ -20,9 +20,7 @@ from generator.excel import (
     SHEET_NAMES,
     ExcelError,
     body_rows,
-    history_text,
     import_workbook,
-    indicator_text,
     read_workbook,
     table_notes,
     write_tables_xlsx,
@@ -563,9 +561,9 @@ def test_tables_workbook_matches_the_word_tables(sample, inline, tmp_path):
         for label, value in p.info:
             assert label in texts and (value or "—") in texts
         for ind in p.indicators:
-            assert {ind.三级指标, indicator_text(ind)} <= texts
+            assert {ind.三级指标, ind.指标值文字} <= texts
             if p.show_history:
-                assert {history_text(ind.前年值, ind.计量单位), history_text(ind.上年值, ind.计量单位)} <= texts | {""}
+                assert {ind.前年文字, ind.上年文字} <= texts | {""}
 
 
 def test_tables_workbook_is_deterministic(tmp_path):
@@ -575,13 +573,12 @@ def test_tables_workbook_is_deterministic(tmp_path):
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 
 
-def test_indicator_text_agrees_with_the_word_renderer():
-    render = pytest.importorskip("generator.render")
+def test_indicator_texts_come_from_the_context():
     from generator.narrate import IndicatorRow
 
-    row = IndicatorRow("产出指标", "数量指标", "次数", "≥", "10", "次", "9", "10", "计划标准")
-    assert indicator_text(row) == render.indicator_value(row)
-    assert history_text("9", "次") == render._history("9", "次")
+    row = IndicatorRow("产出指标", "数量指标", "次数", "≥", "10", "次", "9", "≥10", "计划标准")
+    assert (row.指标值文字, row.前年文字, row.上年文字) == ("≥10次", "9次", "≥10次")
+    assert IndicatorRow("效益指标", "社会效益指标", "影响", "", "明显", "", "较好", "", "").前年文字 == "较好"
 
 
 def test_generate_writes_the_tables_workbook(tmp_path):
