@@ -8,6 +8,7 @@ Each sample is converted once per session (a few seconds each).
 from __future__ import annotations
 
 import re
+import os
 import shutil
 import subprocess
 import threading
@@ -261,15 +262,15 @@ def _check_page_ink(path: Path, number: int, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- fonts: the GB/T 9704 names map to SC faces
 
 
-def _font_pairs_docx(path: Path) -> list[tuple[str, str]]:
+def _font_pairs_docx(path: Path, pairs: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """One page per font: each official name, then the free face it must map to, same text."""
     from docx import Document
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    pairs = [("仿宋_GB2312", "Noto Serif CJK SC"), ("方正小标宋简体", "Noto Serif CJK SC"),
-             ("宋体", "Noto Serif CJK SC"), ("黑体", "Noto Sans CJK SC"), ("楷体_GB2312", "AR PL UKai CN")]
+    pairs = pairs or [("仿宋_GB2312", "Noto Serif CJK SC"), ("方正小标宋简体", "Noto Serif CJK SC"),
+                      ("宋体", "Noto Serif CJK SC"), ("黑体", "Noto Sans CJK SC"), ("楷体_GB2312", "AR PL UKai CN")]
     doc = Document()
     for number, name in enumerate(name for pair in pairs for name in pair):
         para = doc.paragraphs[0] if number == 0 and doc.paragraphs else doc.add_paragraph()
@@ -300,6 +301,56 @@ def test_chinese_fonts_map_to_simplified_faces(tmp_path):
         assert a.ink_box(), f"{official}：没有字形"
         assert a.pixels == b.pixels, f"{official} 没有映射到 {free}（字形不同）"
     assert not [f.name for f in pdf_fonts(out) if not f.embedded]
+
+
+def _lang_pages_docx(path: Path, pages: list[tuple[str, str]]) -> None:
+    """One page per (font, language) with the same text, glyphs that differ between zh-CN and ja-JP."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    for number, (font, lang) in enumerate(pages):
+        para = doc.paragraphs[0] if number == 0 and doc.paragraphs else doc.add_paragraph()
+        para.paragraph_format.page_break_before = number > 0
+        run = para.add_run("骨直次令角说关，部门预算。")
+        run.font.size = Pt(22)
+        rpr = run._element.get_or_add_rPr()
+        fonts = rpr.get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+            fonts.set(qn(attr), font)
+        element = OxmlElement("w:lang")
+        element.set(qn("w:val"), lang)
+        element.set(qn("w:eastAsia"), lang)
+        rpr.append(element)
+    doc.save(path)
+
+
+def test_zh_cn_gives_chinese_glyphs_not_japanese(tmp_path):
+    """Negative control. Noto CJK selects Chinese or Japanese glyph variants by the run's language
+    (OpenType locl), and the embedded CFF name says "CJKjp" for every face of Debian's .ttc, so
+    names cannot tell: compare pixels. The same text tagged ja-JP must look different (the control
+    can tell), and 仿宋_GB2312/黑体 tagged zh-CN, as every style of the template is, must look like
+    Noto SC tagged zh-CN and unlike the Japanese rendering."""
+    source = tmp_path / "语言.docx"
+    _lang_pages_docx(source, [("仿宋_GB2312", "zh-CN"), ("Noto Serif CJK SC", "zh-CN"), ("Noto Serif CJK SC", "ja-JP"),
+                              ("黑体", "zh-CN"), ("Noto Sans CJK SC", "zh-CN"), ("Noto Sans CJK SC", "ja-JP")])
+    out = convert_to_pdf(source)
+    pages = [render_gray(out, n, tmp_path).pixels for n in range(1, 7)]
+    for mapped, chinese, japanese in (pages[0:3], pages[3:6]):
+        assert chinese != japanese, "对照失效：中日字形渲染相同"
+        assert mapped == chinese and mapped != japanese
+
+
+def test_template_styles_are_tagged_zh_cn():
+    """Every style and the document defaults carry w:lang eastAsia zh-CN (what the test above relies on)."""
+    import zipfile
+
+    root = Path(__file__).parents[1]
+    styles = zipfile.ZipFile(root / "templates" / "部门预算公开.docx").read("word/styles.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in styles.split("</w:docDefaults>")[0]
+    assert "ja-JP" not in styles and 'w:eastAsia="ja' not in styles
 
 
 def test_check_fonts_finds_the_required_families():
