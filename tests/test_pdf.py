@@ -8,7 +8,6 @@ Each sample is converted once per session (a few seconds each).
 from __future__ import annotations
 
 import re
-import os
 import shutil
 import subprocess
 import threading
