@@ -597,6 +597,27 @@ def check_units(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding("按汇总口径公开（汇总: true）时，预算单位中应列出二级单位", info, "汇总")
 
 
+@rule("INCOME-UNITS", "error", "分单位收入：各单位都填写，且各单位之和 = 部门收入（按来源）")
+def check_unit_income(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    units = b.基本信息.预算单位
+    for key, sources, dept in (("本年收入", INCOME_SOURCES, b.收入.本年收入), ("上年结转结余", FUND_SOURCES, b.收入.上年结转结余)):
+        given = [u for u in units if getattr(u, key) is not None]
+        if not given:
+            continue
+        for u in units:
+            if getattr(u, key) is None:
+                yield ctx.finding(f"预算单位“{u.名称}”没有填写{key}；分单位列示时每个单位都要填写", u, "名称")
+        if len(given) != len(units):
+            continue
+        for source in sources:
+            parts = [getattr(u, key).get(source) for u in units]
+            total = dept.get(source)
+            if sum(parts, ZERO) != total:
+                yield ctx.finding(f"各预算单位{key}中“{source}”之和不等于部门{key}", b.基本信息, "预算单位",
+                                  total, sum(parts, ZERO))
+
+
 @rule("ROUNDING", "warning", "填写的合计与分项之和相差不超过每项0.01（尾差）")
 def check_rounding(ctx: CheckContext) -> Iterator[Finding]:
     """Reported by the other rules through ``CheckContext.compare``; registered for its id and severity."""

@@ -338,7 +338,14 @@ class _Tables:
         info = self.b.基本信息
         rows.append(Row([info.部门编码, self.b.基本信息.部门名称, *cells], "class", 1))
         units = info.预算单位
-        if len(units) == 1:
+        if units and all(u.本年收入 is not None and u.上年结转结余 is not None for u in units):
+            for u in units:
+                assert u.本年收入 is not None and u.上年结转结余 is not None
+                now = [u.本年收入.get(s) for s in INCOME_SOURCES]
+                carried = [u.上年结转结余.get(s) for s in FUND_SOURCES]
+                unit_values = [sum(now, ZERO) + sum(carried, ZERO), sum(now, ZERO), *now, sum(carried, ZERO), *carried]
+                rows.append(Row(["\u3000" + u.编码, "\u3000" + u.名称, *[self.amt(v) for v in unit_values]], "item", 2))
+        elif len(units) == 1:
             rows.append(Row(["\u3000" + units[0].编码, "\u3000" + units[0].名称, *cells], "item", 2))
         short = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "事业收入",
                  "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]

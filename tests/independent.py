@@ -450,7 +450,14 @@ def table_expectations(b: Budget) -> list[CellExp]:
     if b.code:
         exps.append(CellExp(t, 0, b.code, 1, b.name))
         exps += [CellExp(t, 0, b.code, i - n, cell(v), from_end=True) for i, v in enumerate(values)]
-    if len(b.units) == 1:  # a single budget unit: its row repeats the department's figures
+    if b.units and all("本年收入" in u and "上年结转结余" in u for u in b.units):  # each unit's own income
+        for unit in b.units:
+            now = [dec((unit["本年收入"] or {}).get(s)) for s in INCOME_SOURCES]
+            carried = [dec((unit["上年结转结余"] or {}).get(f)) for f in FUNDS]
+            own = [sum(now, ZERO) + sum(carried, ZERO), sum(now, ZERO), *now, sum(carried, ZERO), *carried]
+            exps.append(CellExp(t, 0, str(unit["编码"]), 1, str(unit["名称"])))
+            exps += [CellExp(t, 0, str(unit["编码"]), i - n, cell(v), from_end=True) for i, v in enumerate(own)]
+    elif len(b.units) == 1:  # a single budget unit: its row repeats the department's figures
         unit = b.units[0]
         exps.append(CellExp(t, 0, str(unit["编码"]), 1, str(unit["名称"])))
         exps += [CellExp(t, 0, str(unit["编码"]), i - n, cell(v), from_end=True) for i, v in enumerate(values)]

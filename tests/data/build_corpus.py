@@ -69,6 +69,8 @@ CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
     "hyg_empty": ("    项目名称: 示例业务专项", '    项目名称: ""', [("HYG-EMPTY", '项目名称: ""')], 1),
     "hyg_year": ("预算年度: 2024", "预算年度: 1924", [("HYG-YEAR", "预算年度: 1924")], 1),
     "info_units": ("类型: 本级, 单位性质", "类型: 二级单位, 单位性质", [("INFO-UNITS", "  预算单位:")], 1),
+    "income_units": ("类型: 本级, 单位性质: 行政单位}", "类型: 本级, 单位性质: 行政单位, 本年收入: {一般公共预算拨款: 140.00}}",
+                     [("INCOME-UNITS", "  预算单位:")], 1),
     "model_unknown_key": ("  实有人数: 9", "  实有人员: 9", [("MODEL-TYPE", "实有人员")], 1),
     "model_missing_key": ("  部门名称: 测试市示例局\n", "", [("MODEL-TYPE", "基本信息:")], 1),
     "model_text_amount": ("一般公共预算拨款: 150.00", "一般公共预算拨款: 一百五十", [("MODEL-TYPE", "一百五十")], 1),
