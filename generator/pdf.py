@@ -27,6 +27,8 @@ import zipfile
 from importlib.resources import files
 from pathlib import Path
 
+from .files import copy_atomic
+
 APT_SOFFICE = "libreoffice-writer-nogui"
 """Debian package providing ``soffice`` with the Writer filters, without the GUI."""
 
@@ -192,14 +194,7 @@ def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 180
             raise PdfError(f"LibreOffice 未生成 PDF：{detail or '无输出'}")
         # Copy beside the target first (the temp dir may be on another file system), then an
         # atomic rename: readers see either the previous PDF or the complete new one.
-        fd, partial = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".pdf.part", dir=target_dir)
-        os.close(fd)
-        try:
-            shutil.copyfile(produced, partial)
-            os.replace(partial, target)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        copy_atomic(produced, target)
     return target
 
 

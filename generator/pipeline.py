@@ -7,6 +7,9 @@ behaviour: every finding collected before anything is written, nothing written o
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +77,16 @@ class Generated:
     """A later step (PDF) that failed after the .docx was written: reported with exit code 2."""
 
 
+def _output_dir(out: Path, findings: list[Finding]) -> Path:
+    if out.exists() and not out.is_dir():
+        raise GenerateError(f"输出位置 {out} 已存在但不是目录，请用 -o 指定一个目录", findings, 2)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GenerateError(f"无法创建输出目录 {out}：{exc.strerror or exc}", findings, 2) from None
+    return out
+
+
 def generate(
     path: str | Path,
     out_dir: str | Path = "outputs",
@@ -98,26 +111,35 @@ def generate(
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
     ctx = build_context(result.budget, settings, failed)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    docx_path = out / output_name(ctx, "部门预算公开", ".docx")
-    try:
-        render_docx(ctx, docx_path, Path(template_dir) if template_dir else None)
+    out = _output_dir(Path(out_dir), result.findings)
+    names = [output_name(ctx, "部门预算公开", ".docx")] + ([output_name(ctx, "部门预算表", ".xlsx")] if xlsx else [])
+    stage = Path(tempfile.mkdtemp(prefix=".budgetdoc-", dir=out))
+    try:  # every file is made in a staging folder first: all of them land, or none
+        render_docx(ctx, stage / names[0], Path(template_dir) if template_dir else None)
+        if xlsx:
+            from .excel import write_tables_xlsx
+
+            write_tables_xlsx(ctx, stage / names[1])
+        written = []
+        for name in names:
+            os.replace(stage / name, out / name)
+            written.append(out / name)
     except RenderError as exc:
         raise GenerateError(str(exc), result.findings, 2) from None
-    written = [docx_path]
-    if xlsx:
-        from .excel import write_tables_xlsx
-
-        xlsx_path = out / output_name(ctx, "部门预算表", ".xlsx")
-        write_tables_xlsx(ctx, xlsx_path)
-        written.append(xlsx_path)
+    except Exception as exc:  # noqa: BLE001 - a disk or writer failure must not surface as a traceback
+        raise GenerateError(f"写出失败，未改动已有文件：{type(exc).__name__}: {exc}", result.findings, 2) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     problem = ""
     if pdf:
         from .pdf import PdfError, convert_to_pdf
 
+        pdf_path = written[0].with_suffix(".pdf")
         try:
-            written.append(convert_to_pdf(docx_path))
+            written.append(convert_to_pdf(written[0]))
         except PdfError as exc:
             problem = str(exc)
+            if pdf_path.exists():  # it shows last run's figures: never leave it beside the new document
+                pdf_path.unlink()
+                problem += f"\n已删除与新文档不一致的旧 PDF：{pdf_path}"
     return Generated(result.findings, written, problem)

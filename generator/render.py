@@ -19,7 +19,6 @@ import io
 import math
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
+from . import files
 from .narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
 
 TEMPLATE_NAME = "部门预算公开.docx"
@@ -659,24 +659,10 @@ def render_bytes(ctx: RenderContext, template: Path) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same directory and rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise RenderError(f"无法写出 {path}：{exc}") from None
-        raise
+        files.write_atomic(path, data)
+    except OSError as exc:
+        raise RenderError(f"无法写出 {path}：{exc}") from None
 
 
 def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = None) -> None:
