@@ -185,12 +185,16 @@ def excel_template(
 @app.command("import")
 def import_(
     workbook: Annotated[Path, typer.Argument(help="填好的工作簿 .xlsx")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="写出的 YAML 文件")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写出的 YAML 文件（不填为工作簿同名的 .yaml）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
-    """把填好的 Excel 工作簿转换为 YAML 预算文件。"""
+    """把填好的 Excel 工作簿转换为 YAML 预算文件（不覆盖已有文件，除非 --force）。"""
     from .excel import import_workbook
 
     target = output or workbook.with_suffix(".yaml")
+    if target.exists() and not force:
+        typer.echo(f"{target}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
+        raise typer.Exit(2)
     with _excel_errors():
         import_workbook(workbook, target)
     typer.echo(f"已写出：{target}")

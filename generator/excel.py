@@ -28,7 +28,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable
@@ -48,6 +47,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import files
 from .findings import Finding, InputError, Position, SourceMap
 from .model import FUND_SOURCES, INCOME_SOURCES, PRIOR_ITEMS, Budget, build
 
@@ -378,6 +378,7 @@ def _section(sheet: str, title: str) -> Section:
 INFO_SHEET = "说明"
 TARGETS = _section("绩效目标", "【绩效目标】")
 INDICATORS = _section("绩效指标", "【绩效指标】")
+SUBTOTALS = _section("功能分类支出", "【类/款小计（可选，填写则校验）】")
 PRIOR_TABLES = {"【一般公共预算支出按功能分类（类或项）】": "功能分类", "【项目】": "项目"}
 WHOLE_RE = re.compile(r"^整体\s*[-－—–_:：]?\s*(长期目标|年度目标)\s*(\d+)$")
 
@@ -797,6 +798,8 @@ class _Assembler:
                 if isinstance(sec, KV):
                     self.kv(got, sec)
                 elif sec.path is not None:
+                    if sec is SUBTOTALS:
+                        self.subtotal_codes(got, sec)
                     items = self.table(got, sec, sec.path)
                     if sec.path == ("项目",):
                         projects = items
@@ -808,6 +811,18 @@ class _Assembler:
             # the required parts exist as sheets: a missing value is then reported at its own cell
             self.data.setdefault(root, {})
         self.pos((), Position(sheet="基本信息", cell="A1"))
+
+    def subtotal_codes(self, parsed: _Parsed, sec: Table) -> None:
+        """A 类/款小计 row must have a 3- or 5-digit code. A 项 (7 digits) typed into the spare rows
+        below the 功能分类支出 table lands here: say so at its code, rather than the model's
+        “缺少必填项‘合计’” (the amount columns of the 项 are not columns of this section)."""
+        header = sec.cols[0].header
+        for row in parsed.rows:
+            cell = row.cells.get(header)
+            code = None if cell is None else cell.value
+            if code is not None and not re.fullmatch(r"[0-9]{3}|[0-9]{5}", str(code)):
+                self.reader.issue("XLSX-VALUE", f"科目编码“{code}”：小计的科目编码应为3位（类）或5位（款）；"
+                                  "项级科目请填在上方的功能分类支出表中", cell.pos)
 
     def prior_dict(self, parsed: _Parsed, sec: Table, key: str) -> None:
         """上年数 by code: {code: {金额, 增减原因}}; rows with neither figure nor reason are not entered."""
@@ -943,9 +958,23 @@ def _display_width(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
 
 
+XML_ILLEGAL_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+"""Characters XML forbids that openpyxl's ILLEGAL_CHARACTERS_RE does not cover (it would fail on saving)."""
+
+
+def _clean(text: str) -> str:
+    """Text as a cell can hold it. A vertical tab (a Word soft line break pasted into the data) and a
+    form feed become line breaks; other control characters and characters XML forbids are dropped:
+    openpyxl refuses them (IllegalCharacterError) or cannot save them."""
+    text = text.replace("\v", "\n").replace("\f", "\n")
+    return XML_ILLEGAL_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
 def _text_at(ws: Worksheet, row: int, col: int, text: Any) -> Any:
     """Put a caption or note into a cell as text (never a formula, even when it starts with "=")."""
     cell = ws.cell(row, col)
+    if isinstance(text, str):
+        text = _clean(text)
     cell.value = text if text != "" else None
     if isinstance(cell.value, str):
         cell.data_type = "s"
@@ -954,10 +983,12 @@ def _text_at(ws: Worksheet, row: int, col: int, text: Any) -> Any:
 
 def _set(cell: Any, value: Any, kind: str = TEXT) -> None:
     """Write a value into an input cell: text stays text (also "=…"), numbers numbers, no formulas."""
+    if isinstance(value, str):
+        value = _clean(value)
     if value is None or value == "":
         cell.value = None
     elif isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
         cell.data_type = "s"
         if value.startswith("="):
             cell.quotePrefix = True  # Excel keeps it text when the officer edits the cell
@@ -965,7 +996,7 @@ def _set(cell: Any, value: Any, kind: str = TEXT) -> None:
         cell.value = YES if value else NO
         cell.data_type = "s"
     elif kind in (TEXT, CODE, LONG, CHOICE):
-        cell.value = _as_text(value)
+        cell.value = _clean(_as_text(value))
         cell.data_type = "s"
     else:
         cell.value = value
@@ -1457,18 +1488,7 @@ def _save(wb: Workbook, path: Path) -> None:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    files.write_atomic(path, data)
 
 
 # ================================================================= the tables as a workbook
@@ -1549,8 +1569,26 @@ class _TablesWriter:
         self.perf_sheet(f"表{number + 2}", "项目支出绩效目标表", whole=False)
         props = self.wb.properties
         props.creator = "budgetdoc"
-        props.title = f"{self.ctx.公开主体}{self.ctx.年度}年部门预算表"
+        props.title = _clean(f"{self.ctx.公开主体}{self.ctx.年度}年部门预算表")
         return self.wb
+
+    @property
+    def lead(self) -> int:
+        """Rows above each sheet's title: one for the notice of a document that failed validation."""
+        return 1 if self.ctx.未通过校验 else 0
+
+    def notice(self, ws: Worksheet, widths: list[float]) -> None:
+        """Generated with --force despite errors: a red line above the title, as on the Word cover."""
+        if not self.ctx.未通过校验:
+            return
+        if len(widths) > 1:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
+        cell = _text_at(ws, 1, 1, f"本表未通过校验：{self.ctx.校验说明}")
+        cell.font = Font(name=TABLE_FONT, size=10, bold=True, color="FF0000")
+        cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        text = str(cell.value or "")
+        lines = sum(int(_display_width(part) / max(sum(widths) * 0.95, 1)) + 1 for part in text.split("\n"))
+        ws.row_dimensions[1].height = min(16 * lines + 4, 409)
 
     def setup(self, ws: Worksheet, landscape: bool, title_rows: str | None) -> None:
         _print_setup(ws, landscape)
@@ -1567,20 +1605,21 @@ class _TablesWriter:
         ncols = len(t.align)
         last = get_column_letter(ncols)
         widths = [0.0] * ncols
-        # title, then 部门 line left and 单位 line right
-        ws.merge_cells(f"A1:{last}1")
-        title = _text_at(ws, 1, 1, t.title)
+        # (the notice of a failed validation,) title, then 部门 line left and 单位 line right
+        head, info = 1 + self.lead, 2 + self.lead
+        ws.merge_cells(f"A{head}:{last}{head}")
+        title = _text_at(ws, head, 1, t.title)
         title.font = self.font(16, True)
         title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.row_dimensions[1].height = 36
+        ws.row_dimensions[head].height = 36
         if ncols > 2:
-            ws.merge_cells(f"A2:{get_column_letter(ncols - 1)}2")
-        _text_at(ws, 2, 1, t.dept).alignment = Alignment(horizontal="left", vertical="bottom")
-        _text_at(ws, 2, ncols, t.unit).alignment = Alignment(horizontal="right", vertical="bottom")
-        ws.cell(2, 1).font = ws.cell(2, ncols).font = self.font(10)
-        ws.row_dimensions[2].height = 20
+            ws.merge_cells(f"A{info}:{get_column_letter(ncols - 1)}{info}")
+        _text_at(ws, info, 1, t.dept).alignment = Alignment(horizontal="left", vertical="bottom")
+        _text_at(ws, info, ncols, t.unit).alignment = Alignment(horizontal="right", vertical="bottom")
+        ws.cell(info, 1).font = ws.cell(info, ncols).font = self.font(10)
+        ws.row_dimensions[info].height = 20
         # header
-        top = 3
+        top = info + 1
         for r, c, cell in _place(t.header):
             target = _text_at(ws, top + r, 1 + c, cell.text)
             if cell.rowspan > 1 or cell.colspan > 1:
@@ -1600,21 +1639,28 @@ class _TablesWriter:
         for i, row in enumerate(body_rows(t)):
             r = body + i
             bold = row.kind in ("total", "class")
-            for c, text in enumerate(row.cells):
+            for c, shown in enumerate(row.cells):
                 cell = ws.cell(r, c + 1)
                 align = t.align[c] if c < len(t.align) else "left"
+                # the 类/款/项 levels: leading full-width spaces become the cell's indent, so that the
+                # code and name stay plain text (sorting, filtering and lookups in Excel work)
+                text = _clean(shown).lstrip("\u3000")
+                indent = len(shown) - len(shown.lstrip("\u3000"))
                 parsed = _number(text, yuan) if align == "right" and text else None
                 if parsed is not None:
                     cell.value, cell.number_format = parsed
-                    widths[c] = max(widths[c], len(text) + 2)
+                    widths[c] = max(widths[c], len(shown) + 2)
                 else:
                     cell.value = text or None
                     if text:
                         cell.data_type = "s"
-                        widths[c] = max(widths[c], _display_width(text) + 1.5)
+                        widths[c] = max(widths[c], _display_width(shown) + 1.5)
                 cell.font = self.font(10, bold)
-                cell.alignment = Alignment(horizontal=align if align in ("left", "right", "center") else "general",
-                                           vertical="center", wrap_text=align != "right")
+                horizontal = align if align in ("left", "right", "center") else "general"
+                if indent and horizontal not in ("left", "right"):
+                    horizontal = "left"  # Excel shows an indent only for left or right alignment
+                cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=align != "right",
+                                           indent=indent)
                 cell.border = self.border
             for c in range(len(row.cells), ncols):
                 ws.cell(r, c + 1).border = self.border
@@ -1635,9 +1681,10 @@ class _TablesWriter:
             hint = page * t.widths[c] / share if c < len(t.widths) else 10
             width = max(widths[c], min(hint, 40), 8)
             ws.column_dimensions[get_column_letter(c + 1)].width = round(min(width, 60), 1)
-        total_width = sum(ws.column_dimensions[get_column_letter(c + 1)].width for c in range(ncols))
-        if _display_width(t.title) > total_width * 0.9 / 1.6:
-            ws.row_dimensions[1].height = 56
+        final = [ws.column_dimensions[get_column_letter(c + 1)].width for c in range(ncols)]
+        if _display_width(t.title) > sum(final) * 0.9 / 1.6:
+            ws.row_dimensions[head].height = 56
+        self.notice(ws, final)
         ws.freeze_panes = ws.cell(body, 1)
         self.setup(ws, t.landscape, f"{top}:{top + header_rows - 1}")
 
@@ -1654,11 +1701,11 @@ class _TablesWriter:
         ncols = len(widths)
         for c, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(c)].width = w
-        r = 1
+        self.notice(ws, [float(w) for w in widths])
+        r = 1 + self.lead
         if not whole and not tables:
-            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-            self.caption(ws, 1, f"{ctx.公开主体}{ctx.年度}年项目支出绩效目标表", True, widths)
-            _text_at(ws, 2, 1, f"本部门{ctx.年度}年无设置绩效目标的项目支出。").font = self.font(10)
+            self.caption(ws, r, f"{ctx.公开主体}{ctx.年度}年项目支出绩效目标表", True, widths)
+            _text_at(ws, r + 1, 1, f"本部门{ctx.年度}年无设置绩效目标的项目支出。").font = self.font(10)
         for n, p in enumerate(tables):
             big = not whole or n == 0
             if n and not whole:

@@ -394,6 +394,27 @@ def test_merged_cells(good_xlsx, tmp_path):
     assert "D5:D6" in findings[0].message
 
 
+def test_item_code_in_the_subtotal_section(good_xlsx, tmp_path):
+    """A 7-digit 项 typed in the spare rows below the 功能分类支出 table lands in the 【类/款小计】
+    section: the finding says so at its code, not “缺少必填项‘合计’”."""
+    row = {}
+
+    def change(wb):
+        ws = wb["功能分类支出"]
+        title = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("【类/款小计"))
+        row["n"] = next(r for r in range(title + 2, ws.max_row + 2) if ws.cell(r, 1).value is None)
+        ws.cell(row["n"], 1).value = "2010350"
+        ws.cell(row["n"], 2).value = "事业运行"
+        ws.cell(row["n"] + 1, 1).value = 20103  # a 款 (typed as a number) is fine
+        ws.cell(row["n"] + 1, 2).value = "政府办公厅（室）及相关机构事务"
+        ws.cell(row["n"] + 1, 3).value = 132
+
+    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-VALUE", f"功能分类支出!A{row['n']}")]
+    assert "小计的科目编码应为3位（类）或5位（款）；项级科目请填在上方的功能分类支出表中" in findings[0].message
+    assert "2010350" in findings[0].message and "合计" not in findings[0].message.split("；")[0]
+
+
 def test_unknown_performance_owner(good_xlsx, tmp_path):
     book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["绩效指标"].__setitem__("A5", "901T9999"))
     findings = _findings(book)
@@ -483,6 +504,21 @@ def test_cli_import_bad_workbook_is_not_a_traceback(good_xlsx, tmp_path):
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_cli_import_does_not_overwrite_without_force(tmp_path):
+    book = tmp_path / "预算.xlsx"
+    write_template(book, DATA / "good_small.yaml")
+    target = tmp_path / "预算.yaml"  # the default target: the workbook's name with .yaml
+    target.write_text("# 手工改过的预算\n", encoding="utf-8")
+    for args in (["import", str(book)], ["import", str(book), "-o", str(target)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "文件已存在，未覆盖（如需覆盖请加 --force）" in result.output
+        assert target.read_text(encoding="utf-8") == "# 手工改过的预算\n"
+    result = runner.invoke(app, ["import", str(book), "--force"])
+    assert result.exit_code == 0, result.output
+    assert _budget(target).model_dump() == _budget(DATA / "good_small.yaml").model_dump()
+
+
 # ================================================================= the tables as a workbook
 
 
@@ -528,6 +564,7 @@ def test_tables_workbook_matches_the_word_tables(sample, inline, tmp_path):
     tables = sorted(ctx.表.values(), key=lambda t: t.number)
     assert len(tables) == 11
     assert wb.sheetnames[: len(tables)] == [f"表{t.number} {t.key}" for t in tables]
+    indented = 0
     for t, ws in zip(tables, wb.worksheets, strict=False):
         ncols = len(t.align)
         merged = {str(m) for m in ws.merged_cells.ranges}
@@ -540,9 +577,14 @@ def test_tables_workbook_matches_the_word_tables(sample, inline, tmp_path):
                 assert f"{target.coordinate}:{ws.cell(3 + r + cell.rowspan - 1, c + cell.colspan).coordinate}" in merged
         body = 3 + len(t.header)
         for i, row in enumerate(body_rows(t)):
-            for c, text in enumerate(row.cells):
+            for c, shown in enumerate(row.cells):
                 cell = ws.cell(body + i, c + 1)
+                # the 类/款/项 indentation (leading full-width spaces) is the cell's indent, not text
+                text = shown.lstrip("\u3000")
                 assert _shown(cell) == text, (t.key, i, c, cell.value, cell.number_format)
+                assert (cell.alignment.indent or 0) == len(shown) - len(text), (t.key, i, c)
+                assert not str(cell.value or "").startswith("\u3000"), (t.key, i, c)
+                indented += bool(cell.alignment.indent)
                 if text and t.align[c] == "right" and re.fullmatch(r"-?[\d,]+\.\d\d", text):
                     assert isinstance(cell.value, (int, float)), (t.key, i, c)
                     assert cell.number_format == ("#,##0.00" if ctx.表格单位 == "元" else "0.00")
@@ -554,6 +596,7 @@ def test_tables_workbook_matches_the_word_tables(sample, inline, tmp_path):
         assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows == f"$3:${2 + len(t.header)}"
+    assert indented, "the 款/项 rows are indented"
     # 绩效目标表: every label/value and every indicator as the Word document shows it
     texts = {str(c.value) for ws in wb.worksheets[len(tables):] for row in ws.iter_rows() for c in row if c.value}
     for p in [ctx.整体绩效, *ctx.整体绩效目标, *ctx.项目绩效]:
@@ -571,6 +614,102 @@ def test_tables_workbook_is_deterministic(tmp_path):
     write_tables_xlsx(ctx, tmp_path / "a.xlsx")
     write_tables_xlsx(ctx, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+CONTROL_YAML = (DATA / "good_small.yaml").read_text(encoding="utf-8").replace(
+    "项目名称: 示例业务专项", '项目名称: "示例\\v业务\\x07专项\\f二期"').replace(
+    "- 负责全市示例工作的统筹协调。", '- "负责全市示例工作的\\x01统筹协调。"').replace(
+    "{名称: 办公费, 金额: 5.00}", '{名称: "办公\\x1b费", 金额: 5.00}')
+
+
+def _all_texts(path: Path) -> list[str]:
+    wb = load_workbook(path)
+    return [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_control_characters_are_cleaned_not_fatal(tmp_path):
+    """Text pasted from Word may hold a soft line break (\\v) or other control characters that
+    openpyxl refuses: both workbooks are still written, \\v and \\f as line breaks, the rest dropped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    source = tmp_path / "控制字符.yaml"
+    source.write_text(CONTROL_YAML, encoding="utf-8")
+    budget = _budget(source)
+    assert budget.项目[0].项目名称 == "示例\v业务\x07专项\f二期"  # the sample really carries them
+    from generator.narrate import build_context
+
+    tables = tmp_path / "表.xlsx"
+    write_tables_xlsx(build_context(budget), tables)
+    book = tmp_path / "填报.xlsx"
+    write_template(book, source)
+    for path in (tables, book):
+        texts = _all_texts(path)
+        assert not [t for t in texts if ILLEGAL_CHARACTERS_RE.search(t)], path.name
+        assert any("示例\n业务专项\n二期" in t for t in texts), path.name
+    book_texts = _all_texts(book)
+    assert "负责全市示例工作的统筹协调。" in book_texts and "办公费" in book_texts
+    assert load_workbook(book)["项目"]["B5"].value == "示例\n业务专项\n二期"
+
+
+def test_tables_workbook_marks_a_document_that_failed_validation(tmp_path):
+    """generate --force: a red bold line above the title of every sheet, as the Word cover has."""
+    from generator.narrate import build_context
+
+    budget = _budget(DATA / "good_small.yaml")
+    failed = ["预算.yaml:20:5 [BAL-INCOME] 收入合计不等于各项之和", "预算.yaml:30:7 [FUNC-ROW] 合计不等于分项之和"]
+    ctx = build_context(budget, failed=failed)
+    assert ctx.未通过校验
+    path = tmp_path / "表.xlsx"
+    write_tables_xlsx(ctx, path)
+    wb = load_workbook(path)
+    tables = sorted(ctx.表.values(), key=lambda t: t.number)
+    assert len(wb.worksheets) == len(tables) + 2
+    for ws in wb.worksheets:
+        notice = ws["A1"]
+        assert notice.value == f"本表未通过校验：{ctx.校验说明}", ws.title
+        assert "BAL-INCOME" in notice.value and "FUNC-ROW" in notice.value
+        assert notice.font.b and notice.font.color is not None and notice.font.color.rgb.endswith("FF0000"), ws.title
+    for t, ws in zip(tables, wb.worksheets, strict=False):  # everything else one row lower
+        assert ws["A2"].value == t.title and ws["A3"].value == t.dept
+        assert ws.cell(4, 1).value == t.header[0][0].text
+        assert ws.print_title_rows == f"$4:${3 + len(t.header)}"
+        assert ws.freeze_panes == f"A{4 + len(t.header)}"
+    perf = wb.worksheets[len(tables):]
+    assert perf[0]["A2"].value == ctx.整体绩效.title and perf[1]["A2"].value == ctx.项目绩效[0].title
+    # a document that passed carries no such line
+    ok = tmp_path / "ok.xlsx"
+    write_tables_xlsx(build_context(budget), ok)
+    assert not [t for t in _all_texts(ok) if "未通过校验" in t]
+    assert load_workbook(ok).worksheets[0]["A1"].value == tables[0].title
+
+
+def test_generate_force_marks_the_tables_workbook(tmp_path):
+    pytest.importorskip("generator.render")
+    from generator.pipeline import generate
+
+    result = generate(DATA / "bad" / "bal_income_total.yaml", tmp_path / "out", force=True, xlsx=True)
+    book = next(p for p in result.written if p.suffix == ".xlsx")
+    for ws in load_workbook(book).worksheets:
+        assert str(ws["A1"].value).startswith("本表未通过校验：") and "bal_income_total.yaml" in ws["A1"].value
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_written_files_are_readable_by_others(tmp_path):
+    """Like the .docx (and any file made normally): 0666 less the umask, not mkstemp's 0600."""
+    ctx = _context(DATA / "good_small.yaml")
+    old = os.umask(0o022)
+    try:
+        tables, book, yaml = tmp_path / "表.xlsx", tmp_path / "填报.xlsx", tmp_path / "导入.yaml"
+        write_tables_xlsx(ctx, tables)
+        write_template(book, DATA / "good_small.yaml")
+        import_workbook(book, yaml)
+        for path in (tables, book, yaml):
+            assert path.stat().st_mode & 0o777 == 0o644, path.name
+        os.umask(0o027)
+        write_tables_xlsx(ctx, tables)
+        assert tables.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
 
 
 def test_indicator_texts_come_from_the_context():
