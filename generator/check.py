@@ -24,7 +24,6 @@ from .model import (
     FUND_SOURCES,
     INCOME_FUND,
     INCOME_SOURCES,
-    PRIOR_ITEMS,
     ZERO,
     Budget,
     Indicator,
@@ -102,9 +101,9 @@ class CheckContext:
         diff = declared - expected
         if diff == 0:
             return
-        if abs(diff) <= CENT * max(len(parts), 1):
+        if abs(diff) <= CENT * max(sum(1 for p in parts if p), 1):  # only parts that carry a figure round
             yield self.finding(
-                f"{what}与分项之和有尾差 {diff}，请确认是否四舍五入所致", node, key, expected, declared,
+                f"{what}与分项之和有尾差 {diff:f}，请确认是否四舍五入所致", node, key, expected, declared,
                 rule_id="ROUNDING",
             )
         else:
@@ -519,19 +518,65 @@ def check_prior_missing(ctx: CheckContext) -> Iterator[Finding]:
 def check_prior_reason(ctx: CheckContext) -> Iterator[Finding]:
     prior = ctx.budget.上年数
     now = current_figures(ctx.budget)
+    compared = [(key, prior.item(key), now[key]) for key in NARRATED_PRIOR]
+    classes = {r.code: r.values[0] for r in _gpb_classes(ctx.budget)}
+    compared += [(f"{code} 类", prior.功能分类[code], value) for code, value in classes.items() if code in prior.功能分类]
+    compared += [(f"项目 {p.项目名称}", prior.项目[p.项目编码], p.total()) for p in ctx.budget.项目 if p.项目编码 in prior.项目]
     limit = ctx.settings.增减原因阈值
-    for key in PRIOR_ITEMS:
-        item = prior.item(key)
+    for key, item, current in compared:
         if item is None or item.金额 is None or item.增减原因:
             continue
         last = item.金额
-        change = now[key] - last
+        change = current - last
         if change == 0:
             continue
         pct = None if last == 0 else abs(change) * 100 / last
         if pct is None or pct > limit:
             shown = "上年为0" if pct is None else f"变动 {pct.quantize(CENT)}%"
-            yield ctx.finding(f"“{key}”与上年相比{shown}，超过 {limit}%，请填写增减原因", item, "增减原因", last, now[key])
+            yield ctx.finding(f"“{key}”与上年相比{shown}，超过 {limit}%，请填写增减原因", item, "增减原因", last, current)
+
+
+def _gpb_classes(b: Budget) -> list:
+    from .compute import function_tree  # the same grouping the tables use
+
+    tree = function_tree(gpb_rows(b), ["合计"], lambda r, _c: r.total())
+    return tree.classes()
+
+
+@rule("PRIOR-CODE", "warning", "上年数中的功能分类编码、项目编码对应本年的科目或项目")
+def check_prior_codes(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    prior = b.上年数
+    codes = {r.科目编码[:n] for r in gpb_rows(b) for n in (3, 5, 7)}
+    for code, item in prior.功能分类.items():
+        if not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
+            yield ctx.finding(f"上年数.功能分类的编码“{code}”应为3位（类）、5位（款）或7位（项）数字", item, None)
+        elif code not in codes:
+            yield ctx.finding(f"上年数.功能分类的编码“{code}”在本年一般公共预算支出中没有对应科目，请核对", item, None)
+    projects = {p.项目编码 for p in b.项目}
+    for code, item in prior.项目.items():
+        if code not in projects:
+            yield ctx.finding(f"上年数.项目的编码“{code}”不是本年的项目编码，请核对", item, None)
+    if prior.功能分类:
+        for cls in _gpb_classes(b):
+            if not any(c.startswith(cls.code) for c in prior.功能分类):
+                yield ctx.finding(f"上年数.功能分类缺少“{cls.code} {cls.name}”，情况说明将写“上年无此项预算”；上年确无此项请填 0",
+                                  prior, "功能分类")
+
+
+@rule("PRIOR-BALANCE", "warning", "上年数自身平衡：收入总计 = 支出总计 = 基本支出 + 项目支出")
+def check_prior_balance(ctx: CheckContext) -> Iterator[Finding]:
+    prior = ctx.budget.上年数
+    income, expense = prior.收入总计, prior.支出总计
+    if income and expense and income.金额 is not None and expense.金额 is not None and income.金额 != expense.金额:
+        yield ctx.finding("上年数的收入总计与支出总计不相等，请核对", expense, "金额", income.金额, expense.金额)
+    basic, project = prior.基本支出, prior.项目支出
+    if expense and basic and project and None not in (expense.金额, basic.金额, project.金额):
+        assert expense.金额 is not None and basic.金额 is not None and project.金额 is not None
+        carry = ctx.budget.支出.年终结转结余.total()
+        if carry == 0 and basic.金额 + project.金额 != expense.金额:
+            yield ctx.finding("上年数的基本支出与项目支出之和不等于支出总计，请核对", expense, "金额",
+                              basic.金额 + project.金额, expense.金额)
 
 
 # ================================================================= hygiene
@@ -561,6 +606,17 @@ def check_placeholders(ctx: CheckContext) -> Iterator[Finding]:
             m = PLACEHOLDER.search(value)
             if m:
                 yield ctx.finding(f"文字中有占位符“{m.group(0)}”，请填写实际内容：“{value[:40]}”", path=path)
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@rule("HYG-CONTROL", "error", "文字中不得有不可见的控制字符（常见于从 Word 复制的软回车）")
+def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
+    for path, value, _node, _key in walk(ctx.budget):
+        if isinstance(value, str) and (m := CONTROL.search(value)):
+            yield ctx.finding(f"文字中有不可见的控制字符 U+{ord(m.group(0)):04X}，请删除或改为换行：“{CONTROL.sub('␣', value)[:40]}”",
+                              path=path)
 
 
 @rule("HYG-EMPTY", "error", "必填文字不得为空")

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .findings import Finding, InputError
+from .findings import Finding, InputError, SourceMap
 from .load import load_file
 
 RuleSetting = Literal["error", "warning", "off"]
@@ -45,7 +45,7 @@ def load_settings(path: str | Path | None) -> Settings:
         return Settings()
     data, source = load_file(path)
     try:
-        return Settings.model_validate(data or {})
+        settings = Settings.model_validate(data or {})
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -53,3 +53,19 @@ def load_settings(path: str | Path | None) -> Settings:
             Finding("CONFIG", "error", f"配置项“{'.'.join(map(str, loc))}”不正确：{err['msg']}",
                     file=source.file, position=source.find(loc), path=loc)
         ) from None
+    _known_rules(settings, source)
+    return settings
+
+
+def _known_rules(settings: Settings, source: SourceMap) -> None:
+    """A misspelt rule id would silently change nothing: refuse it, naming the closest rule."""
+    from difflib import get_close_matches
+
+    from .check import RULES
+
+    for rule_id in settings.规则:
+        if rule_id not in RULES:
+            near = get_close_matches(rule_id, list(RULES), n=1)
+            hint = f"，是否应为“{near[0]}”？" if near else "；规则编号见 budgetdoc rules"
+            raise InputError(Finding("CONFIG", "error", f"配置中的规则编号“{rule_id}”不存在{hint}", file=source.file,
+                                     position=source.find(("规则", rule_id)), path=("规则", rule_id)))

@@ -188,3 +188,32 @@ def test_init_writes_a_valid_example(tmp_path: Path):
     checked = validate(target)
     assert checked.budget is not None and not [f for f in checked.findings if f.severity == "error"]
     assert runner.invoke(app, ["init", str(target)]).exit_code == 2  # never overwrites silently
+
+
+def test_messages_are_chinese_for_odd_numbers(tmp_path: Path):
+    path = tmp_path / "n.yaml"
+    path.write_text('收入:\n  本年收入:\n    一般公共预算拨款: "3,39.56"\n    事业收入: "NaN"\n    其他收入: "1,234.50"\n',
+                    encoding="utf-8")
+    result = validate(path)
+    text = "\n".join(f.render() for f in result.findings)
+    assert "n.yaml:3:15:" in text and "千分位逗号位置不对" in text
+    assert "n.yaml:4:11:" in text and "“NaN”不是金额" in text
+    assert "其他收入" not in text  # correct thousands separators are fine
+    assert "Input should" not in text and "Value error" not in text
+
+
+def test_unknown_rule_in_config_is_refused(tmp_path: Path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("规则:\n  PERF-REQUIRD: off\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "-c", str(cfg), str(DATA / "good_small.yaml")])
+    assert result.exit_code == 2
+    assert "c.yaml:2:" in result.output and "PERF-REQUIRED" in result.output
+
+
+def test_corpus_files_give_no_unexpected_errors():
+    """Each bad input has one defect: no error beyond the ones its header names (MODEL/load stages aside)."""
+    for path in BAD_FILES:
+        expect, _ = _expectations(path)
+        named = {rule for rule, _ in expect}
+        extra = {f.rule for f in validate(path).findings if f.severity == "error"} - named
+        assert not extra, f"{path.name}: unexpected errors {extra}"
