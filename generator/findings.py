@@ -94,7 +94,8 @@ class Finding:
         """``file:line:col: 错误 [RULE] message（期望 …，实际 …，差额 …）``"""
         text = f"{self.location()}: {SEVERITY_ZH[self.severity]} [{self.rule}] {self.message}"
         if self.expected is not None or self.actual is not None:
-            parts = [f"期望 {fmt_amount(self.expected)}", f"实际 {fmt_amount(self.actual)}"]
+            parts = [f"期望 {fmt_amount(self.expected)}"] if self.expected is not None else []
+            parts.append(f"实际 {fmt_amount(self.actual)}")
             if self.difference is not None:
                 parts.append(f"差额 {fmt_amount(self.difference)}")
             text += "（" + "，".join(parts) + "）"

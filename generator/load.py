@@ -177,12 +177,31 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+_JSON_MESSAGES = {
+    "Expecting ',' delimiter": "缺少逗号（,）",
+    "Expecting ':' delimiter": "缺少冒号（:）",
+    "Expecting property name enclosed in double quotes": "键名须用英文双引号括起，且最后一项后面不能有逗号",
+    "Expecting value": "缺少值，或有多余的逗号",
+    "Extra data": "内容结束后还有多余的文字",
+    "Unterminated string starting at": "字符串缺少结尾的双引号",
+    "Invalid control character at": "字符串中有换行或控制字符，请写成 \\n",
+    "Invalid \\escape": "无效的转义符（反斜杠）",
+}
+
+
+def _json_message(msg: str) -> str:
+    for english, chinese in _JSON_MESSAGES.items():
+        if msg.startswith(english):
+            return chinese
+    return msg
+
+
 def parse_json(text: str, display: str) -> tuple[Any, SourceMap]:
     """Parse strictly with the standard library, then borrow positions from the YAML composer."""
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=_json_pairs)
     except json.JSONDecodeError as exc:
-        raise _fail(display, "JSON-SYNTAX", f"JSON 语法错误：{exc.msg}", exc.lineno, exc.colno) from None
+        raise _fail(display, "JSON-SYNTAX", f"JSON 语法错误：{_json_message(exc.msg)}", exc.lineno, exc.colno) from None
     except ValueError as exc:
         line = col = None
         try:

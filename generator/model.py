@@ -12,6 +12,7 @@ and extra decimals are accepted by the model and reported by the hygiene rules.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal
@@ -41,12 +42,19 @@ def _to_decimal(value: Any) -> Any:
         # The loader never produces floats; a float here means a caller passed one in code.
         return Decimal(repr(value))
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
+        text = value.strip().replace("，", ",")
+        if "," in text and not _GROUPED.fullmatch(text):
+            raise ValueError(f"“{value}”的千分位逗号位置不对，请填写数字，如 1,234.56 或 1234.56")
         try:
-            return Decimal(text)
+            value = Decimal(text.replace(",", ""))
         except Exception as exc:  # noqa: BLE001 - any parse failure is the same user error
             raise ValueError(f"“{value}”不是金额，请填写数字，如 1234.56") from exc
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"“{value}”不是金额，请填写数字，如 1234.56")
     return value
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 Amount = Annotated[Decimal, BeforeValidator(_to_decimal)]
@@ -563,13 +571,13 @@ def _message(err: dict) -> str:
         hint = f"，是否应为“{near[0]}”？" if near else "，请删除或改为规定的名称"
         return f"不认识的项“{key}”{hint}"
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"“{key}”的值“{err.get('input')}”不在可选范围内，应为 {expected}"
-    if kind in ("decimal_parsing", "decimal_type", "value_error") and "金额" in str(err.get("msg", "")):
+        expected = str(err.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
+        return f"“{key}”的值“{err.get('input')}”不在可选范围内，应为：{expected}"
+    if kind == "value_error":  # our own validators speak Chinese already
         return str(err["msg"]).removeprefix("Value error, ")
     if kind.startswith("int"):
         return f"“{key}”应为整数，实际为“{err.get('input')}”"
-    if kind.startswith("decimal"):
+    if kind in ("finite_number",) or kind.startswith("decimal"):
         return f"“{key}”应为金额数字，实际为“{err.get('input')}”"
     if kind in ("list_type",):
         return f"“{key}”应为列表（每项以“- ”开头）"
