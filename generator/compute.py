@@ -71,11 +71,14 @@ def economic_name(code: str, fallback: str = "") -> str:
 
 
 def function_tree(
-    rows: list[FunctionRow], columns: list[str], value: Callable[[FunctionRow, str], Decimal]
+    rows: list[FunctionRow], columns: list[str], value: Callable[[FunctionRow, str], Decimal],
+    names_of_parents: dict[str, str] | None = None,
 ) -> Tree:
-    """Group 项 rows (possibly several per code, one per fund source) into a 类/款/项 tree."""
+    """Group 项 rows (possibly several per code, one per fund source) into a 类/款/项 tree.
+
+    ``names_of_parents`` (from the declared 小计) names a 类/款 the bundled catalog does not know."""
     leaf: dict[str, list[Decimal]] = {}
-    names: dict[str, str] = {}
+    names: dict[str, str] = dict(names_of_parents or {})
     for row in rows:
         vals = [value(row, c) for c in columns]
         if row.科目编码 in leaf:
@@ -84,6 +87,26 @@ def function_tree(
             leaf[row.科目编码] = vals
             names[row.科目编码] = row.科目名称
     return _tree(leaf, names, columns, [3, 5, 7], function_name)
+
+
+def parent_names(b: Budget) -> dict[str, str]:
+    """Names the officer gave 类/款 in 支出.小计 (used where the catalog has no entry)."""
+    return {sub.科目编码: sub.科目名称 for sub in b.支出.小计 if sub.科目名称}
+
+
+def qualified_function_name(code: str, b: Budget) -> str:
+    """科学技术支出(类)科学技术管理事务(款)行政运行(项), from the catalog, the declared 小计 or the row."""
+    row_names = {r.科目编码: r.科目名称 for r in b.支出.功能分类}
+    given = {**parent_names(b), **row_names}
+    parts = []
+    for n, level in ((3, "类"), (5, "款"), (7, "项")):
+        if len(code) < n:
+            break
+        entry = catalog.function_subject(code[:n])
+        name = (row_names.get(code[:n]) if n == 7 else None) or (entry.name if entry else given.get(code[:n], ""))
+        if name:
+            parts.append(f"{name}({level})")
+    return "".join(parts) or code
 
 
 def economic_tree(rows: list[EconomicRow]) -> Tree:
@@ -222,15 +245,16 @@ def compute(b: Budget) -> Figures:
     expense_current = _sum(r.total() for r in rows)
     by_kind = {k: _sum(r.get(k) for r in rows) for k in EXPENSE_KINDS}
     gpb = [r for r in rows if r.资金来源 == "一般公共预算"]
+    parents = parent_names(b)
 
     fund_trees = {
-        fund: function_tree([r for r in rows if r.资金来源 == fund], FUND_COLUMNS, _value)
+        fund: function_tree([r for r in rows if r.资金来源 == fund], FUND_COLUMNS, _value, parents)
         for fund in ("政府性基金预算", "国有资本经营预算")
     }
     fiscal_rows = [r for r in rows if r.资金来源 in FISCAL_SOURCES]
     fiscal_by_class = function_tree(
         fiscal_rows, ["合计", *FISCAL_SOURCES],
-        lambda r, c: r.total() if c in ("合计", r.资金来源) else ZERO,
+        lambda r, c: r.total() if c in ("合计", r.资金来源) else ZERO, parents,
     )
     figures = Figures(
         budget=b,
@@ -245,8 +269,8 @@ def compute(b: Budget) -> Figures:
         expense_total=expense_current + _sum(carry_out.values()),
         by_kind=by_kind,
         basic=by_kind["人员经费"] + by_kind["公用经费"],
-        expense_tree=function_tree(rows, FUNCTION_COLUMNS, _value),
-        gpb_tree=function_tree(gpb, GPB_COLUMNS, _value),
+        expense_tree=function_tree(rows, FUNCTION_COLUMNS, _value, parents),
+        gpb_tree=function_tree(gpb, GPB_COLUMNS, _value, parents),
         fund_trees=fund_trees,
         fiscal_by_class=fiscal_by_class,
         economic=economic_tree(b.经济分类基本支出),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import catalog
-from .compute import FUND_COLUMNS, Change, Figures, Tree, compute
+from .compute import FUND_COLUMNS, Change, Figures, Tree, compute, qualified_function_name
 from .config import Settings
 from .fmt import change_phrase, ordinal, reason_clause, round2, share_phrase, table_amount, to_unit, wan
 from .model import FISCAL_SOURCES, FUND_SOURCES, INCOME_SOURCES, ZERO, Budget, Indicator
@@ -189,6 +189,7 @@ class Narrative:
     有政府采购: bool
     政府购买服务: str
     资产截至: str
+    有车辆: bool
     车辆总数: str
     车辆明细: str
     通用设备: str
@@ -578,6 +579,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     tables = _Tables(b, f, subject)
     w = lambda v: wan(v, src)  # noqa: E731
     ch = lambda c: change_phrase(c.current, c.prior, src, places)  # noqa: E731
+    rs = lambda c: _reason(ch(c), c.reason)  # noqa: E731
     sh = lambda part, whole: share_phrase(part, whole, places)  # noqa: E731
 
     table_list = [
@@ -609,7 +611,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     gpb_classes = []
     for cls in f.gpb_tree.classes():
         c = f.gpb_class_changes[cls.code]
-        gpb_classes.append(Item(cls.name, w(cls.values[0]), sh(cls.values[0], gpb_total), ch(c), reason_clause(c.reason)))
+        gpb_classes.append(Item(cls.name, w(cls.values[0]), sh(cls.values[0], gpb_total), ch(c), rs(c)))
     econ_classes = [r for r in f.economic.rows if r.level == 1]
     personnel_items = [Item(r.name, w(r.values[1])) for r in econ_classes if r.values[1]]
     public_items = [r.name for r in f.economic.rows if r.level == 2 and r.values[2]]
@@ -620,7 +622,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     three_items = []
     for name, value in tp:
         c = f.changes[name]
-        three_items.append(Item(name, w(value), "", ch(c), reason_clause(c.reason) if c.delta else ""))
+        three_items.append(Item(name, w(value), "", ch(c), rs(c)))
     fiscal_in = [f"{s}财政拨款本年收入{w(f.fiscal_income[s])}万元、上年结转{w(f.fiscal_carry[s])}万元"
                  for s in FISCAL_SOURCES if f.fiscal_income[s] or f.fiscal_carry[s]]
     fiscal_out = [f"{r.name}{w(r.values[0])}万元" for r in f.fiscal_by_class.classes()]
@@ -635,33 +637,34 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
 
     narrative = Narrative(
         收入总计=w(f.income_total), 支出总计=w(f.expense_total),
-        收支比上年=ch(c_all["收入总计"]), 收支原因=reason_clause(c_all["收入总计"].reason),
+        收支比上年=ch(c_all["收入总计"]), 收支原因=rs(c_all["收入总计"]),
         收入列表=_joined([f"{n}{w(v)}万元，{sh(v, f.income_total)}" for n, v in income_items]),
         支出列表=_joined([f"{n}{w(v)}万元，{sh(v, f.expense_current)}" for n, v in kinds]),
         基本支出=w(f.basic), 项目支出=w(f.by_kind["项目支出"]),
-        基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=reason_clause(c_all["基本支出"].reason),
-        项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=reason_clause(c_all["项目支出"].reason),
+        基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=rs(c_all["基本支出"]),
+        项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=rs(c_all["项目支出"]),
         财政拨款总计=w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO)),
         财政拨款收入列表=_joined(fiscal_in, "；"), 财政拨款支出列表=_joined(fiscal_out, "，"),
         一般公共预算支出=w(gpb_total), 一般公共预算比上年=ch(c_all["一般公共预算支出"]),
-        一般公共预算原因=reason_clause(c_all["一般公共预算支出"].reason), 一般公共预算按类=gpb_classes,
+        一般公共预算原因=rs(c_all["一般公共预算支出"]), 一般公共预算按类=gpb_classes,
         一般公共预算基本支出=w(f.gpb_tree.total[1]) if not f.gpb_tree.empty else "0",
         人员经费=w(f.economic.total[1]), 公用经费=w(f.economic.total[2]),
         人员经费构成=personnel_items, 人员经费用途="、".join(personnel_uses), 公用经费用途="、".join(public_items),
         三公合计=w(t.total()), 三公比上年=ch(c_all["三公经费"]),
-        三公原因=reason_clause(c_all["三公经费"].reason) if c_all["三公经费"].delta else "", 三公明细=three_items,
+        三公原因=rs(c_all["三公经费"]), 三公明细=three_items,
         有政府性基金=not f.fund_trees["政府性基金预算"].empty,
         政府性基金支出=w(f.fund_trees["政府性基金预算"].total[0]), 政府性基金按类=by_class("政府性基金预算"),
         有国有资本经营=not f.fund_trees["国有资本经营预算"].empty,
         国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_class("国有资本经营预算"),
         项目总额=w(sum(f.project_totals.values(), ZERO)),
-        项目列表=[Item(p.项目名称, w(p.total()), 说明=(p.主要用途 or p.项目概况).rstrip("。")) for p in b.项目],
+        项目列表=[_project_item(p, b, src, places) for p in b.项目],
         机关运行经费=w(b.机关运行经费.金额), 机关运行经费比上年=ch(c_all["机关运行经费"]),
-        机关运行经费原因=reason_clause(c_all["机关运行经费"].reason),
+        机关运行经费原因=rs(c_all["机关运行经费"]),
         机关运行经费明细="、".join(f"{i.名称}{w(i.金额)}万元" for i in b.机关运行经费.明细),
         机关运行经费范围=_operating_scope(b),
-        政府采购合计=w(proc.total()), 政府采购比上年=ch(c_all["政府采购"]),
-        政府采购原因=reason_clause(c_all["政府采购"].reason),
+        政府采购合计=w(proc.total()),
+        政府采购比上年="" if proc.total() == 0 and not c_all["政府采购"].prior else ch(c_all["政府采购"]),
+        政府采购原因=rs(c_all["政府采购"]),
         政府采购货物=w(proc.货物), 政府采购工程=w(proc.工程), 政府采购服务=w(proc.服务),
         面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
         面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
@@ -669,8 +672,9 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         有政府采购=proc.total() != 0,
         政府购买服务=w(b.政府购买服务.合计),
         资产截至=_date_cn(b.国有资产.截至日期) or f"{year - 1}年12月31日",
+        有车辆=any(v.数量 for v in vehicles),
         车辆总数=str(sum(v.数量 for v in vehicles)),
-        车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in vehicles),
+        车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in vehicles if v.数量),
         通用设备=str(b.国有资产.单价50万元以上通用设备), 专用设备=str(b.国有资产.单价100万元以上专用设备),
         资产配置预算=w(b.国有资产.资产配置预算), 资产说明=b.国有资产.说明,
         绩效项目数=str(len(perf_projects)), 绩效项目金额=w(sum((p.total() for p in perf_projects), ZERO)),
@@ -720,12 +724,12 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         terms.append((term, overrides.pop(term, text).replace("{财政级次}", fiscal_level)))
     terms += list(overrides.items())
     used = sorted({r.科目编码 for r in b.支出.功能分类})
+    row_names = {r.科目编码: r.科目名称 for r in b.支出.功能分类}
     subjects = []
     for code in used:
         entry = catalog.function_subject(code)
-        meaning = entry.meaning if entry and entry.meaning else ""
-        name = catalog.qualified_name(code) or code
-        subjects.append((name, meaning or "反映" + (entry.name if entry else "该科目") + "方面的支出。"))
+        meaning = entry.meaning if entry and entry.meaning else f"反映{row_names[code]}方面的支出。"
+        subjects.append((qualified_function_name(code, b), meaning))
 
     date = _date_cn(info.公开日期) or _source_date()
     prefix = f"{subject}{year}年"
@@ -740,6 +744,20 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )
+
+
+def _project_item(p, b: Budget, src: str, places: int) -> Item:
+    """A project in 十、项目支出情况: amount, purpose, and the change when last year's figure is given."""
+    prior = b.上年数.项目.get(p.项目编码)
+    compared = change_phrase(p.total(), prior.金额, src, places) if prior is not None and prior.金额 is not None else ""
+    return Item(p.项目名称, wan(p.total(), src), 比上年=compared,
+                原因=_reason(compared, prior.增减原因) if prior is not None else "",
+                说明=(p.主要用途 or p.项目概况).rstrip("。"))
+
+
+def _reason(phrase: str, reason: str) -> str:
+    """The officer's reason follows a change; "与上年持平" needs none."""
+    return "" if not phrase or phrase == "与上年持平" else reason_clause(reason)
 
 
 def _operating_scope(b: Budget) -> str:

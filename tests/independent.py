@@ -126,13 +126,20 @@ def default_terms() -> tuple[tuple[str, str], ...]:
     return tuple((str(e["term"]), str(e["text"])) for e in _read_yaml_list("terms.yaml"))
 
 
-def qualified_name(code: str) -> str:
-    """类名(类)款名(款)项名(项), the 名词解释 form of a 功能分类科目 (catalog names)."""
+def qualified_name(code: str, rows: dict[str, str] | None = None, subtotals: dict[str, str] | None = None) -> str:
+    """类名(类)款名(款)项名(项), the 名词解释 form of a 功能分类科目: 类/款 from the catalog (else the
+    officer's 小计 name), 项 as the input row names it (as in the tables)."""
     cat = function_catalog()
+    rows, subtotals = rows or {}, subtotals or {}
     parts = []
     for n, level in ((3, "类"), (5, "款"), (7, "项")):
-        if len(code) >= n and code[:n] in cat:
-            parts.append(f"{cat[code[:n]]['name']}({level})")
+        if len(code) < n:
+            break
+        key = code[:n]
+        name = rows.get(key) if n == 7 else None
+        name = name or (cat[key]["name"] if key in cat else subtotals.get(key, ""))
+        if name:
+            parts.append(f"{name}({level})")
     return "".join(parts)
 
 
@@ -330,7 +337,7 @@ class Budget:
         """The change phrase; for a real change with a typed reason, followed by "，主要原因是<reason>"."""
         phrase = self.change(current, prior)
         text = clean_reason(reason)
-        if text and phrase.startswith("比上年"):
+        if text and phrase != "与上年持平":
             return f"{phrase}，主要原因是{text}"
         return phrase
 
@@ -670,7 +677,12 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     if b.projects:
         e["项目总额"] = f"{y}年项目支出{w(sum((b.project_total(p) for p in b.projects), ZERO))}万元"
         for p in b.projects:
-            e[f"项目:{p['项目编码']}"] = f"{p['项目名称']}{w(b.project_total(p))}万元"
+            line = f"{p['项目名称']}{w(b.project_total(p))}万元"
+            last = ((b.prior_data.get("项目") or {}).get(str(p["项目编码"])))
+            amount, reason = _prior(last) if last is not None else (None, "")
+            if amount is not None:
+                line += "，" + b.change_with_reason(b.project_total(p), amount, reason)
+            e[f"项目:{p['项目编码']}"] = line
     else:
         e["项目总额"] = f"本部门{y}年无项目支出预算。"
 
@@ -687,6 +699,8 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
         e["面向小微企业"] = f"其中面向小微企业{w(p['面向小微企业'])}万元" + (
             f"，占面向中小企业采购金额的{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}" if p["面向中小企业"] else "")
+    elif not amount:  # nothing this year, nothing (or no figure) last year: no comparison to make
+        e["政府采购"] = f"本部门{y}年无政府采购预算。"
     else:
         e["政府采购"] = f"本部门{y}年无政府采购预算，" + b.change_with_reason(b.proc_total, amount, reason)
     e["政府购买服务"] = f"{y}年政府购买服务预算{w(b.purchased)}万元。"

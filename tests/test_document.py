@@ -232,13 +232,16 @@ def test_glossary(case: Case):
     entries = re.findall(r"^（(\d+)）([^：\n]+)：(.+)$", text, re.M)
     codes = subject_codes(b)
     names = [name for _, name, _ in entries]
-    want = [qualified_name(c) for c in codes]
+    rows = {str(r["科目编码"]): str(r["科目名称"]) for r in b.data["支出"]["功能分类"]}
+    subtotals = {str(r["科目编码"]): str(r.get("科目名称") or "") for r in b.data["支出"].get("小计") or []}
+    want = [qualified_name(c, rows, subtotals) for c in codes]
     if names != want:
         problems.append(f"科目解释应依次为 {want}，实际 {names}")
     cat = function_catalog()
     for code, (_, name, meaning) in zip(codes, entries, strict=False):
-        if cat[code].get("meaning") and meaning.strip() != cat[code]["meaning"]:
-            problems.append(f"科目 {code} {name} 的解释应为科目表说明 {cat[code]['meaning']!r}，实际 {meaning!r}")
+        expected = cat.get(code, {}).get("meaning") or f"反映{rows[code]}方面的支出。"
+        if meaning.strip() != expected:
+            problems.append(f"科目 {code} {name} 的解释应为 {expected!r}，实际 {meaning!r}")
         if not meaning.strip():
             problems.append(f"科目 {code} {name} 没有解释")
     assert not problems, f"{case.input.name}：\n" + "\n".join(problems)
