@@ -499,15 +499,20 @@ def current_figures(b: Budget) -> dict[str, Decimal]:
 
 NARRATED_PRIOR: tuple[str, ...] = (
     "收入总计", "基本支出", "项目支出", "一般公共预算支出", "三公经费", "因公出国（境）费", "公务用车购置费",
-    "公务用车运行维护费", "公务接待费", "机关运行经费", "政府采购",
+    "公务用车运行维护费", "公务接待费", "机关运行经费", "政府采购", "政府性基金预算支出", "国有资本经营预算支出",
 )
+ONLY_WHEN_SPENT = ("政府性基金预算支出", "国有资本经营预算支出")
+"""Compared only when there is such spending (otherwise the narrative says there is none)."""
 """The figures the 情况说明 compares with last year (the others are optional)."""
 
 
 @rule("PRIOR-MISSING", "warning", "情况说明要比较的数字须填上年数")
 def check_prior_missing(ctx: CheckContext) -> Iterator[Finding]:
     prior = ctx.budget.上年数
+    now = current_figures(ctx.budget)
     for key in NARRATED_PRIOR:
+        if key in ONLY_WHEN_SPENT and not now[key]:
+            continue
         item = prior.item(key)
         if item is None or item.金额 is None:
             yield ctx.finding(f"缺少“{key}”的上年数，情况说明将写“上年无此项预算”；如上年确无此项，请填 0",

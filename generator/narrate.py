@@ -165,9 +165,13 @@ class Narrative:
     有政府性基金: bool
     政府性基金支出: str
     政府性基金按类: str
+    政府性基金比上年: str
+    政府性基金原因: str
     有国有资本经营: bool
     国有资本经营支出: str
     国有资本经营按类: str
+    国有资本经营比上年: str
+    国有资本经营原因: str
     项目总额: str
     项目列表: list[Item]
     机关运行经费: str
@@ -604,6 +608,8 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     # --- narrative
     kinds = [("基本支出", f.basic), ("项目支出", f.by_kind["项目支出"]),
              *[(k, f.by_kind[k]) for k in ("事业单位经营支出", "上缴上级支出", "对附属单位补助支出") if f.by_kind[k]]]
+    if f.carry_out_total:  # 支出总计 includes it: the shares below add up to 支出总计
+        kinds.append(("年终结转结余", f.carry_out_total))
     income_items = [(s, f.income_by_source[s]) for s in INCOME_SOURCES if f.income_by_source[s]]
     if f.carry_in_total:
         income_items.append(("上年结转结余", f.carry_in_total))
@@ -631,15 +637,18 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     perf_projects = [p for p in b.项目 if p.绩效目标 is not None]
     c_all = f.changes
 
-    def by_class(fund: str) -> str:
+    def by_subject(fund: str) -> str:
+        """A fund's spending by 款 (named with its 类), e.g. 城乡社区支出（类）国有土地…支出（款）998.50万元."""
         tree = f.fund_trees[fund]
-        return _joined([f"{r.name}{w(r.values[0])}万元" for r in tree.classes()], "，")
+        names = {r.code: r.name for r in tree.rows}
+        return _joined([f"{names.get(r.code[:3], '')}（类）{r.name}（款）{w(r.values[0])}万元"
+                        for r in tree.rows if r.level == 2], "，")
 
     narrative = Narrative(
         收入总计=w(f.income_total), 支出总计=w(f.expense_total),
         收支比上年=ch(c_all["收入总计"]), 收支原因=rs(c_all["收入总计"]),
         收入列表=_joined([f"{n}{w(v)}万元，{sh(v, f.income_total)}" for n, v in income_items]),
-        支出列表=_joined([f"{n}{w(v)}万元，{sh(v, f.expense_current)}" for n, v in kinds]),
+        支出列表=_joined([f"{n}{w(v)}万元，{sh(v, f.expense_total)}" for n, v in kinds]),
         基本支出=w(f.basic), 项目支出=w(f.by_kind["项目支出"]),
         基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=rs(c_all["基本支出"]),
         项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=rs(c_all["项目支出"]),
@@ -653,9 +662,11 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         三公合计=w(t.total()), 三公比上年=ch(c_all["三公经费"]),
         三公原因=rs(c_all["三公经费"]), 三公明细=three_items,
         有政府性基金=not f.fund_trees["政府性基金预算"].empty,
-        政府性基金支出=w(f.fund_trees["政府性基金预算"].total[0]), 政府性基金按类=by_class("政府性基金预算"),
+        政府性基金支出=w(f.fund_trees["政府性基金预算"].total[0]), 政府性基金按类=by_subject("政府性基金预算"),
+        政府性基金比上年=ch(c_all["政府性基金预算支出"]), 政府性基金原因=rs(c_all["政府性基金预算支出"]),
         有国有资本经营=not f.fund_trees["国有资本经营预算"].empty,
-        国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_class("国有资本经营预算"),
+        国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_subject("国有资本经营预算"),
+        国有资本经营比上年=ch(c_all["国有资本经营预算支出"]), 国有资本经营原因=rs(c_all["国有资本经营预算支出"]),
         项目总额=w(sum(f.project_totals.values(), ZERO)),
         项目列表=[_project_item(p, b, src, places) for p in b.项目],
         机关运行经费=w(b.机关运行经费.金额), 机关运行经费比上年=ch(c_all["机关运行经费"]),
@@ -688,8 +699,8 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         ("收入合计（万元）", w(f.income_total)),
         ("其中：财政拨款（万元）", w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO))),
         ("支出合计（万元）", w(f.expense_total)),
-        ("其中：基本支出（万元）", f"{w(f.basic)}（{sh(f.basic, f.expense_current)[1:]}）"),
-        ("项目支出（万元）", f"{w(f.by_kind['项目支出'])}（{sh(f.by_kind['项目支出'], f.expense_current)[1:]}）"),
+        *[(f"{'其中：' if i == 0 else ''}{name}（万元）", f"{w(value)}（{sh(value, f.expense_total)[1:]}）")
+          for i, (name, value) in enumerate(kinds)],
         ("部门职能概述", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.主要职责, 1))),
         ("年度主要工作任务", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.年度主要工作任务, 1)) or "—"),
         ("长期目标", _sentences([f"目标{i}：{tg.目标}" for i, tg in enumerate(b.部门整体绩效.长期目标, 1)]) or "—"),
@@ -728,7 +739,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     subjects = []
     for code in used:
         entry = catalog.function_subject(code)
-        meaning = entry.meaning if entry and entry.meaning else f"反映{row_names[code]}方面的支出。"
+        meaning = entry.meaning if entry and entry.meaning else _fallback_meaning(row_names[code])
         subjects.append((qualified_function_name(code, b), meaning))
 
     date = _date_cn(info.公开日期) or _source_date()
@@ -753,6 +764,11 @@ def _project_item(p, b: Budget, src: str, places: int) -> Item:
     return Item(p.项目名称, wan(p.total(), src), 比上年=compared,
                 原因=_reason(compared, prior.增减原因) if prior is not None else "",
                 说明=(p.主要用途 or p.项目概况).rstrip("。"))
+
+
+def _fallback_meaning(name: str) -> str:
+    """For a 科目 the catalog has no explanation of: 反映城市公共设施方面的支出。 / 反映城市建设支出。"""
+    return f"反映{name}。" if name.endswith("支出") else f"反映{name}方面的支出。"
 
 
 def _reason(phrase: str, reason: str) -> str:

@@ -530,11 +530,14 @@ def table_expectations(b: Budget) -> list[CellExp]:
     exps += [CellExp(t, 0, "收入合计（万元）", 1, contains=(w(b.income_total),)),
              CellExp(t, 0, "其中：财政拨款（万元）", 1, contains=(w(fiscal_all),)),
              CellExp(t, 0, "支出合计（万元）", 1, contains=(w(b.expense_total),))]
-    if b.expense_current:
+    if b.expense_total:  # shares of 支出总计 (which includes 年终结转结余), so the rows add up to the total
         proj = b.by_kind["项目支出"]
         exps += [CellExp(t, 0, "其中：基本支出（万元）", 1,
-                         contains=(w(b.basic), b.pct(b.basic * HUNDRED / b.expense_current))),
-                 CellExp(t, 0, "项目支出（万元）", 1, contains=(w(proj), b.pct(proj * HUNDRED / b.expense_current)))]
+                         contains=(w(b.basic), b.pct(b.basic * HUNDRED / b.expense_total))),
+                 CellExp(t, 0, "项目支出（万元）", 1, contains=(w(proj), b.pct(proj * HUNDRED / b.expense_total)))]
+        if b.carry_out_total:
+            exps.append(CellExp(t, 0, "年终结转结余（万元）", 1, contains=(w(b.carry_out_total),
+                                                                    b.pct(b.carry_out_total * HUNDRED / b.expense_total))))
     for p in b.perf_projects():
         exps.append(CellExp(f"{p['项目名称']}项目支出绩效目标表", 0, "项目资金（万元）", 1,
                             contains=(w(b.project_total(p)),)))
@@ -628,9 +631,9 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     e["支出预算"] = f"{y}年部门支出预算{w(b.expense_total)}万元，其中："
     kinds = [("基本支出", b.basic), ("项目支出", b.by_kind["项目支出"])]
     kinds += [(k, b.by_kind[k]) for k in KINDS[3:] if b.by_kind[k]]
-    if b.expense_current:
-        for k, v in kinds:
-            e[f"支出:{k}"] = f"{k}{w(v)}万元，{b.share(v, b.expense_current)}"
+    if b.expense_total:  # each part's share of 支出总计; 年终结转结余 is listed when there is one
+        for k, v in kinds + ([("年终结转结余", b.carry_out_total)] if b.carry_out_total else []):
+            e[f"支出:{k}"] = f"{k}{w(v)}万元，{b.share(v, b.expense_total)}"
     for k, v in kinds[:2]:
         amount, reason = b.prior(k)
         e[f"{k}比上年"] = f"{k}{w(v)}万元，" + b.change_with_reason(v, amount, reason)
@@ -670,7 +673,11 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     for fund in ("政府性基金预算", "国有资本经营预算"):
         tree = b.fund_trees[fund]
         if tree.nodes:
-            e[fund] = f"{y}年{fund}支出{w(tree.total[0])}万元"
+            amount, reason = b.prior(f"{fund}支出")
+            e[fund] = f"{y}年{fund}支出{w(tree.total[0])}万元，" + b.change_with_reason(tree.total[0], amount, reason)
+            for code in (c for c in tree.codes() if len(c) == 5):  # listed by 款, each with its 类
+                e[f"{fund}:{code}"] = (f"{tree.names[code[:3]]}（类）{tree.names[code]}（款）"
+                                       f"{w(tree.nodes[code][0])}万元")
         else:
             e[fund] = f"本部门{y}年无{fund}安排的支出。"
 

@@ -239,7 +239,8 @@ def test_glossary(case: Case):
         problems.append(f"科目解释应依次为 {want}，实际 {names}")
     cat = function_catalog()
     for code, (_, name, meaning) in zip(codes, entries, strict=False):
-        expected = cat.get(code, {}).get("meaning") or f"反映{rows[code]}方面的支出。"
+        fallback = f"反映{rows[code]}。" if rows[code].endswith("支出") else f"反映{rows[code]}方面的支出。"
+        expected = cat.get(code, {}).get("meaning") or fallback
         if meaning.strip() != expected:
             problems.append(f"科目 {code} {name} 的解释应为 {expected!r}，实际 {meaning!r}")
         if not meaning.strip():
