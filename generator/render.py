@@ -298,7 +298,8 @@ def _fit(weights: list[float], columns: list[list[tuple[str, bool]]], avail_twip
             for text in (headers[i] if headers else []):  # a header may wrap to three lines, not inside a number
                 runs = re.findall(r"[^\u2e80-\uffff]+", text)
                 word = max((_text_pt(r, size) for r in runs), default=0.0) + 1.3 * size
-                need = full = max(need, math.ceil(len(text) / 3) * size, word)
+                need = max(need, math.ceil(len(text) / 3) * size, word)
+                full = max(full, need, _text_pt(text, size, True))  # on one line when there is room
             for text, bold in cells:
                 width = _text_pt(text, size, bold)
                 need = max(need, width if _unbreakable(text) else min(width, 4 * size))
