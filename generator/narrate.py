@@ -349,9 +349,9 @@ class _Tables:
                 now = [u.本年收入.get(s) for s in INCOME_SOURCES]
                 carried = [u.上年结转结余.get(s) for s in FUND_SOURCES]
                 unit_values = [sum(now, ZERO) + sum(carried, ZERO), sum(now, ZERO), *now, sum(carried, ZERO), *carried]
-                rows.append(Row(["\u3000" + u.编码, "\u3000" + u.名称, *[self.amt(v) for v in unit_values]], "item", 2))
+                rows.append(Row(["\u3000" + u.编码, "\u3000" + u.名称, *[self.amt(v) for v in unit_values]], "item", 3))
         elif len(units) == 1:
-            rows.append(Row(["\u3000" + units[0].编码, "\u3000" + units[0].名称, *cells], "item", 2))
+            rows.append(Row(["\u3000" + units[0].编码, "\u3000" + units[0].名称, *cells], "item", 3))
         short = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "事业收入",
                  "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
         header = [
@@ -438,10 +438,10 @@ class _Tables:
              HeaderCell("公用经费")],
         ]
         rows = [Row(["合计", "", *[self.amt(v) for v in tree.total]], "total", 0)]
-        for r in tree.rows:
+        for r in tree.rows:  # 类 (level 1) and their 款, which are the leaves here (level 3)
             indent = "\u3000" * (r.level - 1)
             rows.append(Row([indent + r.code, indent + r.name, *[self.amt(v) for v in r.values]],
-                            "class" if r.level == 1 else "item", r.level))
+                            "class" if r.level == 1 else "item", 1 if r.level == 1 else 3))
         checks = self.tree_checks(tree, {0: [1, 2]})
         return TableCtx("一般公共预算基本支出表", 6, self.title("一般公共预算基本支出表"), self.dept, self.unit_line,
                         header, rows, ["left", "left", "right", "right", "right"], [14, 34, 18, 18, 18],

@@ -409,7 +409,8 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
             a = align[i]
             style = styles.number if a == "right" else styles.text
             cells.append(_Cell(text, style, jc="center" if a == "center" else None, bold=row.is_bold(i)))
-        rows.append(_Row(cells))
+        # a 类 or 款 row is never the last line of a page: it stays with its first 项
+        rows.append(_Row(cells, keep_next=row.kind == "class" or row.level == 2))
     return _table_xml(styles, widths, rows, _size_hp(size, styles.base_pt))
 
 

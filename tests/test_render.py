@@ -320,3 +320,26 @@ def test_template_build_is_deterministic(tmp_path):
     assert built == build_template()
     assert built == (default_template_dir() / TEMPLATE_NAME).read_bytes(), \
         "templates/部门预算公开.docx is stale: run python tools/build_template.py"
+
+
+def test_class_and_kuan_rows_keep_with_their_first_item(tmp_path):
+    """A 类 or 款 row is never the last line of a page: its paragraphs carry keep-with-next."""
+    from docx import Document as Read
+
+    from generator.pipeline import generate
+
+    inputs = sorted((Path(__file__).parents[1] / "inputs").glob("*.yaml"))
+    docx = generate(inputs[0], tmp_path).written[0]
+    doc = Read(str(docx))
+    checked = 0
+    for table in doc.tables:
+        codes = [row.cells[0].text.strip() for row in table.rows]
+        for i, row in enumerate(table.rows):
+            if not codes[i].isdigit():
+                continue
+            following = codes[i + 1] if i + 1 < len(codes) else ""
+            is_parent = following.isdigit() and len(following) > len(codes[i]) and following.startswith(codes[i])
+            keep = bool(row.cells[0].paragraphs[0].paragraph_format.keep_with_next)
+            assert keep == is_parent, f"row {codes[i]}: keep-with-next {keep}, parent of the next row {is_parent}"
+            checked += is_parent
+    assert checked >= 3
