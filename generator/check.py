@@ -240,6 +240,14 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s（）()]", "", text)
 
 
+@rule("FUNC-ZERO", "warning", "功能分类行不应全为 0（全为 0 的行不列入预算表）")
+def check_zero_rows(ctx: CheckContext) -> Iterator[Finding]:
+    for row in ctx.budget.支出.功能分类:
+        if not row.total():
+            yield ctx.finding(f"科目 {row.科目编码} {row.科目名称} 各项金额都是 0，不会列入预算表；如无此项支出请删除该行",
+                              row, "科目编码")
+
+
 @rule("FUNC-DUPLICATE", "error", "同一科目、同一资金来源只填一行")
 def check_function_duplicates(ctx: CheckContext) -> Iterator[Finding]:
     seen: dict[tuple[str, str], int] = {}
@@ -500,8 +508,9 @@ def current_figures(b: Budget) -> dict[str, Decimal]:
 NARRATED_PRIOR: tuple[str, ...] = (
     "收入总计", "基本支出", "项目支出", "一般公共预算支出", "三公经费", "因公出国（境）费", "公务用车购置费",
     "公务用车运行维护费", "公务接待费", "机关运行经费", "政府采购", "政府性基金预算支出", "国有资本经营预算支出",
+    "财政拨款收入", "一般公共预算基本支出", "政府购买服务",
 )
-ONLY_WHEN_SPENT = ("政府性基金预算支出", "国有资本经营预算支出")
+ONLY_WHEN_SPENT = ("政府性基金预算支出", "国有资本经营预算支出", "政府购买服务")
 """Compared only when there is such spending (otherwise the narrative says there is none)."""
 """The figures the 情况说明 compares with last year (the others are optional)."""
 
@@ -537,8 +546,8 @@ def check_prior_reason(ctx: CheckContext) -> Iterator[Finding]:
             continue
         pct = None if last == 0 else abs(change) * 100 / last
         if pct is None or pct > limit:
-            shown = "上年为0" if pct is None else f"变动 {pct.quantize(CENT)}%"
-            yield ctx.finding(f"“{key}”与上年相比{shown}，超过 {limit}%，请填写增减原因", item, "增减原因", last, current)
+            shown = "上年为0、本年新增" if pct is None else f"与上年相比变动 {pct.quantize(CENT)}%，超过 {limit}%"
+            yield ctx.finding(f"“{key}”{shown}，请填写增减原因", item, "增减原因", last, current)
 
 
 def _gpb_classes(b: Budget) -> list:

@@ -80,6 +80,8 @@ def function_tree(
     leaf: dict[str, list[Decimal]] = {}
     names: dict[str, str] = dict(names_of_parents or {})
     for row in rows:
+        if not row.total():  # a row with nothing in it is not spending (rule FUNC-ZERO warns about it)
+            continue
         vals = [value(row, c) for c in columns]
         if row.科目编码 in leaf:
             leaf[row.科目编码] = [a + b for a, b in zip(leaf[row.科目编码], vals, strict=True)]

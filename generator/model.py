@@ -449,7 +449,8 @@ PRIOR_ITEMS: tuple[str, ...] = (
     "政府采购",
     "政府购买服务",
 )
-"""Figures the narrative compares with last year (keys of 上年数)."""
+"""The keys of 上年数. The narrative compares those in check.NARRATED_PRIOR; 支出总计 and
+一般公共预算拨款 are accepted for completeness and checked against the others (PRIOR-BALANCE)."""
 
 
 class PriorYear(Node):

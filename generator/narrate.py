@@ -146,6 +146,9 @@ class Narrative:
     项目支出比上年: str
     项目支出原因: str
     财政拨款总计: str
+    财政拨款本年收入: str
+    财政拨款比上年: str
+    财政拨款原因: str
     财政拨款收入列表: str
     财政拨款支出列表: str
     一般公共预算支出: str
@@ -153,6 +156,8 @@ class Narrative:
     一般公共预算原因: str
     一般公共预算按类: list[Item]
     一般公共预算基本支出: str
+    基本支出比上年一般公共预算: str
+    基本支出原因一般公共预算: str
     人员经费: str
     公用经费: str
     人员经费构成: list[Item]
@@ -192,6 +197,8 @@ class Narrative:
     面向小微企业比例: str
     有政府采购: bool
     政府购买服务: str
+    政府购买服务比上年: str
+    政府购买服务原因: str
     资产截至: str
     有车辆: bool
     车辆总数: str
@@ -343,13 +350,19 @@ class _Tables:
         info = self.b.基本信息
         rows.append(Row([info.部门编码, self.b.基本信息.部门名称, *cells], "class", 1))
         units = info.预算单位
+        unit_checks: list[tuple[Decimal, list[Decimal]]] = []
         if units and all(u.本年收入 is not None and u.上年结转结余 is not None for u in units):
+            per_unit = []
             for u in units:
                 assert u.本年收入 is not None and u.上年结转结余 is not None
                 now = [u.本年收入.get(s) for s in INCOME_SOURCES]
                 carried = [u.上年结转结余.get(s) for s in FUND_SOURCES]
                 unit_values = [sum(now, ZERO) + sum(carried, ZERO), sum(now, ZERO), *now, sum(carried, ZERO), *carried]
                 rows.append(Row(["\u3000" + u.编码, "\u3000" + u.名称, *[self.amt(v) for v in unit_values]], "item", 3))
+                per_unit.append(unit_values)
+                unit_checks += [(unit_values[0], [unit_values[1], unit_values[11]]), (unit_values[1], now),
+                                (unit_values[11], carried)]
+            unit_checks += [(v, [u[i] for u in per_unit]) for i, v in enumerate(values)]  # department = Σ units
         elif len(units) == 1:
             rows.append(Row(["\u3000" + units[0].编码, "\u3000" + units[0].名称, *cells], "item", 3))
         short = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "事业收入",
@@ -360,7 +373,7 @@ class _Tables:
             [HeaderCell("小计"), *[HeaderCell(s) for s in short], HeaderCell("小计"), *[HeaderCell(s) for s in FUND_SOURCES]],
         ]
         checks = [(f.income_total, [f.income_current, f.carry_in_total]), (f.income_current, current),
-                  (f.carry_in_total, carry)]
+                  (f.carry_in_total, carry), *unit_checks]
         return TableCtx("收入总表", 2, self.title("部门收入总表"), self.dept, self.unit_line, header, rows,
                         ["left", "left", *["right"] * 17], [9, 16, *[7] * 17], landscape=True,
                         notes=self.tail_notes(checks))
@@ -412,7 +425,13 @@ class _Tables:
             [HeaderCell("项目"), HeaderCell("预算数"), HeaderCell("项目"), HeaderCell("合计"),
              HeaderCell("一般公共预算"), HeaderCell("政府性基金预算"), HeaderCell("国有资本经营预算")],
         ]
-        checks = self.tree_checks(tree, {0: [1, 2, 3]}) + [(inc_now, list(f.fiscal_income.values()))]
+        checks = self.tree_checks(tree, {0: [1, 2, 3]}) + [
+            (inc_now, list(f.fiscal_income.values())), (inc_carry, list(f.fiscal_carry.values())),
+            (total_in, [inc_now, inc_carry]), (carry_out, [f.carry_out[s] for s in FISCAL_SOURCES]),
+            (total_out[0], total_out[1:]),
+            *[(total_out[i], [tree.total[i], carry_out if i == 0 else f.carry_out[FISCAL_SOURCES[i - 1]]])
+              for i in range(4)],
+        ]
         return TableCtx("财政拨款收支总表", 4, self.title("财政拨款收支总表"), self.dept, self.unit_line, header, rows,
                         ["left", "right", "left", "right", "right", "right", "right"], [22, 13, 26, 13, 13, 13, 13],
                         landscape=True, notes=self.tail_notes(checks))
@@ -518,6 +537,13 @@ class _Tables:
                 rows.append(Row([i.项目, i.品目, i.类别, qty, i.计量单位, self.amt(i.金额), self.amt(i.面向中小企业),
                                  self.amt(i.面向小微企业)]))
         checks = [(p.total(), [p.货物, p.工程, p.服务])]
+        if p.明细:  # each 类别 row and the SME columns are sums of the items shown under them
+            checks += [(p.面向中小企业, [i.面向中小企业 for i in p.明细]), (p.面向小微企业, [i.面向小微企业 for i in p.明细])]
+            for kind in ("货物", "工程", "服务"):
+                items = [i for i in p.明细 if i.类别 == kind]
+                checks += [(getattr(p, kind), [i.金额 for i in items])] if items else []
+                checks += [(sum((getattr(i, col) for i in items), ZERO), [getattr(i, col) for i in items])
+                           for col in ("面向中小企业", "面向小微企业")] if items else []
         return TableCtx("政府采购预算表", 11, self.title("政府采购预算表"), self.dept, self.unit_line, header, rows,
                         ["left", "left", "center", "right", "center", "right", "right", "right"],
                         [18, 24, 7, 8, 8, 13, 13, 13], landscape=True, empty=p.total() == 0,
@@ -632,6 +658,9 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     fiscal_in = [f"{s}财政拨款本年收入{w(f.fiscal_income[s])}万元、上年结转{w(f.fiscal_carry[s])}万元"
                  for s in FISCAL_SOURCES if f.fiscal_income[s] or f.fiscal_carry[s]]
     fiscal_out = [f"{r.name}{w(r.values[0])}万元" for r in f.fiscal_by_class.classes()]
+    fiscal_carry_out = sum((f.carry_out[s] for s in FISCAL_SOURCES), ZERO)
+    if fiscal_carry_out:  # the 财政拨款 总计 includes it, as table 4 shows
+        fiscal_out.append(f"年终结转结余{w(fiscal_carry_out)}万元")
     proc = b.政府采购
     vehicles = b.国有资产.车辆
     perf_projects = [p for p in b.项目 if p.绩效目标 is not None]
@@ -653,10 +682,14 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=rs(c_all["基本支出"]),
         项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=rs(c_all["项目支出"]),
         财政拨款总计=w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO)),
+        财政拨款本年收入=w(sum(f.fiscal_income.values(), ZERO)),
+        财政拨款比上年=ch(c_all["财政拨款收入"]), 财政拨款原因=rs(c_all["财政拨款收入"]),
         财政拨款收入列表=_joined(fiscal_in, "；"), 财政拨款支出列表=_joined(fiscal_out, "，"),
         一般公共预算支出=w(gpb_total), 一般公共预算比上年=ch(c_all["一般公共预算支出"]),
         一般公共预算原因=rs(c_all["一般公共预算支出"]), 一般公共预算按类=gpb_classes,
         一般公共预算基本支出=w(f.gpb_tree.total[1]) if not f.gpb_tree.empty else "0",
+        基本支出比上年一般公共预算=ch(c_all["一般公共预算基本支出"]),
+        基本支出原因一般公共预算=rs(c_all["一般公共预算基本支出"]),
         人员经费=w(f.economic.total[1]), 公用经费=w(f.economic.total[2]),
         人员经费构成=personnel_items, 人员经费用途="、".join(personnel_uses), 公用经费用途="、".join(public_items),
         三公合计=w(t.total()), 三公比上年=ch(c_all["三公经费"]),
@@ -682,6 +715,8 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:],
         有政府采购=proc.total() != 0,
         政府购买服务=w(b.政府购买服务.合计),
+        政府购买服务比上年="" if not b.政府购买服务.合计 and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
+        政府购买服务原因=rs(c_all["政府购买服务"]),
         资产截至=_date_cn(b.国有资产.截至日期) or f"{year - 1}年12月31日",
         有车辆=any(v.数量 for v in vehicles),
         车辆总数=str(sum(v.数量 for v in vehicles)),
@@ -696,9 +731,9 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     # --- performance
     whole_info = [
         ("部门名称", info.部门名称),
-        ("收入合计（万元）", w(f.income_total)),
+        ("收入总计（万元）", w(f.income_total)),
         ("其中：财政拨款（万元）", w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO))),
-        ("支出合计（万元）", w(f.expense_total)),
+        ("支出总计（万元）", w(f.expense_total)),
         *[(f"{'其中：' if i == 0 else ''}{name}（万元）", f"{w(value)}（{sh(value, f.expense_total)[1:]}）")
           for i, (name, value) in enumerate(kinds)],
         ("部门职能概述", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.主要职责, 1))),
@@ -734,7 +769,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     for term, text in catalog.default_terms():
         terms.append((term, overrides.pop(term, text).replace("{财政级次}", fiscal_level)))
     terms += list(overrides.items())
-    used = sorted({r.科目编码 for r in b.支出.功能分类})
+    used = sorted({r.科目编码 for r in b.支出.功能分类 if r.total()})
     row_names = {r.科目编码: r.科目名称 for r in b.支出.功能分类}
     subjects = []
     for code in used:

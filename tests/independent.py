@@ -248,6 +248,7 @@ class Budget:
                  {k: dec(r.get(k)) for k in KINDS})
             for r in exp["功能分类"]
         ]
+        self.rows = [r for r in self.rows if any(r.vals.values())]  # an all-zero row is not listed anywhere
         self.econ_rows = [
             (str(r["科目编码"]).strip(), str(r["科目名称"]).strip(), dec(r.get("人员经费")), dec(r.get("公用经费")))
             for r in data.get("经济分类基本支出") or []
@@ -527,9 +528,9 @@ def table_expectations(b: Budget) -> list[CellExp]:
     w = b.wan
     t = b.whole_perf_title
     fiscal_all = fiscal_now + fiscal_carry
-    exps += [CellExp(t, 0, "收入合计（万元）", 1, contains=(w(b.income_total),)),
+    exps += [CellExp(t, 0, "收入总计（万元）", 1, contains=(w(b.income_total),)),
              CellExp(t, 0, "其中：财政拨款（万元）", 1, contains=(w(fiscal_all),)),
-             CellExp(t, 0, "支出合计（万元）", 1, contains=(w(b.expense_total),))]
+             CellExp(t, 0, "支出总计（万元）", 1, contains=(w(b.expense_total),))]
     if b.expense_total:  # shares of 支出总计 (which includes 年终结转结余), so the rows add up to the total
         proj = b.by_kind["项目支出"]
         exps += [CellExp(t, 0, "其中：基本支出（万元）", 1,
@@ -596,6 +597,45 @@ def _tree_tail(b: Budget, tree: Tree, parts_of: dict[int, list[int]]) -> bool:
     return False
 
 
+def _differs(b: Budget, total: Decimal, parts: list[Decimal]) -> bool:
+    return b.shown(total) != sum((b.shown(p) for p in parts), ZERO)
+
+
+def _income_tail(b: Budget) -> bool:
+    """收入总表: every row's 合计 = 本年 + 结转 and their sources; with per-unit rows, each column = Σ units."""
+    dept = [b.income_total, b.income_current, *b.income.values(), b.carry_in_total, *b.carry_in.values()]
+    sums = [(b.income_total, [b.income_current, b.carry_in_total]), (b.income_current, list(b.income.values())),
+            (b.carry_in_total, list(b.carry_in.values()))]
+    if b.units and all("本年收入" in u and "上年结转结余" in u for u in b.units):
+        rows = []
+        for u in b.units:
+            now = [dec((u["本年收入"] or {}).get(x)) for x in INCOME_SOURCES]
+            carried = [dec((u["上年结转结余"] or {}).get(f)) for f in FUNDS]
+            row = [sum(now, ZERO) + sum(carried, ZERO), sum(now, ZERO), *now, sum(carried, ZERO), *carried]
+            rows.append(row)
+            sums += [(row[0], [row[1], row[11]]), (row[1], now), (row[11], carried)]
+        sums += [(v, [r[i] for r in rows]) for i, v in enumerate(dept)]
+    return any(_differs(b, t, parts) for t, parts in sums)
+
+
+def _procurement_tail(b: Budget) -> bool:
+    """政府采购预算表: 合计 = 货物 + 工程 + 服务; with 明细, each 类别 row and the SME columns = Σ its items."""
+    p = b.proc
+    sums = [(b.proc_total, [p["货物"], p["工程"], p["服务"]])]
+    items = b.data.get("政府采购", {}).get("明细") or []
+    if items:
+        for col in ("面向中小企业", "面向小微企业"):
+            sums.append((p[col], [dec(i.get(col)) for i in items]))
+        for kind in ("货物", "工程", "服务"):
+            mine = [i for i in items if i["类别"] == kind]
+            if mine:
+                sums.append((p[kind], [dec(i["金额"]) for i in mine]))
+                for col in ("面向中小企业", "面向小微企业"):
+                    values = [dec(i.get(col)) for i in mine]
+                    sums.append((sum(values, ZERO), values))
+    return any(_differs(b, t, parts) for t, parts in sums)
+
+
 def tail_note_needed(b: Budget) -> dict[str, bool]:
     """Title → whether the 尾差 note must be under the table (only tables computed here)."""
     s = b.shown
@@ -605,6 +645,8 @@ def tail_note_needed(b: Budget) -> dict[str, bool]:
                or s(b.expense_total) != s(b.expense_current) + s(b.carry_out_total))
     return {
         b.title("部门收支总表"): summary,
+        b.title("部门收入总表"): _income_tail(b),
+        b.title("政府采购预算表"): _procurement_tail(b),
         b.title("部门支出总表"): _tree_tail(b, b.expense_tree, {0: [1, 2, 3, 4, 5]}),
         b.title("一般公共预算支出表"): _tree_tail(b, b.gpb_tree, {0: [1, 4], 1: [2, 3]}),
         b.title("一般公共预算基本支出表"): _tree_tail(b, b.econ_tree, {0: [1, 2]}),
@@ -639,12 +681,18 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         e[f"{k}比上年"] = f"{k}{w(v)}万元，" + b.change_with_reason(v, amount, reason)
 
     fiscal = sum(b.fiscal_income.values(), ZERO) + sum(b.fiscal_carry.values(), ZERO)
-    e["财政拨款"] = f"{y}年财政拨款收支总预算{w(fiscal)}万元。"
+    fiscal_now = sum(b.fiscal_income.values(), ZERO)
+    amount, reason = b.prior("财政拨款收入")
+    e["财政拨款"] = (f"{y}年财政拨款收支总预算{w(fiscal)}万元，其中本年财政拨款收入{w(fiscal_now)}万元，"
+                   + b.change_with_reason(fiscal_now, amount, reason) + "。")
     for f in FISCAL:
         if b.fiscal_income[f] or b.fiscal_carry[f]:
             e[f"财政拨款收入:{f}"] = f"{f}财政拨款本年收入{w(b.fiscal_income[f])}万元、上年结转{w(b.fiscal_carry[f])}万元"
     for code in b.fiscal_tree.classes():
         e[f"财政拨款支出:{code}"] = f"{b.fiscal_tree.names[code]}{w(b.fiscal_tree.nodes[code][0])}万元"
+    fiscal_out = sum((b.carry_out[f] for f in FISCAL), ZERO)
+    if fiscal_out:
+        e["财政拨款年终结转结余"] = f"年终结转结余{w(fiscal_out)}万元"
 
     amount, reason = b.prior("一般公共预算支出")
     e["一般公共预算"] = f"{y}年一般公共预算支出{w(b.gpb_total)}万元，" + b.change_with_reason(b.gpb_total, amount, reason)
@@ -656,7 +704,9 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
 
     gpb_personnel = sum((r.vals["人员经费"] for r in b.gpb_rows), ZERO)
     gpb_public = sum((r.vals["公用经费"] for r in b.gpb_rows), ZERO)
-    e["一般公共预算基本支出"] = f"{y}年一般公共预算基本支出{w(gpb_personnel + gpb_public)}万元"
+    amount, reason = b.prior("一般公共预算基本支出")
+    e["一般公共预算基本支出"] = (f"{y}年一般公共预算基本支出{w(gpb_personnel + gpb_public)}万元，"
+                           + b.change_with_reason(gpb_personnel + gpb_public, amount, reason) + "。")
     e["人员经费"] = f"（一）人员经费{w(gpb_personnel)}万元"
     e["公用经费"] = f"（二）公用经费{w(gpb_public)}万元"
     for code in b.econ_tree.classes():
@@ -710,7 +760,13 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         e["政府采购"] = f"本部门{y}年无政府采购预算。"
     else:
         e["政府采购"] = f"本部门{y}年无政府采购预算，" + b.change_with_reason(b.proc_total, amount, reason)
-    e["政府购买服务"] = f"{y}年政府购买服务预算{w(b.purchased)}万元。"
+    amount, reason = b.prior("政府购买服务")
+    if b.purchased:
+        e["政府购买服务"] = f"{y}年政府购买服务预算{w(b.purchased)}万元，" + b.change_with_reason(b.purchased, amount, reason) + "。"
+    elif not amount:
+        e["政府购买服务"] = f"本部门{y}年无政府购买服务预算。"
+    else:
+        e["政府购买服务"] = f"本部门{y}年无政府购买服务预算，" + b.change_with_reason(b.purchased, amount, reason) + "。"
 
     perf = b.perf_projects()
     e["绩效"] = (f"{y}年本部门{len(perf)}个项目设置了绩效目标，"

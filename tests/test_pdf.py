@@ -221,6 +221,18 @@ def _part_three_pages(converted: Converted) -> list[int]:
     return [n for n in range(first, end) if sizes[n - 1][1] > sizes[n - 1][0]]
 
 
+def test_numbers_never_break_across_lines(converted):
+    """In the 情况说明 no amount or percentage is split over two lines ("占2.2" / "2%"): Latin text is
+    tagged en-US in the template, so renderers keep digits together (zh-CN would let them break)."""
+    broken = []
+    for number in _part_three_pages(converted):
+        lines = [line for line in page_text(converted.pdf, number).splitlines() if line.strip()]
+        for a, b in zip(lines, lines[1:], strict=False):
+            if len(a) > 20 and re.search(r"[0-9.]$", a) and re.match(r"[0-9.%]", b):
+                broken.append(f"第{number}页：…{a[-12:]} / {b[:12]}…")
+    assert not broken, "数字被拆到两行：\n" + "\n".join(broken)
+
+
 def test_body_ink_inside_text_block(converted, tmp_path):
     for number in _part_three_pages(converted):
         _check_page_ink(converted.pdf, number, tmp_path)

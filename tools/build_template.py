@@ -65,7 +65,9 @@ LANDSCAPE_TEXT_WIDTH = A4_H - LANDSCAPE_MARGINS["left"] - LANDSCAPE_MARGINS["rig
 
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
 LATIN_TABLE = "Times New Roman"
-LANG = '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+# Latin text (digits, amounts) as en-US so renderers never break inside a number; CJK as zh-CN so
+# Noto CJK picks Simplified Chinese glyphs (OpenType locl), never the Japanese ones.
+LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
 
 # sizes in half-points
 SIZE = {"二号": 44, "小二": 36, "三号": 32, "四号": 28, "小四": 24, "五号": 21}
