@@ -103,8 +103,8 @@ class CheckContext:
             return
         if abs(diff) <= CENT * max(sum(1 for p in parts if p), 1):  # only parts that carry a figure round
             yield self.finding(
-                f"{what}与分项之和有尾差 {diff:f}，请确认是否四舍五入所致", node, key, expected, declared,
-                rule_id="ROUNDING",
+                f"{what}与分项之和有尾差 {diff:f}：文档按分项之和 {expected:f} 列示，请确认所填 {declared:f} 是否四舍五入所致",
+                node, key, expected, declared, rule_id="ROUNDING",
             )
         else:
             yield self.finding(f"{what}不等于分项之和", node, key, expected, declared)
@@ -651,6 +651,18 @@ def check_year(ctx: CheckContext) -> Iterator[Finding]:
     info = ctx.budget.基本信息
     if not 2010 <= info.预算年度 <= 2050:
         yield ctx.finding(f"预算年度“{info.预算年度}”不合理，请填写四位年份，如 2024", info, "预算年度")
+
+
+@rule("INFO-DATES", "warning", "公开日期、资产统计截至日期与预算年度相符")
+def check_dates(ctx: CheckContext) -> Iterator[Finding]:
+    info = ctx.budget.基本信息
+    year = info.预算年度
+    if info.公开日期 and not (year - 1 <= info.公开日期.year <= year):
+        yield ctx.finding(f"公开日期 {info.公开日期} 与预算年度 {year} 不符（应在 {year - 1} 年底至 {year} 年内）",
+                          info, "公开日期")
+    assets = ctx.budget.国有资产
+    if assets.截至日期 and assets.截至日期.year != year - 1:
+        yield ctx.finding(f"国有资产统计截至日期 {assets.截至日期} 通常应为上年末（{year - 1}-12-31）", assets, "截至日期")
 
 
 @rule("INFO-UNITS", "error", "预算单位：编码不重复，有且只有一个本级；汇总口径须含二级单位")

@@ -473,7 +473,7 @@ class _Tables:
         header = [
             [HeaderCell("合计", rowspan=2), HeaderCell("因公出国（境）费", rowspan=2),
              HeaderCell("公务用车购置及运行费", 3), HeaderCell("公务接待费", rowspan=2)],
-            [HeaderCell("小计"), HeaderCell("公务用车购置费"), HeaderCell("公务用车运行费")],
+            [HeaderCell("小计"), HeaderCell("公务用车购置费"), HeaderCell("公务用车运行维护费")],
         ]
         empty = t.total() == 0
         checks = [(values[0], [values[1], values[2], values[5]]), (values[2], [values[3], values[4]])]
@@ -574,11 +574,23 @@ def _indicator_rows(indicators: list[Indicator]) -> list[IndicatorRow]:
                          i.前年值, i.上年值, i.指标值确定依据) for i in indicators]
 
 
+LEVEL1_ORDER = ["产出指标", "成本指标", "效益指标", "满意度指标"]
+LEVEL2_ORDER = ["数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
+                "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"]
+"""The order of the standard 绩效目标表; a 二级指标 not listed keeps its place after these."""
+
+
+def _rank(order: list[str], name: str) -> int:
+    key = name if name in order else name.removesuffix("指标") + "指标"
+    return order.index(key) if key in order else len(order)
+
+
 def _groups(rows: list[IndicatorRow]) -> list[tuple[str, str, list[IndicatorRow]]]:
-    """Indicators grouped by 一级 (standard order) then 二级 (first-seen order), input order within."""
-    order = ["产出指标", "成本指标", "效益指标", "满意度指标"]
+    """Indicators grouped by 一级 then 二级 in the standard order (数量 before 质量 …), input order within."""
     buckets: dict[tuple[str, str], list[IndicatorRow]] = {}
-    for r in sorted(rows, key=lambda r: order.index(r.一级指标) if r.一级指标 in order else 9):
+    ranked = sorted(enumerate(rows), key=lambda ir: (_rank(LEVEL1_ORDER, ir[1].一级指标),
+                                                      _rank(LEVEL2_ORDER, ir[1].二级指标), ir[0]))
+    for _, r in ranked:
         buckets.setdefault((r.一级指标, r.二级指标), []).append(r)
     return [(first, second, items) for (first, second), items in buckets.items()]
 
@@ -712,7 +724,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         政府采购货物=w(proc.货物), 政府采购工程=w(proc.工程), 政府采购服务=w(proc.服务),
         面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
         面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
-        面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:],
+        面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:] if proc.面向中小企业 else "",
         有政府采购=proc.total() != 0,
         政府购买服务=w(b.政府购买服务.合计),
         政府购买服务比上年="" if not b.政府购买服务.合计 and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
@@ -728,7 +740,8 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
                  f"覆盖{len(perf_projects)}个项目（共{len(b.项目)}个）"),
     )
 
-    # --- performance
+    # --- performance (amounts in table cells: always two decimals)
+    w = lambda v: table_amount(v, src, "万元")  # noqa: E731
     whole_info = [
         ("部门名称", info.部门名称),
         ("收入总计（万元）", w(f.income_total)),

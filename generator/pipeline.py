@@ -98,7 +98,7 @@ def generate(
 ) -> Generated:
     """Validate, then compute and render the disclosure; nothing is written when validation fails."""
     from .narrate import build_context
-    from .render import RenderError, output_name, render_docx
+    from .render import RenderError, output_name, render_docx, template_path
 
     settings = settings or Settings()
     result = validate(path, settings)
@@ -111,6 +111,10 @@ def generate(
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
     ctx = build_context(result.budget, settings, failed)
+    try:
+        template_path(Path(template_dir) if template_dir else None)  # before any folder or file is made
+    except RenderError as exc:
+        raise GenerateError(str(exc), result.findings, 2) from None
     out = _output_dir(Path(out_dir), result.findings)
     names = [output_name(ctx, "部门预算公开", ".docx")] + ([output_name(ctx, "部门预算表", ".xlsx")] if xlsx else [])
     stage = Path(tempfile.mkdtemp(prefix=".budgetdoc-", dir=out))

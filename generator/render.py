@@ -226,6 +226,17 @@ def _paragraph_xml(text: str, style: str, *, jc: str | None = None, bold: bool =
     return f"<w:p><w:pPr>{ppr}</w:pPr>{run}</w:p>"
 
 
+_SPLIT_HEIGHT_PT = 400.0
+"""A text row taller than this (about two thirds of a page) may break across pages; shorter rows never do."""
+
+
+def _taller_than(text: str, width_pt: float, size: float, limit_pt: float) -> bool:
+    """Whether ``text`` wrapped in a cell ``width_pt`` wide at ``size`` pt would be taller than ``limit_pt``."""
+    per_line = max(int((width_pt - _CELL_PADDING_PT) / size), 1)
+    lines = sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
+    return lines * size * 1.3 > limit_pt
+
+
 def _table_xml(styles: _Styles, widths: list[int], rows: list[_Row], size_hp: int | None) -> str:
     if not rows:  # Word refuses a table without rows
         return ""
@@ -411,6 +422,9 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
             cells.append(_Cell(text, style, jc="center" if a == "center" else None, bold=row.is_bold(i)))
         # a 类 or 款 row is never the last line of a page: it stays with its first 项
         rows.append(_Row(cells, keep_next=row.kind == "class" or row.level == 2))
+    for row in rows[-3:-1]:  # nor is a closing total row alone on a page: the last three stay together
+        if not row.header:
+            row.keep_next = True
     return _table_xml(styles, widths, rows, _size_hp(size, styles.base_pt))
 
 
@@ -491,8 +505,9 @@ def _perf_table(p: PerfTable, styles: _Styles, avail: int, *, with_info: bool, w
         longest = max((_text_pt(label, base) for label, _ in info), default=4 * base) + _CELL_PADDING_PT
         label = int(min(longest, avail / 20 / 3) * 20)
         widths = [label, avail - label]
+    value_pt = (sum(widths) - sum(widths[:label_span])) / 20
     rows = [_Row([_Cell(label, styles.head, label_span), _Cell(value or "—", styles.text, ncols - label_span)],
-                 may_split=True) for label, value in info]
+                 may_split=_taller_than(value or "—", value_pt, size, _SPLIT_HEIGHT_PT)) for label, value in info]
     rows += indicator_rows
     if keep_together:  # the whole table moves to the next page rather than leave a few rows behind
         for row in rows[:-1]:
@@ -667,9 +682,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise RenderError(f"无法写出 {path}：{exc}") from None
 
 
+def template_path(template_dir: Path | None = None) -> Path:
+    """The template to use, checked before anything is written: it exists and is a Word file."""
+    template = Path(template_dir or default_template_dir()) / TEMPLATE_NAME
+    if not template.is_file():
+        raise RenderError(f"找不到模板文件：{template}（--template-dir 应指向含“{TEMPLATE_NAME}”的目录）")
+    if not zipfile.is_zipfile(template):
+        raise RenderError(f"模板 {template} 不是有效的 Word 文档（.docx），请在 Word 中另存为 .docx")
+    return template
+
+
 def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = None) -> None:
     """Render the disclosure to ``out_path``; on any failure the previous file there is untouched."""
-    template = Path(template_dir or default_template_dir()) / TEMPLATE_NAME
+    template = template_path(template_dir)
     data = render_bytes(ctx, template)
     write_atomic(Path(out_path), data)
 

@@ -74,3 +74,16 @@ def test_generated_files_are_world_readable(tmp_path: Path):
     finally:
         os.umask(old)
     assert {oct(p.stat().st_mode & 0o777) for p in result.written} == {"0o644"}
+
+
+def test_bad_template_dir_creates_nothing(tmp_path: Path):
+    out = tmp_path / "new-folder"
+    empty = tmp_path / "templates"
+    empty.mkdir()
+    result = runner.invoke(app, ["generate", str(DATA / "good_small.yaml"), "-o", str(out), "--template-dir", str(empty)])
+    assert result.exit_code == 2 and "找不到模板文件" in result.output
+    assert not out.exists()
+    (empty / "部门预算公开.docx").write_text("not a word file", encoding="utf-8")
+    result = runner.invoke(app, ["generate", str(DATA / "good_small.yaml"), "-o", str(out), "--template-dir", str(empty)])
+    assert result.exit_code == 2 and "不是有效的 Word 文档" in result.output
+    assert not out.exists()
