@@ -90,20 +90,3 @@ def default_terms() -> list[tuple[str, str]]:
     Texts may contain the placeholder ``{财政级次}`` for the renderer to fill (e.g. "本级财政").
     """
     return list(_default_terms())
-
-
-def qualified_name(code: str) -> str:
-    """The full name of a 功能分类科目, as 名词解释 writes it.
-
-    "2060101" → "科学技术支出(类)科学技术管理事务(款)行政运行(项)"; a 5-digit code stops at
-    (款). Levels missing from the catalog are left out; an unknown code gives "".
-    """
-    code = code.strip()
-    parts = []
-    for length, level in _LEVELS.items():
-        if len(code) < length:
-            break
-        subject = function_subject(code[:length])
-        if subject is not None:
-            parts.append(f"{subject.name}({level})")
-    return "".join(parts)

@@ -97,7 +97,7 @@ def parent_names(b: Budget) -> dict[str, str]:
 
 
 def qualified_function_name(code: str, b: Budget) -> str:
-    """科学技术支出(类)科学技术管理事务(款)行政运行(项), from the catalog, the declared 小计 or the row."""
+    """科学技术支出（类）科学技术管理事务（款）行政运行（项）, from the catalog, the declared 小计 or the row."""
     row_names = {r.科目编码: r.科目名称 for r in b.支出.功能分类}
     given = {**parent_names(b), **row_names}
     parts = []
@@ -107,7 +107,7 @@ def qualified_function_name(code: str, b: Budget) -> str:
         entry = catalog.function_subject(code[:n])
         name = (row_names.get(code[:n]) if n == 7 else None) or (entry.name if entry else given.get(code[:n], ""))
         if name:
-            parts.append(f"{name}({level})")
+            parts.append(f"{name}（{level}）")
     return "".join(parts) or code
 
 

@@ -139,7 +139,7 @@ def qualified_name(code: str, rows: dict[str, str] | None = None, subtotals: dic
         name = rows.get(key) if n == 7 else None
         name = name or (cat[key]["name"] if key in cat else subtotals.get(key, ""))
         if name:
-            parts.append(f"{name}({level})")
+            parts.append(f"{name}（{level}）")
     return "".join(parts)
 
 

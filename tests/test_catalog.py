@@ -14,7 +14,6 @@ from generator.catalog import (
     default_terms,
     economic_subject,
     function_subject,
-    qualified_name,
     summary_classes,
 )
 
@@ -204,14 +203,6 @@ def test_every_class_of_the_catalog() -> None:
     assert classes["202"] == "外交支出"
     assert classes["227"] == "预备费"
     assert len(classes) >= 27
-
-
-def test_qualified_name() -> None:
-    assert qualified_name("2060101") == "科学技术支出(类)科学技术管理事务(款)行政运行(项)"
-    assert qualified_name("20805") == "社会保障和就业支出(类)行政事业单位养老支出(款)"
-    assert qualified_name("221") == "住房保障支出(类)"
-    assert qualified_name("2069998") == "科学技术支出(类)其他科学技术支出(款)"
-    assert qualified_name("9999999") == ""
 
 
 def test_default_terms() -> None:
