@@ -275,29 +275,9 @@ def _check_page_ink(path: Path, number: int, tmp_path: Path) -> None:
 
 def _font_pairs_docx(path: Path, pairs: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """One page per font: each official name, then the free face it must map to, same text."""
-    from docx import Document
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
     pairs = pairs or [("仿宋_GB2312", "Noto Serif CJK SC"), ("方正小标宋简体", "Noto Serif CJK SC"),
                       ("宋体", "Noto Serif CJK SC"), ("黑体", "Noto Sans CJK SC"), ("楷体_GB2312", "AR PL UKai CN")]
-    doc = Document()
-    for number, name in enumerate(name for pair in pairs for name in pair):
-        para = doc.paragraphs[0] if number == 0 and doc.paragraphs else doc.add_paragraph()
-        para.paragraph_format.page_break_before = number > 0
-        # Glyphs that differ between the Chinese (SC) and Japanese cuts: 骨 直 次 令 角 说 关.
-        run = para.add_run("骨直次令角说关，部门预算。")
-        run.font.size = Pt(22)
-        rpr = run._element.get_or_add_rPr()
-        fonts = rpr.get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-            fonts.set(qn(attr), name)
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), "zh-CN")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-        rpr.append(lang)
-    doc.save(path)
+    _lang_pages_docx(path, [(name, "zh-CN") for pair in pairs for name in pair])
     return pairs
 
 
