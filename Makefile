@@ -1,29 +1,25 @@
-# The two commands of the README:
-#   make demo  — set up everything and generate the disclosure of a bundled sample (Word + PDF + Excel)
-#   make test  — set up everything and run the checks (ruff) and the tests (pytest)
+# Conveniences over the scripts the README names (bash scripts/demo.sh, bash scripts/test.sh).
 SAMPLE ?= inputs/青山区科经局_2024.yaml
-VENV := .venv/bin
 
-.PHONY: setup demo test lint bench template clean
+.PHONY: setup demo test bench template docs clean
 
 setup:
 	bash scripts/setup.sh
 
-demo: setup
-	$(VENV)/budgetdoc validate inputs/*.yaml
-	$(VENV)/budgetdoc generate "$(SAMPLE)" -o outputs --pdf --xlsx
+demo:
+	bash scripts/demo.sh "$(SAMPLE)"
 
-lint:
-	$(VENV)/ruff check generator tests tools $(wildcard benchmarks)
-
-test: setup lint
-	$(VENV)/python -m pytest -q
+test:
+	bash scripts/test.sh
 
 bench: setup
-	$(VENV)/python benchmarks/bench_generate.py
+	.venv/bin/python benchmarks/bench_generate.py
 
 template:
-	$(VENV)/python tools/build_template.py
+	.venv/bin/python tools/build_template.py
+
+docs:
+	.venv/bin/python tools/make_docs.py
 
 clean:
 	rm -rf outputs/*.docx outputs/*.pdf outputs/*.xlsx .pytest_cache

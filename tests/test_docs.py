@@ -31,9 +31,9 @@ def test_rules_command_lists_every_rule():
 
 def test_readme_names_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make demo" in readme and "make test" in readme
+    assert "bash scripts/demo.sh" in readme and "bash scripts/test.sh" in readme
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
-    assert "make test" in ci
+    assert "bash scripts/test.sh" in ci
 
 
 def test_context_doc_is_current_and_complete():
