@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from . import catalog
+from .compute import current_figures, function_tree, gpb_rows
 from .config import Settings
 from .findings import Finding, Path, Severity, SourceMap
 from .model import (
     EXPENSE_KINDS,
-    FISCAL_SOURCES,
     FUND_SOURCES,
     INCOME_FUND,
     INCOME_SOURCES,
@@ -132,10 +132,6 @@ def run_checks(budget: Budget, source: SourceMap, settings: Settings | None = No
 
 
 # ================================================================= helpers over the model
-
-
-def gpb_rows(b: Budget) -> list:
-    return [r for r in b.支出.功能分类 if r.资金来源 == "一般公共预算"]
 
 
 def walk(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Node | None, str | None]]:
@@ -476,35 +472,6 @@ def check_performance_values(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= 上年数 (narrative prerequisites)
 
 
-def current_figures(b: Budget) -> dict[str, Decimal]:
-    """This year's value of every item the narrative compares with last year."""
-    rows = b.支出.功能分类
-    gpb = gpb_rows(b)
-    income = b.收入.本年收入
-    t = b.三公经费
-    total = income.total() + b.收入.上年结转结余.total()
-    return {
-        "收入总计": total,
-        "支出总计": total,
-        "基本支出": sum((r.basic() for r in rows), ZERO),
-        "项目支出": sum((r.项目支出 for r in rows), ZERO),
-        "财政拨款收入": sum((income.get(s + "拨款") for s in FISCAL_SOURCES), ZERO),
-        "一般公共预算拨款": income.一般公共预算拨款,
-        "一般公共预算支出": sum((r.total() for r in gpb), ZERO),
-        "一般公共预算基本支出": sum((r.basic() for r in gpb), ZERO),
-        "政府性基金预算支出": sum((r.total() for r in rows if r.资金来源 == "政府性基金预算"), ZERO),
-        "国有资本经营预算支出": sum((r.total() for r in rows if r.资金来源 == "国有资本经营预算"), ZERO),
-        "三公经费": t.total(),
-        "因公出国（境）费": t.因公出国境费,
-        "公务用车购置费": t.公务用车购置费,
-        "公务用车运行维护费": t.公务用车运行维护费,
-        "公务接待费": t.公务接待费,
-        "机关运行经费": b.机关运行经费.金额,
-        "政府采购": b.政府采购.total(),
-        "政府购买服务": b.政府购买服务.合计,
-    }
-
-
 NARRATED_PRIOR: tuple[str, ...] = (
     "收入总计", "基本支出", "项目支出", "一般公共预算支出", "三公经费", "因公出国（境）费", "公务用车购置费",
     "公务用车运行维护费", "公务接待费", "机关运行经费", "政府采购", "政府性基金预算支出", "国有资本经营预算支出",
@@ -551,8 +518,6 @@ def check_prior_reason(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _gpb_classes(b: Budget) -> list:
-    from .compute import function_tree  # the same grouping the tables use
-
     tree = function_tree(gpb_rows(b), ["合计"], lambda r, _c: r.total())
     return tree.classes()
 

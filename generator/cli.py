@@ -50,6 +50,13 @@ def _print_findings(findings: list[Finding]) -> None:
         typer.echo(f.render())
 
 
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    """Never replace an officer's file silently: exit 2 unless --force."""
+    if path.exists() and not force:
+        typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
+        raise typer.Exit(2)
+
+
 def _summary(findings: list[Finding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
@@ -102,9 +109,7 @@ def init(
     """写出一份完整、可通过校验、带注释的示例预算文件，照着填写即可。"""
     from importlib.resources import files
 
-    if path.exists() and not force:
-        typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
-        raise typer.Exit(2)
+    _refuse_overwrite(path, force)
     text = files("generator").joinpath("data/example.yaml").read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     typer.echo(f"已写出示例：{path}。填写后运行 budgetdoc validate {path}")
@@ -174,9 +179,7 @@ def excel_template(
     """写出供填报的 Excel 工作簿（可用已有预算预填）。"""
     from .excel import write_template
 
-    if path.exists() and not force:
-        typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
-        raise typer.Exit(2)
+    _refuse_overwrite(path, force)
     with _excel_errors():
         write_template(path, from_file)
     typer.echo(f"已写出工作簿：{path}")
@@ -192,9 +195,7 @@ def import_(
     from .excel import import_workbook
 
     target = output or workbook.with_suffix(".yaml")
-    if target.exists() and not force:
-        typer.echo(f"{target}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
-        raise typer.Exit(2)
+    _refuse_overwrite(target, force)
     with _excel_errors():
         import_workbook(workbook, target)
     typer.echo(f"已写出：{target}")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import catalog
-from .check import current_figures
 from .model import (
     EXPENSE_KINDS,
     FISCAL_SOURCES,
@@ -58,6 +57,39 @@ class Tree:
 
 def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
+
+
+def gpb_rows(b: Budget) -> list:
+    return [r for r in b.支出.功能分类 if r.资金来源 == "一般公共预算"]
+
+
+def current_figures(b: Budget) -> dict[str, Decimal]:
+    """This year's value of every item the narrative compares with last year."""
+    rows = b.支出.功能分类
+    gpb = gpb_rows(b)
+    income = b.收入.本年收入
+    t = b.三公经费
+    total = income.total() + b.收入.上年结转结余.total()
+    return {
+        "收入总计": total,
+        "支出总计": total,
+        "基本支出": sum((r.basic() for r in rows), ZERO),
+        "项目支出": sum((r.项目支出 for r in rows), ZERO),
+        "财政拨款收入": sum((income.get(s + "拨款") for s in FISCAL_SOURCES), ZERO),
+        "一般公共预算拨款": income.一般公共预算拨款,
+        "一般公共预算支出": sum((r.total() for r in gpb), ZERO),
+        "一般公共预算基本支出": sum((r.basic() for r in gpb), ZERO),
+        "政府性基金预算支出": sum((r.total() for r in rows if r.资金来源 == "政府性基金预算"), ZERO),
+        "国有资本经营预算支出": sum((r.total() for r in rows if r.资金来源 == "国有资本经营预算"), ZERO),
+        "三公经费": t.total(),
+        "因公出国（境）费": t.因公出国境费,
+        "公务用车购置费": t.公务用车购置费,
+        "公务用车运行维护费": t.公务用车运行维护费,
+        "公务接待费": t.公务接待费,
+        "机关运行经费": b.机关运行经费.金额,
+        "政府采购": b.政府采购.total(),
+        "政府购买服务": b.政府购买服务.合计,
+    }
 
 
 def function_name(code: str, fallback: str = "") -> str:

@@ -1382,7 +1382,7 @@ def import_workbook(path: str | Path, target: str | Path) -> None:
         raise ExcelError(findings)
     text = budget_yaml(budget, Path(path).name)
     _check_yaml(text, budget, str(target))
-    _atomic_write(Path(target), text.encode("utf-8"))
+    files.write_atomic(Path(target), text.encode("utf-8"))
 
 
 def budget_yaml(budget: Budget, origin: str = "") -> str:
@@ -1484,11 +1484,7 @@ def _save(wb: Workbook, path: Path) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, data)
-    _atomic_write(path, out.getvalue())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    files.write_atomic(path, data)
+    files.write_atomic(path, out.getvalue())
 
 
 # ================================================================= the tables as a workbook

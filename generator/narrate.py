@@ -741,13 +741,13 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     )
 
     # --- performance (amounts in table cells: always two decimals)
-    w = lambda v: table_amount(v, src, "万元")  # noqa: E731
+    cell = lambda v: table_amount(v, src, "万元")  # noqa: E731
     whole_info = [
         ("部门名称", info.部门名称),
-        ("收入总计（万元）", w(f.income_total)),
-        ("其中：财政拨款（万元）", w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO))),
-        ("支出总计（万元）", w(f.expense_total)),
-        *[(f"{'其中：' if i == 0 else ''}{name}（万元）", f"{w(value)}（{sh(value, f.expense_total)[1:]}）")
+        ("收入总计（万元）", cell(f.income_total)),
+        ("其中：财政拨款（万元）", cell(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO))),
+        ("支出总计（万元）", cell(f.expense_total)),
+        *[(f"{'其中：' if i == 0 else ''}{name}（万元）", f"{cell(value)}（{sh(value, f.expense_total)[1:]}）")
           for i, (name, value) in enumerate(kinds)],
         ("部门职能概述", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.主要职责, 1))),
         ("年度主要工作任务", "\n".join(f"{i}.{d}" for i, d in enumerate(ov.年度主要工作任务, 1)) or "—"),
@@ -763,10 +763,10 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     for p in perf_projects:
         perf = p.绩效目标
         assert perf is not None
-        funds = "；".join(f"{s}{w(p.资金来源.get(s))}万元" for s in FUND_SOURCES if p.资金来源.get(s))
+        funds = "；".join(f"{s}{cell(p.资金来源.get(s))}万元" for s in FUND_SOURCES if p.资金来源.get(s))
         pinfo = [("项目名称", p.项目名称), ("项目编码", p.项目编码), ("项目单位", p.项目单位 or info.部门名称),
                  ("项目类型", p.项目类型 or "—"), ("项目属性", p.项目属性 or "—"),
-                 ("项目资金（万元）", f"{w(p.total())}（{funds or '—'}）"),
+                 ("项目资金（万元）", f"{cell(p.total())}（{funds or '—'}）"),
                  ("项目概况", p.项目概况 or "—"), ("立项依据", p.立项依据 or "—"),
                  ("项目总目标", perf.总目标 or perf.年度目标), ("年度绩效目标", perf.年度目标)]
         if p.项目负责人:
