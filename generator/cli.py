@@ -94,8 +94,8 @@ def validate(
 @app.command()
 def rules() -> None:
     """列出全部校验规则：编号、默认级别、检查内容（与 docs/rules.md 一致）。"""
-    from .check import RULES
     from .findings import SEVERITY_ZH
+    from .rules.check import RULES
 
     for rule in RULES.values():
         typer.echo(f"{rule.id:<18} {SEVERITY_ZH[rule.severity]}  {rule.title}")
@@ -118,7 +118,7 @@ def init(
 @app.command()
 def schema() -> None:
     """输出输入文件的 JSON Schema（中文标题和说明），供 VS Code 等编辑器自动补全和提示。"""
-    from .model import Budget
+    from .reading.model import Budget
 
     data = Budget.model_json_schema(by_alias=True)
     data = {"$schema": "https://json-schema.org/draft/2020-12/schema", **data, "title": "部门预算公开数据",
@@ -158,7 +158,7 @@ def generate(
 @contextmanager
 def _excel_errors() -> Iterator[None]:
     """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""
-    from .excel import ExcelError
+    from .reading.workbook_layout import ExcelError
 
     try:
         yield
@@ -177,7 +177,7 @@ def excel_template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
     """写出供填报的 Excel 工作簿（可用已有预算预填）。"""
-    from .excel import write_template
+    from .writing.fill_in import write_template
 
     _refuse_overwrite(path, force)
     with _excel_errors():
@@ -192,7 +192,7 @@ def import_(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
     """把填好的 Excel 工作簿转换为 YAML 预算文件（不覆盖已有文件，除非 --force）。"""
-    from .excel import import_workbook
+    from .writing.input_yaml import import_workbook
 
     target = output or workbook.with_suffix(".yaml")
     _refuse_overwrite(target, force)

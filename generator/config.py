@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .findings import Finding, InputError, SourceMap
-from .load import load_file
+from .reading.load import load_file
 
 RuleSetting = Literal["error", "warning", "off"]
 
@@ -61,7 +61,7 @@ def _known_rules(settings: Settings, source: SourceMap) -> None:
     """A misspelt rule id would silently change nothing: refuse it, naming the closest rule."""
     from difflib import get_close_matches
 
-    from .check import RULES
+    from .rules.check import RULES
 
     for rule_id in settings.规则:
         if rule_id not in RULES:

@@ -13,11 +13,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import run_checks
 from .config import Settings
 from .findings import Finding, InputError, SourceMap, has_errors
-from .load import load_file
-from .model import Budget, build
+from .reading.load import load_file
+from .reading.model import Budget, build
+from .rules.check import run_checks
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Validated:
 def read_input(path: str | Path) -> tuple[object, SourceMap]:
     """Load stage dispatch: YAML/JSON as text, .xlsx workbooks through the Excel reader."""
     if str(path).lower().endswith((".xlsx", ".xlsm")):
-        from .excel import read_workbook  # imported lazily: only Excel users pay for openpyxl
+        from .reading.workbook import read_workbook  # imported lazily: only Excel users pay for openpyxl
 
         return read_workbook(path)
     return load_file(path)
@@ -97,8 +97,8 @@ def generate(
     xlsx: bool = False,
 ) -> Generated:
     """Validate, then compute and render the disclosure; nothing is written when validation fails."""
-    from .narrate import build_context
-    from .render import RenderError, output_name, render_docx, template_path
+    from .layout.narrate import build_context
+    from .writing.render import RenderError, output_name, render_docx, template_path
 
     settings = settings or Settings()
     result = validate(path, settings)
@@ -121,7 +121,7 @@ def generate(
     try:  # every file is made in a staging folder first: all of them land, or none
         render_docx(ctx, stage / names[0], Path(template_dir) if template_dir else None)
         if xlsx:
-            from .excel import write_tables_xlsx
+            from .writing.tables_xlsx import write_tables_xlsx
 
             write_tables_xlsx(ctx, stage / names[1])
         written = []
@@ -136,7 +136,7 @@ def generate(
         shutil.rmtree(stage, ignore_errors=True)
     problem = ""
     if pdf:
-        from .pdf import PdfError, convert_to_pdf
+        from .writing.pdf import PdfError, convert_to_pdf
 
         pdf_path = written[0].with_suffix(".pdf")
         try:

@@ -1,9 +1,9 @@
 """Independent expectations for the generated 部门预算公开 (.docx), computed from the raw input.
 
-Why this module exists: a test that compares the document with ``generator.compute`` /
-``generator.narrate`` / ``generator.fmt`` only proves the renderer copies what they say. This
+Why this module exists: a test that compares the document with ``generator.layout.compute`` /
+``generator.layout.narrate`` / ``generator.fmt`` only proves the renderer copies what they say. This
 module recomputes every figure the document shows from the input file itself (plain dicts with
-Decimal amounts from ``generator.load.load_file`` — the parser, nothing else of the generator),
+Decimal amounts from ``generator.reading.load.load_file`` — the parser, nothing else of the generator),
 with its own Decimal arithmetic and ROUND_HALF_UP, and formats it by the rules of
 /work/shared/CONVENTIONS.md. It also reads a .docx back into plain text blocks (paragraphs and
 tables in body order) so that tests can find a table by its title and a sentence by substring.
@@ -23,7 +23,7 @@ from docx import Document
 from docx.text.paragraph import Paragraph
 from ruamel.yaml import YAML
 
-from generator.load import load_file
+from generator.reading.load import load_file
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOG_DIR = REPO / "generator" / "data"
@@ -33,7 +33,7 @@ CENT = Decimal("0.01")
 WAN = Decimal("10000")
 HUNDRED = Decimal("100")
 
-# The vocabulary of CONVENTIONS.md (own copies: not imported from generator.model).
+# The vocabulary of CONVENTIONS.md (own copies: not imported from generator.reading.model).
 INCOME_SOURCES = (
     "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "财政专户管理资金", "事业收入",
     "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入",

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator.check import RULES
 from generator.cli import app
 from generator.config import Settings
 from generator.pipeline import validate
+from generator.rules.check import RULES
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from generator.check import RULES
 from generator.cli import app
+from generator.rules.check import RULES
 from tools.context_doc import DESCRIPTIONS
 from tools.make_docs import context_md, fields_md, rules_md
 
@@ -39,7 +39,7 @@ def test_readme_names_the_two_commands():
 def test_context_doc_is_current_and_complete():
     import dataclasses
 
-    from generator import narrate
+    from generator.layout import narrate
 
     assert (ROOT / "docs/context.md").read_text(encoding="utf-8") == context_md()
     for cls in (narrate.RenderContext, narrate.Narrative, narrate.TableCtx, narrate.PerfTable, narrate.Item):

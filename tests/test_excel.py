@@ -16,20 +16,15 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.excel import (
-    SHEET_NAMES,
-    ExcelError,
-    body_rows,
-    import_workbook,
-    read_workbook,
-    table_notes,
-    write_tables_xlsx,
-    write_template,
-)
 from generator.findings import InputError
-from generator.load import load_file
-from generator.model import Budget, build
 from generator.pipeline import validate
+from generator.reading.load import load_file
+from generator.reading.model import Budget, build
+from generator.reading.workbook import read_workbook
+from generator.reading.workbook_layout import SHEET_NAMES, ExcelError
+from generator.writing.fill_in import write_template
+from generator.writing.input_yaml import import_workbook
+from generator.writing.tables_xlsx import body_rows, table_notes, write_tables_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -523,7 +518,7 @@ def test_cli_import_does_not_overwrite_without_force(tmp_path):
 
 
 def _context(path: Path):
-    from generator.narrate import build_context
+    from generator.layout.narrate import build_context
 
     return build_context(_budget(path))
 
@@ -636,7 +631,7 @@ def test_control_characters_are_cleaned_not_fatal(tmp_path):
     source.write_text(CONTROL_YAML, encoding="utf-8")
     budget = _budget(source)
     assert budget.项目[0].项目名称 == "示例\v业务\x07专项\f二期"  # the sample really carries them
-    from generator.narrate import build_context
+    from generator.layout.narrate import build_context
 
     tables = tmp_path / "表.xlsx"
     write_tables_xlsx(build_context(budget), tables)
@@ -653,7 +648,7 @@ def test_control_characters_are_cleaned_not_fatal(tmp_path):
 
 def test_tables_workbook_marks_a_document_that_failed_validation(tmp_path):
     """generate --force: a red bold line above the title of every sheet, as the Word cover has."""
-    from generator.narrate import build_context
+    from generator.layout.narrate import build_context
 
     budget = _budget(DATA / "good_small.yaml")
     failed = ["预算.yaml:20:5 [BAL-INCOME] 收入合计不等于各项之和", "预算.yaml:30:7 [FUNC-ROW] 合计不等于分项之和"]
@@ -684,7 +679,7 @@ def test_tables_workbook_marks_a_document_that_failed_validation(tmp_path):
 
 
 def test_generate_force_marks_the_tables_workbook(tmp_path):
-    pytest.importorskip("generator.render")
+    pytest.importorskip("generator.writing.render")
     from generator.pipeline import generate
 
     result = generate(DATA / "bad" / "bal_income_total.yaml", tmp_path / "out", force=True, xlsx=True)
@@ -713,7 +708,7 @@ def test_written_files_are_readable_by_others(tmp_path):
 
 
 def test_indicator_texts_come_from_the_context():
-    from generator.narrate import IndicatorRow
+    from generator.layout.narrate import IndicatorRow
 
     row = IndicatorRow("产出指标", "数量指标", "次数", "≥", "10", "次", "9", "≥10", "计划标准")
     assert (row.指标值文字, row.前年文字, row.上年文字) == ("≥10次", "9次", "≥10次")
@@ -721,7 +716,7 @@ def test_indicator_texts_come_from_the_context():
 
 
 def test_generate_writes_the_tables_workbook(tmp_path):
-    pytest.importorskip("generator.render")
+    pytest.importorskip("generator.writing.render")
     from generator.pipeline import generate
 
     source = tmp_path / "预算.xlsx"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator import pdf
 from generator.cli import app
 from generator.config import Settings
-from generator.pdf import PdfError, check_fonts, convert_to_pdf, find_soffice
+from generator.writing import pdf
+from generator.writing.pdf import PdfError, check_fonts, convert_to_pdf, find_soffice
 
 INPUTS = Path(__file__).parents[1] / "inputs"
 SAMPLES = sorted(INPUTS.glob("*.yaml"))
@@ -129,7 +129,7 @@ class Converted:
 
 @pytest.fixture(scope="session", params=SAMPLES, ids=[p.stem for p in SAMPLES])
 def converted(request, tmp_path_factory) -> Converted:
-    from generator.narrate import build_context
+    from generator.layout.narrate import build_context
     from generator.pipeline import generate, validate
 
     sample = request.param

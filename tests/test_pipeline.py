@@ -28,7 +28,7 @@ def test_a_failing_workbook_writer_leaves_the_previous_set_untouched(tmp_path: P
     first = generate(DATA / "good_small.yaml", tmp_path, xlsx=True)
     before = {p.name: p.read_bytes() for p in first.written}
 
-    import generator.excel as excel
+    import generator.writing.tables_xlsx as excel
 
     def broken(ctx, path):
         Path(path).write_bytes(b"half")
@@ -52,7 +52,7 @@ def test_failed_pdf_removes_the_stale_pdf(tmp_path: Path, monkeypatch):
     pdf = next(p for p in first.written if p.suffix == ".pdf")
     assert pdf.exists()
 
-    import generator.pdf as pdfmod
+    import generator.writing.pdf as pdfmod
 
     def missing(docx, out_dir=None, timeout=180):
         raise pdfmod.PdfError("未找到 LibreOffice（soffice）")

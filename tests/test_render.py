@@ -1,6 +1,6 @@
 """The render stage: the Word template, table subdocs, strict and escaped Jinja, safe reproducible output.
 
-A small budget is built here (Chinese keys → generator.model.build → narrate.build_context), so
+A small budget is built here (Chinese keys → generator.reading.model.build → narrate.build_context), so
 these tests need no sample file; they read the rendered .docx back with python-docx.
 """
 
@@ -16,9 +16,9 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from generator.findings import SourceMap
-from generator.model import build
-from generator.narrate import HeaderCell, RenderContext, Row, TableCtx, build_context
-from generator.render import (
+from generator.layout.narrate import HeaderCell, RenderContext, Row, TableCtx, build_context
+from generator.reading.model import build
+from generator.writing.render import (
     TEMPLATE_NAME,
     RenderError,
     default_template_dir,
@@ -246,7 +246,7 @@ def test_write_failure_leaves_no_temp_file(ctx, tmp_path, monkeypatch):
     def boom(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("generator.render.os.replace", boom)
+    monkeypatch.setattr("generator.writing.render.os.replace", boom)
     with pytest.raises(RenderError, match="disk full"):
         render_docx(ctx, out)
     assert out.read_bytes() == b"old"

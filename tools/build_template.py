@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.render import normalize_docx_bytes  # noqa: E402
+from generator.writing.render import normalize_docx_bytes  # noqa: E402
 
 SOURCE = ROOT / "templates" / "source" / "部门预算公开.txt"
 OUTPUT = ROOT / "templates" / "部门预算公开.docx"

@@ -13,8 +13,8 @@ from typing import Any, get_args, get_origin
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.check import RULES  # noqa: E402
-from generator.model import Budget, Node  # noqa: E402
+from generator.reading.model import Budget, Node  # noqa: E402
+from generator.rules.check import RULES  # noqa: E402
 
 SEVERITY = {"error": "错误", "warning": "警告"}
 
@@ -78,7 +78,7 @@ def fields_md() -> str:
     lines = [
         "# 输入文件格式 / Input format",
         "",
-        "由 `tools/make_docs.py` 根据输入模型（generator/model.py）生成，列出每一个字段。",
+        "由 `tools/make_docs.py` 根据输入模型（generator/reading/model.py）生成，列出每一个字段。",
         "完整示例：`budgetdoc init` 写出的文件，以及 `inputs/` 下的三个样例。",
         "",
         "- 文件为 YAML（.yaml/.yml）或 JSON（.json），UTF-8 编码；也可用 Excel 工作簿（见 [excel.md](excel.md)）。",
@@ -118,13 +118,13 @@ def fields_md() -> str:
 def context_md() -> str:
     import dataclasses
 
-    from generator import narrate
+    from generator.layout import narrate
     from tools.context_doc import DESCRIPTIONS
 
     lines = [
         "# 模板变量 / Template context",
         "",
-        "由 `tools/make_docs.py` 根据 generator/narrate.py 生成。模板（templates/部门预算公开.docx）中可用的全部变量；",
+        "由 `tools/make_docs.py` 根据 generator/layout/narrate.py 生成。模板（templates/部门预算公开.docx）中可用的全部变量；",
         "金额均已格式化为文字（语句中为万元、两位小数，零写作 0；表格中按表格单位）。",
         "在模板中引用未定义的变量会报错并指出变量名和模板文件，不会留空。",
         "",

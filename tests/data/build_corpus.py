@@ -133,7 +133,7 @@ def build_other_cases() -> None:
     import sys
 
     sys.path.insert(0, str(HERE.parents[1]))
-    from generator.load import load_file
+    from generator.reading.load import load_file
 
     data, _ = load_file(HERE / "good_small.yaml")
     good_json = _decimal_json(data)

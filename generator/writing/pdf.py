@@ -27,7 +27,7 @@ import zipfile
 from importlib.resources import files
 from pathlib import Path
 
-from .files import copy_atomic
+from ..writing.files import copy_atomic
 
 APT_SOFFICE = "libreoffice-writer-nogui"
 """Debian package providing ``soffice`` with the Writer filters, without the GUI."""

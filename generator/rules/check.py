@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import catalog
-from .compute import current_figures, function_tree, gpb_rows
-from .config import Settings
-from .findings import Finding, Path, Severity, SourceMap
-from .model import (
+from .. import catalog
+from ..config import Settings
+from ..findings import Finding, Path, Severity, SourceMap
+from ..layout.compute import current_figures, function_tree, gpb_rows
+from ..reading.model import (
     EXPENSE_KINDS,
     FUND_SOURCES,
     INCOME_FUND,

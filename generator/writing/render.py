@@ -30,8 +30,8 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
-from . import files
-from .narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
+from ..layout.narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
+from ..writing import files
 
 TEMPLATE_NAME = "部门预算公开.docx"
 
@@ -71,7 +71,7 @@ def output_name(ctx: RenderContext, kind: str, suffix: str) -> str:
 def default_template_dir() -> Path:
     """``$BUDGETDOC_TEMPLATES`` when set, else the repository's templates/ directory."""
     env = os.environ.get("BUDGETDOC_TEMPLATES")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "templates"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "templates"
 
 
 # ================================================================= reproducibility

@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from .findings import Finding, SourceMap
+from ..findings import Finding, SourceMap
 
 ZERO = Decimal("0")
 

@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .findings import Finding, InputError, Path, Position, SourceMap
+from ..findings import Finding, InputError, Path, Position, SourceMap
 
 MAX_BYTES = 5 * 1024 * 1024
 """Inputs above this size are refused: a real budget is a few hundred KB at most."""

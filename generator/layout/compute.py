@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import catalog
-from .model import (
+from .. import catalog
+from ..reading.model import (
     EXPENSE_KINDS,
     FISCAL_SOURCES,
     FUND_SOURCES,

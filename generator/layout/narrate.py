@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import catalog
-from .compute import FUND_COLUMNS, Change, Figures, Tree, compute, qualified_function_name
-from .config import Settings
-from .fmt import change_phrase, ordinal, reason_clause, round2, share_phrase, table_amount, to_unit, wan
-from .model import FISCAL_SOURCES, FUND_SOURCES, INCOME_SOURCES, ZERO, Budget, Indicator
+from .. import catalog
+from ..config import Settings
+from ..fmt import change_phrase, ordinal, reason_clause, round2, share_phrase, table_amount, to_unit, wan
+from ..layout.compute import FUND_COLUMNS, Change, Figures, Tree, compute, qualified_function_name
+from ..reading.model import FISCAL_SOURCES, FUND_SOURCES, INCOME_SOURCES, ZERO, Budget, Indicator
 
 # ================================================================= table context
 
