@@ -137,7 +137,7 @@ INLINE = """\
 
 
 def _samples() -> list[Path]:
-    return sorted((REPO / "inputs").glob("*.yaml")) + [DATA / "good_small.yaml"]
+    return sorted((REPO / "inputs").glob("*.yaml")) + [DATA / "good_small.yaml", REPO / "generator/data/example.yaml"]
 
 
 @pytest.fixture(scope="module")
@@ -339,6 +339,40 @@ def test_all_cell_problems_are_reported_at_once(good_xlsx, tmp_path):
     findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
     where = {f.position.render() for f in findings}
     assert {"功能分类支出!D5", "项目!D5"} <= where and len(findings) == 3
+
+
+def test_new_fields_round_trip_through_the_workbook(tmp_path):
+    """The fields added for the 河北 layout (资金支出计划, 其他资金, 机构设置, 固定资产 …) survive template → import."""
+    example = REPO / "generator/data/example.yaml"
+    book = tmp_path / "填报.xlsx"
+    write_template(book, example)
+    got = _from_workbook(book)
+    project = got.项目[0]
+    assert project.资金支出计划 is not None and project.资金支出计划.至12月底 == project.total() == Decimal("48.00")
+    assert project.资金支出计划.至3月底 == Decimal("8.00") and project.其他资金 == 0 and project.资金用途
+    assert project.绩效目标 is not None and project.绩效目标.指标[0].绩效指标描述 == "全年完成馆藏档案数字化加工的页数"
+    assert got.部门概况.机构设置[0].单位规格 == "正科级" and got.其他需要说明的事项.startswith("本部门无")
+    assert got.国有资产.上年末固定资产总额 == Decimal("286.40")
+    assert [(a.类别, a.数量, a.价值) for a in got.国有资产.固定资产占用][0] == ("房屋", 1, Decimal("212.60"))
+    assert got.三公经费.会议费 == Decimal("0.40") and got.三公经费.教学科研人员因公出国境费 == 0
+
+
+def test_workbook_without_the_newer_sections_is_still_read(good_xlsx, tmp_path):
+    """A workbook made before the optional sections/columns existed reads as before (the new values absent)."""
+    def change(wb):
+        ws = wb["部门概况"]
+        for row in range(1, ws.max_row + 1):
+            if str(ws.cell(row, 1).value or "").startswith(("【机构设置", "【其他需要说明")):
+                ws.cell(row, 1).value = None
+        ws = wb["项目"]
+        for col in range(1, ws.max_column + 1):
+            for row in range(1, 8):
+                if str(ws.cell(row, col).value or "").startswith(("资金支出计划", "其他资金", "资金用途")):
+                    ws.cell(row, col).value = None
+
+    got = _from_workbook(_mutate(good_xlsx, tmp_path / "old.xlsx", change))
+    assert got.部门概况.机构设置 == [] and got.其他需要说明的事项 == ""
+    assert all(p.资金支出计划 is None and p.其他资金 is None for p in got.项目)
 
 
 def test_renamed_and_missing_sheets(good_xlsx, tmp_path):

@@ -172,9 +172,21 @@ class SubUnit(Node):
     纳入本预算: bool = Field(True, title="是否纳入本部门预算")
 
 
+class Institution(Node):
+    """One row of the 机构设置 table (河北: 部门机构设置情况)."""
+
+    单位名称: Text = Field(title="单位名称")
+    单位性质: Text = Field("", title="单位性质", description="如 行政、参公事业、公益一类事业")
+    单位规格: Text = Field("", title="单位规格", description="如 正科级、副处级")
+    经费保障形式: Text = Field("", title="经费保障形式", description="如 财政拨款、财政补助、经费自理")
+
+
 class Overview(Node):
     主要职责: list[Text] = Field(title="主要职责", description="每段一条，不带编号；编号由文档生成")
     内设机构: list[Text] = Field(default_factory=list, title="内设机构")
+    机构设置: list[Institution] = Field(
+        default_factory=list, title="机构设置（可选）", description="单位名称、单位性质、单位规格、经费保障形式，每个单位一行"
+    )
     二级单位: list[SubUnit] = Field(default_factory=list, title="所属二级单位")
     人员构成: Personnel = Field(default_factory=Personnel, title="人员构成")
     年度主要工作任务: list[Text] = Field(default_factory=list, title="年度主要工作任务（可选）")
@@ -289,11 +301,17 @@ class EconomicRow(Node):
 
 class ThreePublic(Node):
     因公出国境费: Amount = Field(ZERO, alias="因公出国（境）费", title="因公出国（境）费")
+    教学科研人员因公出国境费: Amount | None = Field(
+        None, alias="教学科研人员因公出国（境）费", title="其中：教学科研人员因公出国（境）费（可选）"
+    )
+    其他因公出国境费: Amount | None = Field(None, alias="其他因公出国（境）费", title="其中：其他因公出国（境）费（可选）")
     公务用车购置费: Amount = Field(ZERO, title="公务用车购置费")
     公务用车运行维护费: Amount = Field(ZERO, title="公务用车运行维护费")
     公务接待费: Amount = Field(ZERO, title="公务接待费")
     公务用车购置及运行费: Amount | None = Field(None, title="公务用车购置及运行费（可选，填写则校验）")
     合计: Amount | None = Field(None, title="“三公”经费合计（可选，填写则校验）")
+    会议费: Amount | None = Field(None, title="会议费（可选）", description="部分地区在“三公”经费表中同时公开；不计入“三公”合计")
+    培训费: Amount | None = Field(None, title="培训费（可选）", description="同上，不计入“三公”合计")
 
     def vehicles(self) -> Decimal:
         return self.公务用车购置费 + self.公务用车运行维护费
@@ -342,12 +360,22 @@ class Vehicle(Node):
     数量: int = Field(0, title="数量（辆）")
 
 
+class FixedAsset(Node):
+    """One kind of fixed asset held (河北: 部门固定资产占用情况表)."""
+
+    类别: Text = Field(title="资产类别", description="如 房屋、车辆、单价100万元以上设备")
+    数量: int | None = Field(None, title="数量（可选）")
+    价值: Amount | None = Field(None, title="价值（可选）")
+
+
 class Assets(Node):
     截至日期: dt.date | None = Field(None, title="统计截至日期", description="如 2023-12-31")
     车辆: list[Vehicle] = Field(default_factory=list, title="车辆（按类型）")
     单价50万元以上通用设备: int = Field(0, title="单价50万元以上通用设备（台/套）")
     单价100万元以上专用设备: int = Field(0, title="单价100万元以上专用设备（台/套）")
     资产配置预算: Amount = Field(ZERO, title="本年资产配置预算金额")
+    上年末固定资产总额: Amount | None = Field(None, title="上年末固定资产总额（可选）")
+    固定资产占用: list[FixedAsset] = Field(default_factory=list, title="固定资产占用（按类别，可选）")
     说明: Text = Field("", title="补充说明")
 
 
@@ -372,6 +400,7 @@ class Indicator(Node):
     指标值确定依据: Text = Field("", title="指标值确定依据", description="如 计划标准、历史标准")
     前年值: Text = Field("", title="前年指标值（近两年）")
     上年值: Text = Field("", title="上年指标值（近两年）")
+    绩效指标描述: Text = Field("", title="绩效指标描述（可选）", description="指标的含义或计算方法")
 
 
 class TargetSet(Node):
@@ -387,6 +416,19 @@ class ProjectPerformance(Node):
     指标: list[Indicator] = Field(title="绩效指标")
 
 
+class SpendingPlan(Node):
+    """A project's 资金支出计划: cumulative amounts spent by the end of each quarter-mark."""
+
+    至3月底: Amount | None = Field(None, alias="3月底", title="截至3月底累计支出")
+    至6月底: Amount | None = Field(None, alias="6月底", title="截至6月底累计支出")
+    至10月底: Amount | None = Field(None, alias="10月底", title="截至10月底累计支出")
+    至12月底: Amount | None = Field(None, alias="12月底", title="截至12月底累计支出（应等于项目预算数）")
+
+    def points(self) -> list[tuple[str, Decimal | None]]:
+        """(label, cumulative amount) in time order."""
+        return [("3月底", self.至3月底), ("6月底", self.至6月底), ("10月底", self.至10月底), ("12月底", self.至12月底)]
+
+
 class Project(Node):
     项目编码: Code = Field(title="项目编码")
     项目名称: Text = Field(title="项目名称")
@@ -399,6 +441,13 @@ class Project(Node):
     项目概况: Text = Field("", title="项目概况")
     立项依据: Text = Field("", title="立项依据")
     主要用途: Text = Field("", title="主要用途", description="情况说明中“主要用于……”的内容")
+    资金用途: Text = Field("", title="资金用途（可选）", description="绩效目标表“预算规模及资金用途”中的说明文字")
+    其他资金: Amount | None = Field(
+        None, title="其他资金（可选，填写则校验）", description="项目资金中财政拨款以外的部分（财政专户管理资金 + 单位资金）"
+    )
+    资金支出计划: SpendingPlan | None = Field(
+        None, title="资金支出计划（可选）", description="3月底、6月底、10月底、12月底的累计支出金额；12月底应等于项目预算数"
+    )
     项目负责人: Text = Field("", title="项目负责人")
     起止日期: Text = Field("", title="项目起止日期")
     绩效目标: ProjectPerformance | None = Field(None, title="项目绩效目标")
@@ -510,6 +559,7 @@ class Budget(Node):
     部门整体绩效: DepartmentPerformance = Field(default_factory=DepartmentPerformance, title="部门整体绩效目标")
     上年数: PriorYear = Field(default_factory=PriorYear, title="上年数与增减原因")
     名词解释: list[Term] = Field(default_factory=list, title="名词解释（补充或覆盖内置条目）")
+    其他需要说明的事项: Text = Field("", title="其他需要说明的事项（可选）", description="自由文字；填写则作为单独一节列示")
 
 
 def assign_paths(node: Any, path: tuple[str | int, ...] = ()) -> None:

@@ -175,6 +175,8 @@ class _Reader:
         for sec in spec.sections:
             start = next((r for r, s in starts if s is sec), None)
             if start is None:
+                if sec.optional:
+                    continue
                 self.issue("XLSX-SECTION", f"工作表“{spec.name}”中找不到“{sec.title}”这一部分（A列的标题被改动或删除了），"
                            "请改回原标题", Position(sheet=spec.name, cell="A1"))
                 continue
@@ -197,6 +199,8 @@ class _Reader:
         for i, col in enumerate(cols):
             c = headers.get(_norm(col.header))
             if c is None:
+                if col.optional:
+                    continue
                 where = Position(sheet=name, cell=f"{get_column_letter(i + (1 if isinstance(sec, Table) else 2))}{header_row}")
                 self.issue("XLSX-HEADER", f"“{sec.title}”缺少列“{col.header}”（表头被改动或删除了），请改回原表头", where)
                 continue

@@ -65,6 +65,8 @@ class Col:
     zero_blank: bool = False
     """Write a zero as an empty cell (the field defaults to 0)."""
     note: str = ""
+    optional: bool = False
+    """A column added in a later version: a workbook without it is still read (the values are absent)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Table:
     """The list in the data this section holds (None: assembled by hand)."""
     spare: int = 10
     note: str = ""
+    optional: bool = False
+    """A section added in a later version: a workbook without it is still read."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class KV:
     values: tuple[Col, ...] = (Col("内容", None, width=44),)
     """Value columns; with more than one, each line's data is an object keyed by the columns."""
     note_col: bool = True
+    optional: bool = False
+    """A section added in a later version: a workbook without it is still read."""
 
 
 Section = Table | KV
@@ -164,7 +170,16 @@ SHEETS: tuple[Sheet, ...] = (
         ), ("部门概况", "人员构成", "编制"), spare=4),
         Table("【年度主要工作任务（可选）】", (Col("年度主要工作任务（每行一条）", (), LONG, 100),),
               ("部门概况", "年度主要工作任务"), spare=8),
-    ), (("部门概况",),)),
+        Table("【机构设置（可选）】", (
+            Col("单位名称", ("单位名称",), TEXT, 40),
+            Col("单位性质", ("单位性质",), TEXT, 20, note="如 行政、参公事业、公益一类事业"),
+            Col("单位规格", ("单位规格",), TEXT, 14, note="如 正科级"),
+            Col("经费保障形式", ("经费保障形式",), TEXT, 16, note="如 财政拨款"),
+        ), ("部门概况", "机构设置"), spare=5, optional=True),
+        KV("【其他需要说明的事项（可选）】", (
+            Line("其他需要说明的事项", ("其他需要说明的事项",), LONG, note="自由文字；不填则文档不列此节"),
+        ), optional=True),
+    ), (("部门概况",), ("其他需要说明的事项",))),
     Sheet("收入", "收入与结转结余", "本年收入按来源填写；上年结转结余、年终结转结余按资金来源填写；合计、总计可选，填写则校验。", (
         KV("【本年收入】", tuple(Line(s, ("收入", "本年收入", s), AMOUNT) for s in INCOME_SOURCES)
            + (Line("本年收入合计（可选）", ("收入", "本年收入合计"), AMOUNT, note="填写则校验 = 各项收入之和"),),
@@ -213,6 +228,11 @@ SHEETS: tuple[Sheet, ...] = (
             Line("公务用车购置费", ("三公经费", "公务用车购置费"), AMOUNT),
             Line("公务用车运行维护费", ("三公经费", "公务用车运行维护费"), AMOUNT),
             Line("公务接待费", ("三公经费", "公务接待费"), AMOUNT),
+            Line("其中：教学科研人员因公出国（境）费（可选）", ("三公经费", "教学科研人员因公出国（境）费"), AMOUNT,
+                 note="两项都填时校验之和 = 因公出国（境）费"),
+            Line("其中：其他因公出国（境）费（可选）", ("三公经费", "其他因公出国（境）费"), AMOUNT),
+            Line("会议费（可选）", ("三公经费", "会议费"), AMOUNT, note="部分地区同表公开；不计入“三公”合计"),
+            Line("培训费（可选）", ("三公经费", "培训费"), AMOUNT, note="部分地区同表公开；不计入“三公”合计"),
             Line("公务用车购置及运行费（可选）", ("三公经费", "公务用车购置及运行费"), AMOUNT, note="填写则校验 = 购置费 + 运行维护费"),
             Line("合计（可选）", ("三公经费", "合计"), AMOUNT, note="填写则校验 = 三项之和"),
         ), (Col("金额", None, AMOUNT, 18),)),
@@ -251,12 +271,18 @@ SHEETS: tuple[Sheet, ...] = (
             Line("单价50万元以上通用设备（台/套）", ("国有资产", "单价50万元以上通用设备"), INT),
             Line("单价100万元以上专用设备（台/套）", ("国有资产", "单价100万元以上专用设备"), INT),
             Line("本年资产配置预算金额", ("国有资产", "资产配置预算"), AMOUNT),
+            Line("上年末固定资产总额（可选）", ("国有资产", "上年末固定资产总额"), AMOUNT),
             Line("补充说明", ("国有资产", "说明"), LONG),
         )),
         Table("【车辆】", (
             Col("车辆类型", ("类型",), TEXT, 24, note="如 机要通信用车、应急保障用车、执法执勤用车"),
             Col("数量（辆）", ("数量",), INT, 12),
         ), ("国有资产", "车辆"), spare=5),
+        Table("【固定资产占用（可选）】", (
+            Col("资产类别", ("类别",), TEXT, 24, note="如 房屋、车辆、单价100万元以上设备"),
+            Col("数量", ("数量",), INT, 12),
+            _amount("价值", ("价值",), False),
+        ), ("国有资产", "固定资产占用"), spare=6, optional=True),
     ), (("国有资产",),)),
     Sheet("政府购买服务", "政府购买服务", "合计必填（没有填 0），明细可选。", (
         KV("【政府购买服务】", (Line("政府购买服务预算合计", ("政府购买服务", "合计"), AMOUNT),),
@@ -279,6 +305,10 @@ SHEETS: tuple[Sheet, ...] = (
             Col("项目概况", ("项目概况",), LONG, 40),
             Col("立项依据", ("立项依据",), LONG, 40),
             Col("主要用途", ("主要用途",), LONG, 30, note="情况说明中“主要用于……”的内容"),
+            Col("资金用途（可选）", ("资金用途",), LONG, 30, note="绩效目标表“预算规模及资金用途”的说明", optional=True),
+            Col("其他资金（可选）", ("其他资金",), AMOUNT, 15, note="财政拨款以外的部分；填写则校验", optional=True),
+            *(Col(f"资金支出计划：{m}累计（可选）", ("资金支出计划", m), AMOUNT, 15, optional=True,
+                  note="截至该月底的累计支出金额（不是百分比）；12月底 = 项目预算数") for m in ("3月底", "6月底", "10月底", "12月底")),
             Col("项目负责人", ("项目负责人",), TEXT, 12),
             Col("起止日期", ("起止日期",), TEXT, 26, note="如 2024年1月1日至2024年12月31日"),
         ), ("项目",), spare=30),
@@ -304,6 +334,7 @@ SHEETS: tuple[Sheet, ...] = (
             Col("指标值确定依据", ("指标值确定依据",), TEXT, 16, note="如 计划标准、历史标准"),
             Col("前年值", ("前年值",), TEXT, 12),
             Col("上年值", ("上年值",), TEXT, 12),
+            Col("绩效指标描述（可选）", ("绩效指标描述",), LONG, 30, optional=True),
         ), None, spare=40),
     )),
     Sheet("上年数", "上年预算数与增减原因", "情况说明与上年比较时使用；金额和原因都不填的行不导入。", (

@@ -21,6 +21,7 @@ from ..findings import Finding, Path, Severity, SourceMap
 from ..layout.compute import current_figures, function_tree, gpb_rows
 from ..reading.model import (
     EXPENSE_KINDS,
+    FISCAL_SOURCES,
     FUND_SOURCES,
     INCOME_FUND,
     INCOME_SOURCES,
@@ -320,12 +321,14 @@ def check_funds(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= 项目
 
 
-@rule("PROJ-TOTAL", "error", "项目支出表合计 = 功能分类项目支出；每个项目合计 = 各资金来源之和")
+@rule("PROJ-TOTAL", "error", "项目支出表合计 = 功能分类项目支出；每个项目合计 = 各资金来源之和；其他资金 = 非财政拨款部分")
 def check_projects(ctx: CheckContext) -> Iterator[Finding]:
     b = ctx.budget
     for p in b.项目:
         yield from ctx.compare(f"项目“{p.项目名称}”的合计", p, "合计", p.合计,
                                [p.资金来源.get(s) for s in FUND_SOURCES])
+        yield from ctx.compare(f"项目“{p.项目名称}”的其他资金（财政拨款以外的部分）", p, "其他资金", p.其他资金,
+                               [p.资金来源.get(s) for s in FUND_SOURCES if s not in FISCAL_SOURCES])
     if not b.项目 and not any(r.项目支出 for r in b.支出.功能分类):
         return
     for fund in FUND_SOURCES:
@@ -353,13 +356,17 @@ def check_project_codes(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= "三公"、机关运行经费
 
 
-@rule("SANGONG", "error", "“三公”经费：公务用车购置及运行费 = 购置费 + 运行维护费；合计 = 三项之和")
+@rule("SANGONG", "error", "“三公”经费：公务用车购置及运行费 = 购置费 + 运行维护费；合计 = 三项之和；"
+                          "因公出国（境）费 = 教学科研人员 + 其他（两项都填时）")
 def check_three_public(ctx: CheckContext) -> Iterator[Finding]:
     t = ctx.budget.三公经费
     yield from ctx.compare("公务用车购置及运行费", t, "公务用车购置及运行费", t.公务用车购置及运行费,
                            [t.公务用车购置费, t.公务用车运行维护费])
     yield from ctx.compare("“三公”经费合计", t, "合计", t.合计,
                            [t.因公出国境费, t.公务用车购置费, t.公务用车运行维护费, t.公务接待费])
+    if t.教学科研人员因公出国境费 is not None and t.其他因公出国境费 is not None:
+        yield from ctx.compare("因公出国（境）费", t, "因公出国（境）费", t.因公出国境费,
+                               [t.教学科研人员因公出国境费, t.其他因公出国境费])
 
 
 @rule("SANGONG-SCOPE", "warning", "“三公”经费不超过一般公共预算支出")
