@@ -155,6 +155,35 @@ def generate(
         raise typer.Exit(2)
 
 
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="修改前的预算文件（.yaml/.yml/.json/.xlsx）")],
+    new: Annotated[Path, typer.Argument(help="修改后的预算文件")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式")] = OutputFormat.text,
+    template_dir: Annotated[Path | None, typer.Option("--template-dir", help="另一套 .docx 模板所在目录")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """比较两份预算生成的文档：列出每个不同的表格数字（表、行、列、旧 → 新）和每句不同的文字，按部分分组。
+
+    退出码：0 完全相同；1 有不同；2 文件无法读取或无法建立预算数据。
+    """
+    from .review.diff import DiffError, diff_files
+
+    settings = _settings(config)
+    try:
+        result = diff_files(old, new, settings, template_dir)
+    except DiffError as exc:
+        _print_findings(exc.findings)
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(exc.exit_code) from None
+    if format is OutputFormat.json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.render_text())
+    if not result.identical:
+        raise typer.Exit(1)
+
+
 @contextmanager
 def _excel_errors() -> Iterator[None]:
     """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""
