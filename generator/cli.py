@@ -23,6 +23,7 @@ from .findings import Finding, InputError, has_errors
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
     help="budgetdoc：校验部门预算数据，生成部门预算公开文档（Word/PDF）。",
 )
 
@@ -45,9 +46,21 @@ def _settings(config: Path | None) -> Settings:
         raise typer.Exit(2) from None
 
 
-def _print_findings(findings: list[Finding]) -> None:
+MAX_PER_RULE = 50
+"""Findings printed per rule and file; the rest are counted ("另有 N 处"), so a broken
+million-row workbook gives a short report. --format json lists every finding."""
+
+
+def _print_findings(findings: list[Finding], err: bool = False) -> None:
+    shown: dict[tuple[str, str], int] = {}
     for f in findings:
-        typer.echo(f.render())
+        key = (f.file, f.rule)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= MAX_PER_RULE:
+            typer.echo(f.render(), err=err)
+    for (file, rule), count in shown.items():
+        if count > MAX_PER_RULE:
+            typer.echo(f"{file}: …… [{rule}] 另有 {count - MAX_PER_RULE} 处同类问题未列出（共 {count} 处）", err=err)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -231,7 +244,22 @@ def import_(
 
 
 def main() -> None:  # pragma: no cover - console entry
-    app(prog_name="budgetdoc")
+    """The console entry: whatever goes wrong, a message and exit code 2, never a traceback."""
+    try:
+        app(prog_name="budgetdoc")
+    except KeyboardInterrupt:
+        typer.echo("已中断，未改动已有文件。", err=True)
+        sys.exit(130)
+    except MemoryError:
+        typer.echo("内存不足，已停止：输入文件可能过大或结构异常，未改动已有文件。", err=True)
+        sys.exit(2)
+    except RecursionError:
+        typer.echo("输入结构嵌套过深，已停止，未改动已有文件。", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the promise: never a traceback
+        typer.echo(f"budgetdoc 内部错误（{type(exc).__name__}: {str(exc)[:300]}），未改动已有文件。"
+                   "请把所用命令和输入文件报告给维护者。", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -80,13 +80,46 @@ def reason_clause(reason: str) -> str:
 CN_DIGITS = "〇一二三四五六七八九"
 
 
+def _cn_below_10000(n: int, leading: bool) -> str:
+    """1..9999; ``leading`` when nothing stands before it (then 10-19 are 十, 十一 … not 一十)."""
+    out, zero = "", False
+    for unit, size in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit, n = divmod(n, size)
+        if digit:
+            if zero:
+                out += "零"
+            if not (unit == "十" and digit == 1 and leading and not out):
+                out += CN_DIGITS[digit]
+            out += unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
 def cn_number(n: int) -> str:
-    """1..99 as Chinese numerals: 1 一, 10 十, 12 十二, 21 二十一."""
+    """Chinese numerals for any count: 1 一, 10 十, 12 十二, 101 一百零一, 110 一百一十, 10001 一万零一."""
+    if n < 0:
+        return "负" + cn_number(-n)
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return head + "十" + (CN_DIGITS[ones] if ones else "")
+    if n >= 10**16:
+        return str(n)
+    parts: list[str] = []
+    big = ("", "万", "亿", "万亿")
+    groups: list[int] = []
+    while n:
+        n, low = divmod(n, 10000)
+        groups.append(low)
+    for i in range(len(groups) - 1, -1, -1):
+        g = groups[i]
+        if g == 0:
+            continue
+        first = not parts
+        if not first and (g < 1000 or groups[i + 1] == 0):
+            parts.append("零")
+        parts.append(_cn_below_10000(g, first) + big[i])
+    return "".join(parts)
 
 
 def ordinal(n: int, style: str) -> str:

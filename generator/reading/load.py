@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as FsPath
 from typing import Any
@@ -41,18 +43,40 @@ def _fail(file: str, rule: str, message: str, line: int | None = None, col: int 
     return InputError(Finding(rule, "error", message, file=file, position=Position(line, col)))
 
 
-def read_text(path: FsPath, display: str) -> str:
-    """Read a file as UTF-8 (a BOM is allowed), refusing oversized, binary and mis-encoded files."""
+def read_bytes(path: FsPath, display: str, limit: int = MAX_BYTES) -> bytes:
+    """Read a regular file, never more than ``limit`` bytes: a directory, a device (/dev/zero),
+    a FIFO or an oversized file gives one finding (InputError) instead of a hang or a MemoryError."""
     try:
-        raw = path.read_bytes()
+        info = path.stat()  # stat never blocks, even on a FIFO
     except FileNotFoundError:
         raise _fail(display, "FILE-NOT-FOUND", "找不到文件，请检查路径") from None
-    except IsADirectoryError:
-        raise _fail(display, "FILE-NOT-FOUND", "这是一个目录，不是预算文件") from None
     except OSError as exc:
-        raise _fail(display, "FILE-UNREADABLE", f"无法读取文件：{exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise _fail(display, "FILE-TOO-LARGE", f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节），请确认选对了文件")
+        raise _fail(display, "FILE-UNREADABLE", f"无法读取文件：{exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _fail(display, "FILE-NOT-FOUND", "这是一个目录，不是预算文件")
+    if not stat.S_ISREG(info.st_mode):
+        raise _fail(display, "FILE-NOT-REGULAR", "这不是普通文件（是设备、管道或套接字），请指定一个预算文件")
+    if info.st_size > limit:
+        raise _fail(display, "FILE-TOO-LARGE", f"文件过大（{info.st_size} 字节，上限 {limit} 字节），请确认选对了文件")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _fail(display, "FILE-UNREADABLE", f"无法读取文件：{exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # replaced between stat and open
+            raise _fail(display, "FILE-NOT-REGULAR", "这不是普通文件（是设备、管道或套接字），请指定一个预算文件")
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise _fail(display, "FILE-UNREADABLE", f"无法读取文件：{exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise _fail(display, "FILE-TOO-LARGE", f"文件过大（超过上限 {limit} 字节），请确认选对了文件")
+    return raw
+
+
+def read_text(path: FsPath, display: str) -> str:
+    """Read a file as UTF-8 (a BOM is allowed), refusing oversized, binary and mis-encoded files."""
+    raw = read_bytes(path, display)
     if not raw.strip():
         raise _fail(display, "FILE-EMPTY", "文件是空的，请用 `budgetdoc init` 生成示例后填写")
     try:
@@ -70,6 +94,113 @@ def read_text(path: FsPath, display: str) -> str:
     if "\x00" in text:
         raise _fail(display, "FILE-BINARY", "文件含有二进制内容，不是 YAML/JSON 文本")
     return text
+
+
+# ---------------------------------------------------------------- text checks before parsing
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists/mappings accepted; a budget needs about 6. Deeper input would exhaust
+the parser's recursion (RecursionError) and is refused with a finding at its line instead."""
+
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML 1.2 does not allow in a file (raw control characters, lone surrogates, U+FFFE/U+FFFF)."""
+
+_CONTROL_NAMES = {"\x0b": "垂直制表符，常由 Word 的软回车粘贴带入", "\x0c": "换页符", "\x1b": "ESC",
+                  "\x7f": "DEL", "\x08": "退格符"}
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def check_characters(text: str, display: str, kind: str) -> None:
+    """A raw control character is refused at its line:col, naming it (the parser would only give an offset)."""
+    m = _NON_PRINTABLE.search(text)
+    if m is None:
+        return
+    ch = m.group()
+    name = _CONTROL_NAMES.get(ch, "控制字符" if ord(ch) < 0xA0 else "非法字符")
+    line, col = _line_col(text, m.start())
+    raise _fail(display, f"{kind}-CONTROL-CHAR",
+                f"第 {line} 行第 {col} 列有不可见字符 U+{ord(ch):04X}（{name}），{kind} 文件中不允许出现："
+                "请删除它（需要换行请直接换行）", line, col)
+
+
+_BLOCK_SCALAR = re.compile(r"(?:^|[\s:-])[|>][+-]?\d?[+-]?\s*(?:#.*)?$")
+
+
+def check_nesting(text: str, display: str, kind: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, at the line where it happens, in one linear pass.
+
+    Counts open flow brackets ``[`` ``{`` (outside quotes and comments) plus block levels (rising
+    indentation, ``- `` items). It is an estimate that never under-counts by much and never
+    over-counts a real budget; the parser itself would recurse once or more per level."""
+    stack: list[int] = []  # indentation of the open block collections
+    flow = 0
+    quote = ""
+    block_indent: int | None = None  # inside a | or > block scalar: lines indented deeper than this
+    for number, line in enumerate(text.split("\n"), 1):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if block_indent is not None:
+            if not body.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        if not quote and flow == 0:
+            if not body.strip() or body.startswith("#"):
+                continue
+            if body.startswith(("---", "...")) and indent == 0:
+                stack.clear()
+                continue
+            while stack and stack[-1] > indent:
+                stack.pop()
+            if not stack or stack[-1] < indent:
+                stack.append(indent)
+            pos = indent
+            while body.startswith("- ") or body == "-":
+                pos += 2
+                body = body[2:].lstrip(" ")
+                stack.append(pos)
+                pos = len(line) - len(body)
+        i = len(line) - len(body)
+        prev = ""  # the last character that is not a space, on this line
+        while i < len(line):
+            ch = line[i]
+            if quote:
+                if ch == "\\" and quote == '"':
+                    i += 2
+                    continue
+                if ch == quote:
+                    if quote == "'" and line[i + 1: i + 2] == "'":
+                        i += 2
+                        continue
+                    quote = ""
+                    prev = ch
+                i += 1
+                continue
+            if ch in " \t":
+                i += 1
+                continue
+            at_value = prev == "" or (prev in ",[{:" if flow else prev == ":" and line[i - 1] in " \t")
+            if ch == "#" and line[i - 1: i] in ("", " ", "\t"):
+                break
+            if ch in "\"'" and at_value:
+                quote = ch
+            elif ch in "[{" and (at_value or flow):
+                flow += 1
+                if len(stack) + flow > MAX_DEPTH:
+                    raise _fail(display, f"{kind}-NESTING",
+                                f"嵌套层数超过 {MAX_DEPTH} 层，预算文件不需要这么深的结构：请检查括号或缩进", number, i + 1)
+            elif ch in "]}" and flow:
+                flow -= 1
+            prev = ch
+            i += 1
+        if len(stack) + flow > MAX_DEPTH:
+            raise _fail(display, f"{kind}-NESTING",
+                        f"嵌套层数超过 {MAX_DEPTH} 层，预算文件不需要这么深的结构：请检查缩进", number, indent + 1)
+        if not quote and not flow and _BLOCK_SCALAR.search(line.split(" #")[0] if " #" in line else line):
+            block_indent = indent
 
 
 # ---------------------------------------------------------------- YAML
@@ -148,9 +279,13 @@ class _Builder:
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
+    check_characters(text, display, "YAML")
+    check_nesting(text, display, "YAML")
     yaml = YAML(typ="rt", pure=True)
     try:
         node = yaml.compose(text)
+    except RecursionError:
+        raise _fail(display, "YAML-NESTING", f"嵌套层数过深（上限 {MAX_DEPTH} 层），请检查括号或缩进") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -161,7 +296,10 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
     if node is None:
         raise _fail(display, "FILE-EMPTY", "文件里没有内容")
     builder = _Builder(display)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise _fail(display, "YAML-NESTING", f"嵌套层数过深（上限 {MAX_DEPTH} 层），请检查括号或缩进") from None
     return data, SourceMap(display, builder.positions)
 
 
@@ -198,8 +336,12 @@ def _json_message(msg: str) -> str:
 
 def parse_json(text: str, display: str) -> tuple[Any, SourceMap]:
     """Parse strictly with the standard library, then borrow positions from the YAML composer."""
+    check_characters(text, display, "JSON")
+    check_nesting(text, display, "JSON")
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=_json_pairs)
+    except RecursionError:
+        raise _fail(display, "JSON-NESTING", f"嵌套层数过深（上限 {MAX_DEPTH} 层），请检查括号") from None
     except json.JSONDecodeError as exc:
         raise _fail(display, "JSON-SYNTAX", f"JSON 语法错误：{_json_message(exc.msg)}", exc.lineno, exc.colno) from None
     except ValueError as exc:

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 
@@ -32,25 +33,49 @@ from ..findings import Finding, SourceMap
 ZERO = Decimal("0")
 
 
-def _to_decimal(value: Any) -> Any:
-    """Accept int/str/Decimal amounts; refuse floats (they would lose cents) and booleans."""
+MAX_AMOUNT_YUAN = Decimal(10) ** 15
+"""Amounts at or above 10^15 元 (a thousand trillion) are refused: no department budget comes near,
+and larger figures would exceed the precision every later sum and percentage is computed with."""
+
+_UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
+def _foreign_digit(text: str) -> str | None:
+    """The first digit that is not ASCII 0-9 (full-width １, Arabic-Indic ١ …): Decimal() would accept it."""
+    return next((ch for ch in text if ch.isdigit() and not ("0" <= ch <= "9")), None)
+
+
+def _to_decimal(value: Any, info: ValidationInfo) -> Any:
+    """Accept int/str/Decimal amounts; refuse floats (they would lose cents), booleans, non-ASCII
+    digits and amounts beyond MAX_AMOUNT_YUAN (in the file's unit, passed as validation context)."""
     if value is None or value == "":
         return ZERO
     if isinstance(value, bool):
         raise ValueError("金额不能是 true/false")
     if isinstance(value, float):
         # The loader never produces floats; a float here means a caller passed one in code.
-        return Decimal(repr(value))
+        value = Decimal(repr(value))
     if isinstance(value, str):
         text = value.strip().replace("，", ",")
+        digit = _foreign_digit(text)
+        if digit is not None:
+            raise ValueError(f"“{value}”含有非半角数字“{digit}”（U+{ord(digit):04X}），请改用半角数字 0-9，如 1234.56")
         if "," in text and not _GROUPED.fullmatch(text):
             raise ValueError(f"“{value}”的千分位逗号位置不对，请填写数字，如 1,234.56 或 1234.56")
         try:
             value = Decimal(text.replace(",", ""))
         except Exception as exc:  # noqa: BLE001 - any parse failure is the same user error
             raise ValueError(f"“{value}”不是金额，请填写数字，如 1234.56") from exc
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"“{value}”不是金额，请填写数字，如 1234.56")
+    if isinstance(value, int):
+        value = Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"“{value}”不是金额，请填写数字，如 1234.56")
+        unit = (info.context or {}).get("unit")
+        factor = _UNIT_FACTOR.get(unit, Decimal(1))
+        if abs(value) * factor >= MAX_AMOUNT_YUAN:
+            shown = f"{value:E}" if abs(value.adjusted()) > 20 else f"{value:f}"
+            raise ValueError(f"金额“{shown}”{unit or ''}超出合理范围（须小于 10^15 元，即一千万亿元），请检查是否多填了数位")
     return value
 
 
@@ -649,7 +674,9 @@ def build(data: Any, source: SourceMap) -> tuple[Budget | None, list[Finding]]:
         return None, [Finding("MODEL-ROOT", "error", "文件最外层应为“基本信息、部门概况、收入、支出……”等各部分",
                               file=source.file, position=source.find(()))]
     try:
-        budget = Budget.model_validate(data)
+        info = data.get("基本信息")
+        unit = info.get("金额单位") if isinstance(info, dict) else None
+        budget = Budget.model_validate(data, context={"unit": unit if unit in _UNIT_FACTOR else None})
     except ValidationError as exc:
         findings = []
         for err in exc.errors():

@@ -15,6 +15,7 @@ Extra decimals are not rounded away here: the HYG-DECIMALS rule reports them."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import warnings
 import zipfile
@@ -100,17 +101,15 @@ class _Reader:
         return InputError(Finding("XLSX-FILE", "error", message, file=self.display))
 
     def _open(self) -> Any:
-        path = self.path
+        from .load import read_bytes
+
         try:
-            size = path.stat().st_size
-            with path.open("rb") as fh:
-                magic = fh.read(8)
-        except FileNotFoundError:
-            raise InputError(Finding("FILE-NOT-FOUND", "error", "找不到文件，请检查路径", file=self.display)) from None
-        except IsADirectoryError:
-            raise self._fail("这是一个目录，不是 Excel 工作簿") from None
-        except OSError as exc:
-            raise self._fail(f"无法读取文件：{exc.strerror}") from None
+            self.data = read_bytes(self.path, self.display, MAX_BYTES)
+        except InputError as exc:
+            if exc.finding.message.startswith("这是一个目录"):
+                raise self._fail("这是一个目录，不是 Excel 工作簿") from None
+            raise
+        size, magic = len(self.data), self.data[:8]
         if size == 0:
             raise self._fail("文件是空的，不是 Excel 工作簿")
         if size > MAX_BYTES:
@@ -120,7 +119,7 @@ class _Reader:
         if not magic.startswith(b"PK"):
             raise self._fail("不是 Excel 工作簿（.xlsx）：请用 Excel 或 WPS 打开后“另存为 .xlsx”，或用 budgetdoc excel-template 生成填报表")
         try:
-            with zipfile.ZipFile(path) as zf:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
                 names = zf.namelist()
                 if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
                     raise self._fail("工作簿解压后过大，拒绝读取")
@@ -131,7 +130,7 @@ class _Reader:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-                return load_workbook(path, data_only=False)
+                return load_workbook(io.BytesIO(self.data), data_only=False)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
             raise self._fail(f"工作簿无法读取（{type(exc).__name__}），请在 Excel 中打开并另存为 .xlsx 后重试") from None
 
@@ -140,7 +139,7 @@ class _Reader:
         if self._values_wb is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self._values_wb = load_workbook(self.path, data_only=True)
+                self._values_wb = load_workbook(io.BytesIO(self.data), data_only=True)
         return self._values_wb[name]
 
     def issue(self, rule: str, message: str, pos: Position) -> None:
@@ -281,8 +280,9 @@ class _Reader:
             number = _as_decimal(value)
             if number is None:
                 what = "金额" if kind == AMOUNT else "数量"
-                self.issue("XLSX-NUMBER", f"“{label}”应为{what}数字，实际为“{_show(value)}”：请只填数字（如 1234.56），"
-                           "不要带单位、文字或空格", pos)
+                why = _text_problem(value) if isinstance(value, str) else ""
+                self.issue("XLSX-NUMBER", f"“{label}”应为{what}数字，实际为“{_show(value)}”："
+                           + (why or "请只填数字（如 1234.56），不要带单位、文字或空格"), pos)
             return number
         if kind == INT:
             number = _as_decimal(value)
@@ -342,6 +342,20 @@ def _from_float(value: float) -> Decimal:
     return number
 
 
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}([,，][0-9]{3})+(\.[0-9]*)?")
+
+
+def _text_problem(text: str) -> str:
+    """Why a number typed as text is refused, as YAML refuses it: non-ASCII digits, misplaced commas."""
+    text = re.sub(r"[\s\u00a0]", "", text)
+    digit = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
+    if digit is not None:
+        return f"含有非半角数字“{digit}”（U+{ord(digit):04X}），请改用半角数字 0-9"
+    if re.search("[,，]", text) and not _GROUPED.fullmatch(text):
+        return "千分位逗号位置不对（应每三位一个逗号，如 1,234.56），或直接填 1234.56"
+    return ""
+
+
 def _as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
         return None
@@ -351,8 +365,10 @@ def _as_decimal(value: Any) -> Decimal | None:
         return _from_float(value) if value == value and abs(value) != float("inf") else None
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
+    if _text_problem(str(value)):
+        return None
     text = re.sub(r"[\s,，\u00a0]", "", str(value))
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
+    if not re.fullmatch(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", text):
         return None
     try:
         number = Decimal(text)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 
@@ -57,3 +59,43 @@ def copy_atomic(source: str | Path, path: str | Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# ---------------------------------------------------------------- names built from the input
+
+MAX_NAME_CHARS = 120
+"""Longest file name any command builds from the input (部门名称); the full name stays in the document."""
+_MAX_NAME_BYTES = 200  # ext4/NTFS allow 255 bytes; leave room for the staging and backup prefixes
+
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|CLOCK\$|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$", re.IGNORECASE)
+_SEPARATORS = re.compile(r'[\\/:*?"<>|]')
+
+
+def _allowed_char(ch: str) -> bool:
+    """No control (Cc), format (Cf: bidi overrides U+202E…, zero-width U+200B…), separator or
+    private/unassigned characters: they hide or reorder what a file name seems to say."""
+    return unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def safe_name_part(text: str) -> str:
+    """``text`` as a piece of a file name: path separators and reserved characters removed,
+    invisible characters dropped, whitespace runs made one space. Linear in the length of ``text``."""
+    text = _SEPARATORS.sub("", "".join(ch for ch in text if _allowed_char(ch)))
+    return " ".join(text.split())
+
+
+def safe_file_name(stem: str, tail: str, fallback: str = "部门") -> str:
+    """``<stem><tail>`` safe on Linux, macOS and Windows: see safe_name_part; no leading dot or dash,
+    no trailing dot or space, not a reserved device name (CON, AUX, NUL, COM1 …), at most
+    MAX_NAME_CHARS characters and _MAX_NAME_BYTES UTF-8 bytes (``stem`` is shortened, ``tail`` kept)."""
+    tail = safe_name_part(tail)
+    stem = safe_name_part(stem).lstrip(".- ")
+    room = MAX_NAME_CHARS - len(tail)
+    stem = stem[:max(room, 0)]
+    while stem and len((stem + tail).encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[: -max(1, (len((stem + tail).encode("utf-8")) - _MAX_NAME_BYTES) // 3)]
+    stem = stem.rstrip(". ") or fallback
+    name = (stem + tail).rstrip(". ")
+    if _RESERVED.match(name) or _RESERVED.match(name.split(".")[0]):
+        name = "_" + name
+    return name

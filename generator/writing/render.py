@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import io
 import math
 import os
@@ -29,6 +30,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..layout.narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
 from ..writing import files
@@ -51,21 +54,9 @@ class RenderError(Exception):
 # ================================================================= file names and places
 
 
-_UNSAFE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
-_MAX_NAME_BYTES = 200
-
-
 def output_name(ctx: RenderContext, kind: str, suffix: str) -> str:
-    """``<部门名称>_<年度>年<kind><suffix>``, safe on any file system (no reserved characters, ≤ 200 bytes)."""
-
-    def clean(text: str) -> str:
-        return " ".join(_UNSAFE_CHARS.sub("", text).split()).strip(". ")
-
-    dept = clean(ctx.部门名称) or "部门"
-    tail = clean(f"_{ctx.年度}年{kind}") + suffix
-    while dept and len((dept + tail).encode("utf-8")) > _MAX_NAME_BYTES:
-        dept = dept[:-1]
-    return (dept.rstrip(". ") or "部门") + tail
+    """``<部门名称>_<年度>年<kind><suffix>``, safe on any file system (files.safe_file_name)."""
+    return files.safe_file_name(ctx.部门名称, f"_{ctx.年度}年{kind}{suffix}")
 
 
 def default_template_dir() -> Path:
@@ -138,9 +129,80 @@ def _finalize(value: object) -> object:
     return value
 
 
+_REMOVED_GLOBALS = ("cycler", "lipsum", "joiner", "namespace")
+"""Jinja's default globals that templates never need and SSTI payloads reach Python through."""
+_MAX_REPEAT = 100_000
+"""Longest string/list a template may build with ``*`` and largest ``**`` result, against memory exhaustion."""
+
+
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja for untrusted templates (--template-dir: bureaus pass templates around).
+
+    Jinja's sandbox refuses attributes starting with "_" (``__class__``, ``__globals__``…), the
+    internals of functions, frames and generators, str.format tricks, and (immutable variant) any
+    method that changes a list or dict; ranges are capped. On top of that: no ``cycler``, ``lipsum``,
+    ``joiner`` or ``namespace`` globals, and ``*``/``**`` cannot build huge values. A template can
+    only place the values of the render context."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: object):
+        super().__init__(**options)
+        for name in _REMOVED_GLOBALS:
+            self.globals.pop(name, None)
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: object, operator: str, left: object, right: object) -> object:
+        if operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > 64:
+                raise SecurityError("模板中的乘方过大")
+            return left ** right  # type: ignore[operator]
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > _MAX_REPEAT:
+                    raise SecurityError("模板中重复生成的文字过长")
+            return left * right  # type: ignore[operator]
+        return super().call_binop(context, operator, left, right)  # type: ignore[arg-type]
+
+
 def make_environment() -> Environment:
-    """The Jinja environment: undefined variables fail, values are XML-escaped."""
-    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+    """The Jinja environment: sandboxed, undefined variables fail, values are XML-escaped."""
+    return TemplateSandbox(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+
+
+# ---------------------------------------------------------------- naming the offending tag
+
+_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_UNDERSCORE_NAME = re.compile(r"(?<![\w\u4e00-\u9fff])_\w*")
+
+
+def template_tags(template: Path) -> list[str]:
+    """Every Jinja tag in the template's Word XML parts, with Word's run markup removed."""
+    tags: list[str] = []
+    try:
+        with zipfile.ZipFile(template) as zf:
+            for name in zf.namelist():
+                if name.startswith("word/") and name.endswith(".xml"):
+                    text = re.sub(r"<[^>]*>", "", zf.read(name).decode("utf-8", "replace"))
+                    tags += [html.unescape(t) for t in _TAG_RE.findall(text)]
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return []
+    return tags
+
+
+def _refused_tag(tags: list[str]) -> str | None:
+    """The first tag reaching for what a sandboxed template may not touch."""
+    for tag in tags:
+        if _UNDERSCORE_NAME.search(tag) or re.search(rf"\b({'|'.join(_REMOVED_GLOBALS)})\b", tag):
+            return tag
+    return None
+
+
+def _tag_naming(tags: list[str], name: str) -> str:
+    found = next((t for t in tags if name and name in t), None)
+    return f"“{found[:160]}”" if found else ""
 
 
 def _char_em(ch: str) -> float:
@@ -627,6 +689,23 @@ def _context_hint(exc: Exception) -> str:
     return f"（模板附近的文字：{' / '.join(lines)[:200]}）" if lines else ""
 
 
+_MAX_PROPERTY_CHARS = 255
+"""Word's limit for a core document property (python-docx refuses longer values)."""
+
+
+def _property_text(text: str) -> str:
+    """A document property: no control characters (python-docx refuses them), at most 255 characters;
+    the full title stays on the cover page."""
+    text = " ".join(clean_text(text).split())
+    return text if len(text) <= _MAX_PROPERTY_CHARS else text[: _MAX_PROPERTY_CHARS - 1] + "…"
+
+
+def _sandbox_message(template: Path, tag: str) -> str:
+    return (f"模板 {template} 的标记{tag}不允许使用：模板只能放置预算数值和文字，不能访问以下划线开头的属性，"
+            "也不能调用 cycler、lipsum、joiner、namespace 或系统功能（见 docs/templates.md）。请删除这处标记后重试；"
+            "未执行该标记，未写出任何文件")
+
+
 def render_bytes(ctx: RenderContext, template: Path) -> bytes:
     """Render the context through the template; return the normalised .docx bytes."""
     if not template.is_file():
@@ -636,12 +715,20 @@ def render_bytes(ctx: RenderContext, template: Path) -> bytes:
         tpl.get_docx()
     except Exception as exc:  # a damaged or non-Word file
         raise RenderError(f"模板 {template} 无法打开：{exc}") from None
+    tags = template_tags(template)
+    refused = _refused_tag(tags)
+    if refused is not None:
+        raise RenderError(_sandbox_message(template, f"“{refused[:160]}”"))
     context = ctx.as_dict()
     context.update(build_subdocs(tpl, ctx, template))
     try:
         tpl.render(context, make_environment(), autoescape=True)
+    except SecurityError as exc:
+        m = re.search(r"attribute '([^']+)'", str(exc))
+        raise RenderError(_sandbox_message(template, _tag_naming(tags, m.group(1) if m else ""))) from None
     except UndefinedError as exc:
-        raise RenderError(f"模板 {template} 使用了未定义的变量 {_undefined_name(exc)}：{exc.message}"
+        name = _undefined_name(exc)
+        raise RenderError(f"模板 {template} 的标记{_tag_naming(tags, name)}使用了未定义的变量 {name}：{exc.message}"
                           f"{_context_hint(exc)}") from None
     except TemplateSyntaxError as exc:
         raise RenderError(f"模板 {template} 的模板标记有语法错误：{exc.message}{_context_hint(exc)}") from None
@@ -652,7 +739,7 @@ def render_bytes(ctx: RenderContext, template: Path) -> bytes:
 
     when = _document_date(ctx)
     props = tpl.docx.core_properties
-    props.title = ctx.标题
+    props.title = _property_text(ctx.标题)
     props.author = "budgetdoc"
     props.last_modified_by = "budgetdoc"
     props.created = props.modified = props.last_printed = when
@@ -689,6 +776,9 @@ def template_path(template_dir: Path | None = None) -> Path:
         raise RenderError(f"找不到模板文件：{template}（--template-dir 应指向含“{TEMPLATE_NAME}”的目录）")
     if not zipfile.is_zipfile(template):
         raise RenderError(f"模板 {template} 不是有效的 Word 文档（.docx），请在 Word 中另存为 .docx")
+    refused = _refused_tag(template_tags(template))
+    if refused is not None:
+        raise RenderError(_sandbox_message(template, f"“{refused[:160]}”"))
     return template
 
 
