@@ -114,16 +114,26 @@ def rules() -> None:
         typer.echo(f"{rule.id:<18} {SEVERITY_ZH[rule.severity]}  {rule.title}")
 
 
+class Kind(StrEnum):
+    预算 = "预算"
+    决算 = "决算"
+
+
+EXAMPLES = {Kind.预算: "data/example.yaml", Kind.决算: "data/final_example.yaml"}
+
+
 @app.command()
 def init(
-    path: Annotated[Path, typer.Argument(help="要写入的示例文件")] = Path("预算.yaml"),
+    path: Annotated[Path | None, typer.Argument(help="要写入的示例文件（默认 预算.yaml 或 决算.yaml）")] = None,
+    kind: Annotated[Kind, typer.Option("--kind", "-k", help="文种：预算 或 决算")] = Kind.预算,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
-    """写出一份完整、可通过校验、带注释的示例预算文件，照着填写即可。"""
+    """写出一份完整、可通过校验、带注释的示例文件（预算或决算），照着填写即可。"""
     from importlib.resources import files
 
+    path = path or Path(f"{kind.value}.yaml")
     _refuse_overwrite(path, force)
-    text = files("generator").joinpath("data/example.yaml").read_text(encoding="utf-8")
+    text = files("generator").joinpath(EXAMPLES[kind]).read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     typer.echo(f"已写出示例：{path}。填写后运行 budgetdoc validate {path}")
 

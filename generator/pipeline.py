@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .config import Settings
 from .findings import Finding, InputError, SourceMap, has_errors
+from .reading.final_model import FinalAccounts, build_final, is_final
 from .reading.load import load_file
 from .reading.model import Budget, build
 from .rules.check import run_checks
@@ -25,7 +26,8 @@ class Validated:
     """The outcome of validating one file: the model (None if it could not be built) and findings."""
 
     file: str
-    budget: Budget | None
+    budget: Budget | FinalAccounts | None
+    """The validated model: a Budget, or FinalAccounts when 基本信息.文种 is 决算."""
     source: SourceMap | None
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
@@ -54,7 +56,7 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
         if cell_findings:
             return Validated(shown, None, None, list(cell_findings))
         return Validated(shown, None, None, [exc.finding], unreadable=True)
-    budget, findings = build(data, source)
+    budget, findings = build_final(data, source) if is_final(data) else build(data, source)
     if budget is None:
         return Validated(shown, None, source, findings)
     return Validated(shown, budget, source, run_checks(budget, source, settings))

@@ -112,6 +112,11 @@ def fields_md() -> str:
             section(child, child_title)
 
     section(Budget, "根（整个文件）")
+    from generator.reading.final_model import FinalAccounts
+
+    lines.extend(["# 决算文件（基本信息.文种: 决算）", "",
+                  "部门决算公开的输入：同样的 YAML/JSON 格式，根对象如下（`budgetdoc init --kind 决算` 写出带注释的示例）。", ""])
+    section(FinalAccounts, "决算：根（整个文件）")
     return "\n".join(lines)
 
 

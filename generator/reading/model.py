@@ -160,6 +160,7 @@ class BudgetUnit(Node):
 
 
 class BasicInfo(Node):
+    文种: Literal["预算"] = Field("预算", title="文种", description="预算（部门预算公开，默认）；决算文件见 final_model")
     部门名称: Text = Field(title="部门名称", description="公开主体的全称，如 武汉市青山区科学技术和经济信息化局")
     部门编码: Code = Field("", title="部门编码")
     预算年度: int = Field(title="预算年度", description="如 2024")
@@ -611,9 +612,9 @@ def key_of(model: type[Node], attr: str) -> str:
 # ---------------------------------------------------------------- building the model
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
+def _allowed_keys(loc: tuple, root: type[Node] | None = None) -> list[str]:
     """The keys allowed at the object holding ``loc`` (for did-you-mean suggestions)."""
-    cls: Any = Budget
+    cls: Any = root or Budget
     for part in loc[:-1]:
         if isinstance(part, int) or cls is None:
             continue
@@ -636,14 +637,14 @@ def _node_class(annotation: Any) -> type[Node] | None:
     return None
 
 
-def _message(err: dict) -> str:
+def _message(err: dict, root: type[Node] | None = None) -> str:
     kind = err["type"]
     loc = err["loc"]
     key = str(loc[-1]) if loc else ""
     if kind == "missing":
         return f"缺少必填项“{key}”，请补上"
     if kind == "extra_forbidden":
-        near = get_close_matches(key, _allowed_keys(loc), n=1, cutoff=0.3)
+        near = get_close_matches(key, _allowed_keys(loc, root), n=1, cutoff=0.3)
         hint = f"，是否应为“{near[0]}”？" if near else "，请删除或改为规定的名称"
         return f"不认识的项“{key}”{hint}"
     if kind == "literal_error":

@@ -40,24 +40,34 @@ class Rule:
     severity: Severity
     title: str
     func: Callable[[CheckContext], Iterable[Finding]]
+    kinds: tuple[str, ...] = ("预算",)
+    """The 文种 the rule checks: 预算 (Budget), 决算 (FinalAccounts, rules/final_checks.py) or both."""
 
 
 RULES: dict[str, Rule] = {}
 
+BOTH_KINDS: tuple[str, ...] = ("预算", "决算")
 
-def rule(rule_id: str, severity: Severity, title: str) -> Callable:
-    """Register a rule function under ``rule_id`` with a default severity and a Chinese title."""
+
+def rule(rule_id: str, severity: Severity, title: str, kinds: tuple[str, ...] = ("预算",)) -> Callable:
+    """Register a rule function under ``rule_id`` with a default severity, a Chinese title and its 文种."""
 
     def register(func: Callable[[CheckContext], Iterable[Finding]]) -> Callable:
-        RULES[rule_id] = Rule(rule_id, severity, title, func)
+        RULES[rule_id] = Rule(rule_id, severity, title, func, kinds)
         return func
 
     return register
 
 
+def document_kind(document: Any) -> str:
+    """预算 or 决算: the 文种 of a validated model (its 基本信息.文种)."""
+    return getattr(document.基本信息, "文种", "预算")
+
+
 @dataclass
 class CheckContext:
-    budget: Budget
+    budget: Any
+    """The validated model: a Budget, or a FinalAccounts for the rules whose kinds include 决算."""
     source: SourceMap
     settings: Settings
     current: str = ""
@@ -111,13 +121,14 @@ class CheckContext:
             yield self.finding(f"{what}不等于分项之和", node, key, expected, declared)
 
 
-def run_checks(budget: Budget, source: SourceMap, settings: Settings | None = None) -> list[Finding]:
-    """Run every enabled rule; returns all findings, errors first, then in file order."""
+def run_checks(budget: Any, source: SourceMap, settings: Settings | None = None) -> list[Finding]:
+    """Run every enabled rule of the document's 文种; returns all findings, in file order."""
     settings = settings or Settings()
     ctx = CheckContext(budget, source, settings)
+    kind = document_kind(budget)
     findings: list[Finding] = []
     for rid, spec in RULES.items():
-        if settings.规则.get(rid) == "off":
+        if settings.规则.get(rid) == "off" or kind not in spec.kinds:
             continue
         ctx.current = rid
         findings.extend(spec.func(ctx))
@@ -201,7 +212,7 @@ def check_function_rows(ctx: CheckContext) -> Iterator[Finding]:
         yield from ctx.compare(f"{name} 的合计", row, "合计", row.合计, [row.get(k) for k in EXPENSE_KINDS])
 
 
-@rule("FUNC-CODE", "error", "功能分类科目编码为7位数字（项级）")
+@rule("FUNC-CODE", "error", "功能分类科目编码为7位数字（项级）", BOTH_KINDS)
 def check_function_code_format(ctx: CheckContext) -> Iterator[Finding]:
     for row in ctx.budget.支出.功能分类:
         if not re.fullmatch(r"\d{7}", row.科目编码):
@@ -211,7 +222,7 @@ def check_function_code_format(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("FUNC-CATALOG", "warning", "功能分类科目编码和名称与政府收支分类科目一致")
+@rule("FUNC-CATALOG", "warning", "功能分类科目编码和名称与政府收支分类科目一致", BOTH_KINDS)
 def check_function_catalog(ctx: CheckContext) -> Iterator[Finding]:
     for row in ctx.budget.支出.功能分类:
         if not re.fullmatch(r"\d{7}", row.科目编码):
@@ -237,15 +248,15 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s（）()]", "", text)
 
 
-@rule("FUNC-ZERO", "warning", "功能分类行不应全为 0（全为 0 的行不列入预算表）")
+@rule("FUNC-ZERO", "warning", "功能分类行不应全为 0（全为 0 的行不列入预算表）", BOTH_KINDS)
 def check_zero_rows(ctx: CheckContext) -> Iterator[Finding]:
     for row in ctx.budget.支出.功能分类:
         if not row.total():
-            yield ctx.finding(f"科目 {row.科目编码} {row.科目名称} 各项金额都是 0，不会列入预算表；如无此项支出请删除该行",
+            yield ctx.finding(f"科目 {row.科目编码} {row.科目名称} 各项金额都是 0，不会列入表中；如无此项支出请删除该行",
                               row, "科目编码")
 
 
-@rule("FUNC-DUPLICATE", "error", "同一科目、同一资金来源只填一行")
+@rule("FUNC-DUPLICATE", "error", "同一科目、同一资金来源只填一行", BOTH_KINDS)
 def check_function_duplicates(ctx: CheckContext) -> Iterator[Finding]:
     seen: dict[tuple[str, str], int] = {}
     for i, row in enumerate(ctx.budget.支出.功能分类):
@@ -258,7 +269,7 @@ def check_function_duplicates(ctx: CheckContext) -> Iterator[Finding]:
             seen[key] = i
 
 
-@rule("FUNC-SUBTOTAL", "error", "填写的类/款小计 = 其下各项之和")
+@rule("FUNC-SUBTOTAL", "error", "填写的类/款小计 = 其下各项之和", BOTH_KINDS)
 def check_subtotals(ctx: CheckContext) -> Iterator[Finding]:
     rows = ctx.budget.支出.功能分类
     for sub in ctx.budget.支出.小计:
@@ -286,7 +297,7 @@ def check_economic_vs_function(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("ECON-ROW", "error", "经济分类每行：合计 = 人员经费 + 公用经费；编码为5位（款级）")
+@rule("ECON-ROW", "error", "经济分类每行：合计 = 人员经费 + 公用经费；编码为5位（款级）", BOTH_KINDS)
 def check_economic_rows(ctx: CheckContext) -> Iterator[Finding]:
     for row in ctx.budget.经济分类基本支出:
         if not re.fullmatch(r"\d{5}", row.科目编码):
@@ -294,7 +305,7 @@ def check_economic_rows(ctx: CheckContext) -> Iterator[Finding]:
         yield from ctx.compare(f"{row.科目编码} {row.科目名称} 的合计", row, "合计", row.合计, [row.人员经费, row.公用经费])
 
 
-@rule("ECON-CATALOG", "warning", "经济分类科目编码和名称与部门预算支出经济分类科目一致")
+@rule("ECON-CATALOG", "warning", "经济分类科目编码和名称与部门预算支出经济分类科目一致", BOTH_KINDS)
 def check_economic_catalog(ctx: CheckContext) -> Iterator[Finding]:
     for row in ctx.budget.经济分类基本支出:
         if re.fullmatch(r"\d{5}", row.科目编码):
@@ -571,21 +582,21 @@ def check_prior_balance(ctx: CheckContext) -> Iterator[Finding]:
 PLACEHOLDER = re.compile(r"XX|xx|××|待填写|待补充|TODO|【\s*】|\?\?\?|？？？")
 
 
-@rule("HYG-NEGATIVE", "error", "金额不得为负数")
+@rule("HYG-NEGATIVE", "error", "金额不得为负数", BOTH_KINDS)
 def check_negative(ctx: CheckContext) -> Iterator[Finding]:
     for path, value, _node, _key in walk(ctx.budget):
         if isinstance(value, Decimal) and value < 0:
             yield ctx.finding(f"金额不能为负数：{value}", path=path, actual=value)
 
 
-@rule("HYG-DECIMALS", "error", "金额最多两位小数")
+@rule("HYG-DECIMALS", "error", "金额最多两位小数", BOTH_KINDS)
 def check_decimals(ctx: CheckContext) -> Iterator[Finding]:
     for path, value, _node, key in walk(ctx.budget):
         if isinstance(value, Decimal) and key != "数量" and value != value.quantize(CENT):
             yield ctx.finding(f"金额“{value}”超过两位小数，请四舍五入到分（{ctx.budget.基本信息.金额单位}）", path=path)
 
 
-@rule("HYG-PLACEHOLDER", "error", "文字中不得留有占位符（XX、××、待填写、TODO、【】）")
+@rule("HYG-PLACEHOLDER", "error", "文字中不得留有占位符（XX、××、待填写、TODO、【】）", BOTH_KINDS)
 def check_placeholders(ctx: CheckContext) -> Iterator[Finding]:
     for path, value, _node, _key in walk(ctx.budget):
         if isinstance(value, str):
@@ -597,7 +608,7 @@ def check_placeholders(ctx: CheckContext) -> Iterator[Finding]:
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@rule("HYG-CONTROL", "error", "文字中不得有不可见的控制字符（常见于从 Word 复制的软回车）")
+@rule("HYG-CONTROL", "error", "文字中不得有不可见的控制字符（常见于从 Word 复制的软回车）", BOTH_KINDS)
 def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
     for path, value, _node, _key in walk(ctx.budget):
         if isinstance(value, str) and (m := CONTROL.search(value)):
@@ -605,7 +616,7 @@ def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
                               path=path)
 
 
-@rule("HYG-EMPTY", "error", "必填文字不得为空")
+@rule("HYG-EMPTY", "error", "必填文字不得为空", BOTH_KINDS)
 def check_empty_text(ctx: CheckContext) -> Iterator[Finding]:
     for path, value, node, key in walk(ctx.budget):
         if not isinstance(value, str) or value.strip():
@@ -672,7 +683,10 @@ def check_unit_income(ctx: CheckContext) -> Iterator[Finding]:
                                   total, sum(parts, ZERO))
 
 
-@rule("ROUNDING", "warning", "填写的合计与分项之和相差不超过每项0.01（尾差）")
+@rule("ROUNDING", "warning", "填写的合计与分项之和相差不超过每项0.01（尾差）", BOTH_KINDS)
 def check_rounding(ctx: CheckContext) -> Iterator[Finding]:
     """Reported by the other rules through ``CheckContext.compare``; registered for its id and severity."""
     return iter(())
+
+
+from . import final_checks  # noqa: E402, F401 - registers the 决算 rules in the same RULES (after every name above)

@@ -91,6 +91,55 @@ CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
 }
 
 
+FINAL_BASE = (HERE / "final_small.yaml").read_text(encoding="utf-8")
+
+# The 决算 cases: final_small.yaml with one defect each (written as bad/final_<name>.yaml).
+FINAL_CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
+    "income_total": ("  收入总计: 140.00", "  收入总计: 141.00", [("FIN-INCOME", "收入总计: 141.00")], 1),
+    "income_rounding": ("  本年收入合计: 130.00", "  本年收入合计: 130.01",
+                        [("ROUNDING", "本年收入合计: 130.01")], 0),
+    "expense_total": ("  支出总计: 140.00", "  支出总计: 139.00", [("FIN-EXPENSE", "支出总计: 139.00")], 1),
+    "total_and_fund": ("    一般公共预算财政拨款收入: 100.00\n    政府性基金", "    一般公共预算财政拨款收入: 101.00\n    政府性基金",
+                       [("FIN-TOTAL", "  功能分类:"), ("FIN-FUND", "  功能分类:"), ("FIN-INCOME", "本年收入合计: 130.00"),
+                        ("FIN-INCOME-TABLE", "  功能分类:")], 1),
+    "row_total": ("公用经费: 12.00, 合计: 62.00", "公用经费: 12.00, 合计: 63.00", [("FIN-ROW", "合计: 63.00")], 1),
+    "item_exceeds": ("{科目编码: \"201\", 科目名称: 一般公共服务支出, 合计: 114.00}",
+                     "{科目编码: \"201\", 科目名称: 一般公共服务支出, 合计: 50.00}",
+                     [("FIN-ITEM-EXCEEDS", "合计: 50.00"), ("FUNC-SUBTOTAL", "合计: 50.00")], 1),
+    "income_table": ("本年收入: {事业收入: 10.00}", "本年收入: {事业收入: 9.00}", [("FIN-INCOME-TABLE", "  功能分类:")], 1),
+    "fund_table": ("本年收入: 20.00, 年末结转和结余: 2.00}", "本年收入: 20.00, 年末结转和结余: 3.00}",
+                   [("FIN-FUND-TABLE", "年末结转和结余: 3.00}"), ("FIN-FUND-TABLE", "政府性基金:\n")], 1),
+    "econ_items": ("经济分类合计: {人员经费: 53.00", "经济分类合计: {人员经费: 54.06", [("FIN-ECON", "人员经费: 54.06")], 1),
+    "econ_vs_function": ("科目名称: 基本工资, 人员经费: 40.00", "科目名称: 基本工资, 人员经费: 41.00",
+                         [("FIN-ECON", "经济分类基本支出:"), ("FIN-ECON", "经济分类合计:")], 1),
+    "sangong_total": ("公务接待费: 1.50, 合计: 5.50", "公务接待费: 1.50, 合计: 5.60", [("FIN-SANGONG", "合计: 5.60")], 1),
+    "sangong_econ": ("科目名称: 公务接待费, 公用经费: 1.00}", "科目名称: 公务接待费, 公用经费: 1.60}",
+                     [("FIN-SANGONG-ECON", "公用经费: 1.60"), ("FIN-ECON", "经济分类基本支出:"), ("FIN-ECON", "经济分类合计:")], 1),
+    "sangong_detail": ("国内: {金额: 1.50", "国内: {金额: 1.40", [("FIN-SANGONG-DETAIL", "国内: {金额: 1.40")], 1),
+    "sangong_missing": ("  出国: {团组数: 0, 人次: 0}\n  公务用车: {购置数: 0, 保有量: 2, 运行用途: 公务用车燃料、维修和保险}\n", "",
+                        [("FIN-SANGONG-MISSING", "三公经费:")], 0),
+    "sangong_reason": ("    公务接待费: 接待批次减少\n", "", [("FIN-SANGONG-REASON", "  预决算差异原因:")], 0),
+    "completion": ("项目支出: 40.00, 年初预算数: 42.00", "项目支出: 40.00, 年初预算数: 80.00",
+                   [("FIN-COMPLETION", "年初预算数: 80.00")], 0),
+    "completion_missing": ("人员经费: 3.00, 年初预算数: 3.00,", "人员经费: 3.00,", [("FIN-COMPLETION", "\"2080505\"")], 0),
+    "prior_missing": ("  本年收入合计: 125.00\n", "", [("FIN-PRIOR-MISSING", "上年数:")], 0),
+    "prior_reason": ("  本年收入合计: 125.00", "  本年收入合计: 100.00", [("FIN-PRIOR-REASON", "本年收入合计: 100.00")], 0),
+    "wording_equal": ("    公务接待费: 接待批次减少", "    公务接待费: 决算数等于预算数", [("FIN-WORDING", "公务接待费: 决算数等于预算数")], 0),
+    "wording_zero_base": ("  因公出国（境）费: 0\n", "  因公出国（境）费: {金额: 0, 增减原因: 增长100%}\n",
+                          [("FIN-WORDING", "增长100%")], 0),
+    "opcost": ("{决算数: 10.00, 比较基数: 上年决算}", "{决算数: 13.00, 比较基数: 上年决算}",
+               [("FIN-OPCOST", "决算数: 13.00"), ("FIN-PRIOR-REASON", "机关运行经费: 10.50")], 0),
+    "proc_total": ("  合计: 12.00\n  授予", "  合计: 13.00\n  授予", [("FIN-PROC", "  合计: 13.00")], 1),
+    "proc_sme": ("授予小微企业: 5.00", "授予小微企业: 11.00", [("FIN-PROC", "授予小微企业: 11.00")], 1),
+    "assets": ("  车辆: [{类型: 其他用车, 数量: 2}]\n", "", [("FIN-ASSETS", "国有资产:")], 0),
+    "perf_coverage": ("      执行数: 40.00", "      执行数: 30.00", [("FIN-PERF", "  项目:\n    - 项目名称")], 0),
+    "info_year": ("决算年度: 2023", "决算年度: 1923", [("FIN-INFO", "决算年度: 1923"), ("FIN-DATES", "公开日期: 2024-08-30")], 1),
+    "dates": ("公开日期: 2024-08-30", "公开日期: 2023-08-30", [("FIN-DATES", "公开日期: 2023-08-30")], 0),
+    "model_unknown_key": ("  使用非财政拨款结余: 2.00", "  使用非财政结余: 2.00", [("MODEL-TYPE", "使用非财政结余")], 1),
+    "placeholder": ("负责全市示例工作的统筹协调。", "负责XX工作的统筹协调。", [("HYG-PLACEHOLDER", "负责XX工作")], 1),
+}
+
+
 def _line_of(text: str, anchor: str) -> int:
     index = text.index(anchor)
     return text.count("\n", 0, index) + 1 + (1 if anchor.startswith("\n") else 0)
@@ -107,14 +156,14 @@ def _header(expect: list[tuple[str, int | None]], exit_code: int, what: str) -> 
     return "\n".join(lines) + "\n"
 
 
-def build_yaml_cases() -> None:
-    for name, (old, new, expect, code) in CASES.items():
-        assert BASE.count(old) == 1, f"{name}: '{old[:30]}' must occur exactly once in the base"
-        body = BASE.replace(old, new).split("\n", 1)[1]  # drop the base's own comment line
+def build_yaml_cases(base: str = BASE, cases: dict | None = None, prefix: str = "") -> None:
+    for name, (old, new, expect, code) in (CASES if cases is None else cases).items():
+        assert base.count(old) == 1, f"{name}: '{old[:30]}' must occur exactly once in the base"
+        body = base.replace(old, new).split("\n", 1)[1]  # drop the base's own comment line
         n_header = 2 + len(expect)
         resolved = [(rule, None if anchor is None else _line_of(body, anchor) + n_header) for rule, anchor in expect]
         text = _header(resolved, code, f"{_brief(old)} → {_brief(new) or '（删除）'}") + body
-        (OUT / f"{name}.yaml").write_text(text, encoding="utf-8")
+        (OUT / f"{prefix}{name}.yaml").write_text(text, encoding="utf-8")
 
 
 def _decimal_json(data: object) -> str:
@@ -165,6 +214,7 @@ def main() -> None:
     for old in OUT.iterdir():
         old.unlink()
     build_yaml_cases()
+    build_yaml_cases(FINAL_BASE, FINAL_CASES, "final_")
     build_other_cases()
     (HERE / "expected_other.json").write_text(
         json.dumps({k: {"expect": v[0], "exit": v[1]} for k, v in EXTRA_EXPECT.items()}, ensure_ascii=False, indent=1),
