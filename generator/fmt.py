@@ -45,9 +45,13 @@ def percent(value: Decimal, places: int = 2) -> str:
     return f"{shown}%"
 
 
-def change_phrase(current: Decimal, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年") -> str:
-    """比上年增加24.23万元，增长1.40% / 比上年减少…，下降… / 与上年持平 / 上年无此项预算."""
-    if prior is None or (prior == 0 and current != 0):
+def change_phrase(current: Decimal | None, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年") -> str:
+    """比上年增加24.23万元，增长1.40% / 比上年减少…，下降… / 与上年持平 / 上年无此项预算.
+
+    Last year (or this year) not given: "" — no comparison at all; absent is not zero."""
+    if prior is None or current is None:
+        return ""
+    if prior == 0 and current != 0:
         return "上年无此项预算"
     delta = current - prior
     if round2(to_unit(delta, unit, "万元")) == 0:

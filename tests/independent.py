@@ -295,10 +295,15 @@ class Budget:
         self.proc_items = proc.get("明细") or []
         self.proc_total = self.proc["货物"] + self.proc["工程"] + self.proc["服务"]
         op = data.get("机关运行经费") or {}
+        self.proc_given = data.get("政府采购") is not None
+        self.operating_given = op.get("金额") is not None
         self.operating = dec(op.get("金额"))
         self.operating_scope = str(op.get("范围") or "") or "本部门"
         self.operating_items = [(str(i["名称"]), dec(i["金额"])) for i in op.get("明细") or []]
+        self.purchased_given = (data.get("政府购买服务") or {}).get("合计") is not None
         self.purchased = dec((data.get("政府购买服务") or {}).get("合计"))
+        self.people = (data.get("部门概况") or {}).get("人员构成") or {}
+        self.assets = data.get("国有资产") or {}
 
     # -------------------------------------------------------------- formatting
 
@@ -324,7 +329,10 @@ class Budget:
         return "占" + self.pct(part * HUNDRED / whole)
 
     def change(self, current: Decimal, prior: Decimal | None) -> str:
-        if prior is None or (prior == 0 and current != 0):
+        """The change phrase; "" when last year's figure was not given (no comparison: absent is not zero)."""
+        if prior is None:
+            return ""
+        if prior == 0 and current != 0:
             return "上年无此项预算"
         delta = current - prior
         if r2(convert(delta, self.src, "万元")) == 0:
@@ -338,7 +346,7 @@ class Budget:
         """The change phrase; for a real change with a typed reason, followed by "，主要原因是<reason>"."""
         phrase = self.change(current, prior)
         text = clean_reason(reason)
-        if text and phrase != "与上年持平":
+        if text and phrase and phrase != "与上年持平":
             return f"{phrase}，主要原因是{text}"
         return phrase
 
@@ -656,12 +664,17 @@ def tail_note_needed(b: Budget) -> dict[str, bool]:
 # ================================================================= expected sentences
 
 
+def then(phrase: str, end: str) -> str:
+    """After an amount: "，<change phrase>", or — last year not given — the sentence just ends."""
+    return f"，{phrase}" if phrase else end
+
+
 def narrative_expectations(b: Budget) -> dict[str, str]:
     """Key → a substring the 第三部分 must contain (amounts in 万元, change and share phrases)."""
     y, w = b.year, b.wan
     e: dict[str, str] = {}
     amount, reason = b.prior("收入总计")
-    e["收支总预算"] = f"{y}年部门收支总预算{w(b.income_total)}万元，" + b.change_with_reason(b.income_total, amount, reason)
+    e["收支总预算"] = f"{y}年部门收支总预算{w(b.income_total)}万元" + then(b.change_with_reason(b.income_total, amount, reason), "。")
 
     e["收入预算"] = f"{y}年部门收入预算{w(b.income_total)}万元，其中："
     for s in INCOME_SOURCES:
@@ -676,15 +689,15 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     if b.expense_total:  # each part's share of 支出总计; 年终结转结余 is listed when there is one
         for k, v in kinds + ([("年终结转结余", b.carry_out_total)] if b.carry_out_total else []):
             e[f"支出:{k}"] = f"{k}{w(v)}万元，{b.share(v, b.expense_total)}"
-    for k, v in kinds[:2]:
+    for (k, v), end in zip(kinds[:2], "；。", strict=True):
         amount, reason = b.prior(k)
-        e[f"{k}比上年"] = f"{k}{w(v)}万元，" + b.change_with_reason(v, amount, reason)
+        e[f"{k}比上年"] = f"{k}{w(v)}万元" + then(b.change_with_reason(v, amount, reason), end)
 
     fiscal = sum(b.fiscal_income.values(), ZERO) + sum(b.fiscal_carry.values(), ZERO)
     fiscal_now = sum(b.fiscal_income.values(), ZERO)
     amount, reason = b.prior("财政拨款收入")
-    e["财政拨款"] = (f"{y}年财政拨款收支总预算{w(fiscal)}万元，其中本年财政拨款收入{w(fiscal_now)}万元，"
-                   + b.change_with_reason(fiscal_now, amount, reason) + "。")
+    e["财政拨款"] = (f"{y}年财政拨款收支总预算{w(fiscal)}万元，其中本年财政拨款收入{w(fiscal_now)}万元"
+                   + then(b.change_with_reason(fiscal_now, amount, reason), "") + "。")
     for f in FISCAL:
         if b.fiscal_income[f] or b.fiscal_carry[f]:
             e[f"财政拨款收入:{f}"] = f"{f}财政拨款本年收入{w(b.fiscal_income[f])}万元、上年结转{w(b.fiscal_carry[f])}万元"
@@ -695,18 +708,18 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         e["财政拨款年终结转结余"] = f"年终结转结余{w(fiscal_out)}万元"
 
     amount, reason = b.prior("一般公共预算支出")
-    e["一般公共预算"] = f"{y}年一般公共预算支出{w(b.gpb_total)}万元，" + b.change_with_reason(b.gpb_total, amount, reason)
+    e["一般公共预算"] = f"{y}年一般公共预算支出{w(b.gpb_total)}万元" + then(b.change_with_reason(b.gpb_total, amount, reason), "。")
     for i, code in enumerate(b.gpb_tree.classes(), 1):
         value = b.gpb_tree.nodes[code][0]
         amount, reason = b.class_prior(code)
-        e[f"类:{code}"] = (f"{i}.{b.gpb_tree.names[code]}（类）{w(value)}万元，{b.share(value, b.gpb_total)}，"
-                          + b.change_with_reason(value, amount, reason))
+        e[f"类:{code}"] = (f"{i}.{b.gpb_tree.names[code]}（类）{w(value)}万元，{b.share(value, b.gpb_total)}"
+                          + then(b.change_with_reason(value, amount, reason), "。"))
 
     gpb_personnel = sum((r.vals["人员经费"] for r in b.gpb_rows), ZERO)
     gpb_public = sum((r.vals["公用经费"] for r in b.gpb_rows), ZERO)
     amount, reason = b.prior("一般公共预算基本支出")
-    e["一般公共预算基本支出"] = (f"{y}年一般公共预算基本支出{w(gpb_personnel + gpb_public)}万元，"
-                           + b.change_with_reason(gpb_personnel + gpb_public, amount, reason) + "。")
+    e["一般公共预算基本支出"] = (f"{y}年一般公共预算基本支出{w(gpb_personnel + gpb_public)}万元"
+                           + then(b.change_with_reason(gpb_personnel + gpb_public, amount, reason), "") + "。")
     e["人员经费"] = f"（一）人员经费{w(gpb_personnel)}万元"
     e["公用经费"] = f"（二）公用经费{w(gpb_public)}万元"
     for code in b.econ_tree.classes():
@@ -714,17 +727,17 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
             e[f"人员经费构成:{code}"] = f"{b.econ_tree.names[code]}{w(b.econ_tree.nodes[code][1])}万元"
 
     amount, reason = b.prior("三公经费")
-    e["三公"] = f"{y}年一般公共预算安排“三公”经费{w(b.three_total)}万元，" + b.change_with_reason(
-        b.three_total, amount, reason)
+    e["三公"] = f"{y}年一般公共预算安排“三公”经费{w(b.three_total)}万元" + then(b.change_with_reason(
+        b.three_total, amount, reason), "。")
     for name in THREE_PUBLIC:
         amount, reason = b.prior(name)
-        e[f"三公:{name}"] = f"{name}{w(b.three[name])}万元，" + b.change_with_reason(b.three[name], amount, reason)
+        e[f"三公:{name}"] = f"{name}{w(b.three[name])}万元" + then(b.change_with_reason(b.three[name], amount, reason), "")
 
     for fund in ("政府性基金预算", "国有资本经营预算"):
         tree = b.fund_trees[fund]
         if tree.nodes:
             amount, reason = b.prior(f"{fund}支出")
-            e[fund] = f"{y}年{fund}支出{w(tree.total[0])}万元，" + b.change_with_reason(tree.total[0], amount, reason)
+            e[fund] = f"{y}年{fund}支出{w(tree.total[0])}万元" + then(b.change_with_reason(tree.total[0], amount, reason), "。")
             for code in (c for c in tree.codes() if len(c) == 5):  # listed by 款, each with its 类
                 e[f"{fund}:{code}"] = (f"{tree.names[code[:3]]}（类）{tree.names[code]}（款）"
                                        f"{w(tree.nodes[code][0])}万元")
@@ -745,12 +758,17 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
 
     amount, reason = b.prior("机关运行经费")
     detail = "、".join(f"{n}{w(v)}万元" for n, v in b.operating_items)
-    e["机关运行经费"] = (f"{y}年{b.operating_scope}机关运行经费{w(b.operating)}万元" + (f"（{detail}）" if detail else "")
-                    + "，" + b.change_with_reason(b.operating, amount, reason))
+    if b.operating_given:
+        e["机关运行经费"] = (f"{y}年{b.operating_scope}机关运行经费{w(b.operating)}万元" + (f"（{detail}）" if detail else "")
+                        + then(b.change_with_reason(b.operating, amount, reason), "。"))
+    else:
+        e["机关运行经费"] = f"{y}年机关运行经费预算未填报。"
 
     amount, reason = b.prior("政府采购")
-    if b.proc_total:
-        e["政府采购"] = f"{y}年政府采购预算{w(b.proc_total)}万元，" + b.change_with_reason(b.proc_total, amount, reason)
+    if not b.proc_given:
+        e["政府采购"] = f"{y}年政府采购预算未填报。"
+    elif b.proc_total:
+        e["政府采购"] = f"{y}年政府采购预算{w(b.proc_total)}万元" + then(b.change_with_reason(b.proc_total, amount, reason), "。")
         p = b.proc
         e["政府采购分类"] = f"货物类{w(p['货物'])}万元，工程类{w(p['工程'])}万元，服务类{w(p['服务'])}万元。"
         e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
@@ -761,17 +779,73 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     else:
         e["政府采购"] = f"本部门{y}年无政府采购预算，" + b.change_with_reason(b.proc_total, amount, reason)
     amount, reason = b.prior("政府购买服务")
-    if b.purchased:
-        e["政府购买服务"] = f"{y}年政府购买服务预算{w(b.purchased)}万元，" + b.change_with_reason(b.purchased, amount, reason) + "。"
+    if not b.purchased_given:
+        e["政府购买服务"] = f"{y}年政府购买服务预算未填报。"
+    elif b.purchased:
+        e["政府购买服务"] = f"{y}年政府购买服务预算{w(b.purchased)}万元" + then(
+            b.change_with_reason(b.purchased, amount, reason), "") + "。"
     elif not amount:
         e["政府购买服务"] = f"本部门{y}年无政府购买服务预算。"
     else:
         e["政府购买服务"] = f"本部门{y}年无政府购买服务预算，" + b.change_with_reason(b.purchased, amount, reason) + "。"
 
+    e.update(assets_expectations(b))
     perf = b.perf_projects()
     e["绩效"] = (f"{y}年本部门{len(perf)}个项目设置了绩效目标，"
                 f"涉及项目支出{w(sum((b.project_total(q) for q in perf), ZERO))}万元")
     return e
+
+
+def people_expectations(b: Budget) -> dict[str, str]:
+    """人员构成 clauses of 第一部分: stated for what was entered (0 included), never for what was not."""
+    e: dict[str, str] = {}
+    staff = b.people
+    if staff.get("编制") is not None:
+        e["编制"] = f"编制总数{sum(int(s['人数']) for s in staff['编制'])}人"
+    if staff.get("实有人数") is not None:
+        e["实有人数"] = f"在职实有人数{int(staff['实有人数'])}人"
+    if staff.get("离退休人数") is not None:
+        e["离退休人数"] = f"离退休人员{int(staff['离退休人数'])}人"
+    return e
+
+
+def assets_expectations(b: Budget) -> dict[str, str]:
+    """国有资产 clauses of 第三部分: stated for what was entered (0 included), never for what was not."""
+    e: dict[str, str] = {}
+    a = b.assets
+    counts = [int(v["数量"]) for v in a.get("车辆") or [] if v.get("数量") is not None]
+    if counts:
+        e["车辆"] = f"本部门共有车辆{sum(counts)}辆" if sum(counts) else "本部门无公务车辆"
+    for key in ("单价50万元以上通用设备", "单价100万元以上专用设备"):
+        if a.get(key) is not None:
+            e[key] = f"{key}{int(a[key])}台（套）"
+    if a.get("资产配置预算") is not None:
+        e["资产配置预算"] = f"{b.year}年资产配置预算{b.wan(dec(a['资产配置预算']))}万元。"
+    return e
+
+
+def absent_phrasings(b: Budget) -> list[str]:
+    """Phrases the document must NOT contain because the figure they state was not entered."""
+    out = []
+    staff = b.people
+    for key, phrase in (("编制", "编制总数"), ("实有人数", "在职实有人数"), ("离退休人数", "离退休人员")):
+        if staff.get(key) is None:
+            out.append(phrase)
+    a = b.assets
+    if not any(v.get("数量") is not None for v in a.get("车辆") or []):
+        out += ["无公务车辆", "共有车辆"]
+    for key in ("单价50万元以上通用设备", "单价100万元以上专用设备"):
+        if a.get(key) is None:
+            out.append(key)
+    if a.get("资产配置预算") is None:
+        out.append("资产配置预算")
+    if not b.operating_given:
+        out.append("机关运行经费0")
+    if not b.proc_given:
+        out += ["无政府采购预算", "政府采购预算0"]
+    if not b.purchased_given:
+        out += ["无政府购买服务预算", "政府购买服务预算0"]
+    return out
 
 
 def glossary_expectations(b: Budget) -> list[str]:

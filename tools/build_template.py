@@ -12,6 +12,7 @@ Source line format (one line = one paragraph):
 - ``# text`` part heading, ``## text`` 标题 1, ``### text`` 标题 2, ``#### text`` 标题 3.
 - ``{%p ... %}``: a docxtpl paragraph tag, kept verbatim as its own paragraph.
 - ``[[表 KEY]]``: a table slot (title, department/unit line, the table, its notes);
+  ``[[表格 KEY]]``: the table alone, inside the text (e.g. 机构设置 in 概况);
   ``[[整体绩效]]`` / ``[[项目绩效]]``: the performance-target tables.
 - anything else: a body paragraph (正文).
 """
@@ -426,6 +427,8 @@ class Builder:
                 self.toc()
             elif m := re.fullmatch(r"\[\[表 (\S+)\]\]", line):
                 self.table(m.group(1))
+            elif m := re.fullmatch(r"\[\[表格 (\S+)\]\]", line):
+                self.subdoc(f"表格['{m.group(1)}']")
             elif line == "[[整体绩效]]":
                 self.subdoc("绩效表格['整体']")
             elif line == "[[项目绩效]]":

@@ -63,8 +63,8 @@ def gpb_rows(b: Budget) -> list:
     return [r for r in b.支出.功能分类 if r.资金来源 == "一般公共预算"]
 
 
-def current_figures(b: Budget) -> dict[str, Decimal]:
-    """This year's value of every item the narrative compares with last year."""
+def current_figures(b: Budget) -> dict[str, Decimal | None]:
+    """This year's value of every item the narrative compares with last year (None: not given)."""
     rows = b.支出.功能分类
     gpb = gpb_rows(b)
     income = b.收入.本年收入
@@ -87,7 +87,7 @@ def current_figures(b: Budget) -> dict[str, Decimal]:
         "公务用车运行维护费": t.公务用车运行维护费,
         "公务接待费": t.公务接待费,
         "机关运行经费": b.机关运行经费.金额,
-        "政府采购": b.政府采购.total(),
+        "政府采购": None if b.政府采购 is None else b.政府采购.total(),
         "政府购买服务": b.政府购买服务.合计,
     }
 
@@ -180,25 +180,25 @@ def _tree(
 
 @dataclass
 class Change:
-    """This year's figure against last year's, with the officer's reason."""
+    """This year's figure against last year's, with the officer's reason (None: not given)."""
 
-    current: Decimal
+    current: Decimal | None
     prior: Decimal | None
     reason: str = ""
 
     @property
     def delta(self) -> Decimal | None:
-        return None if self.prior is None else self.current - self.prior
+        return None if self.prior is None or self.current is None else self.current - self.prior
 
     @property
     def ratio(self) -> Decimal | None:
-        """Change in percent, unrounded; None when last year was zero or absent."""
-        if self.prior is None or self.prior == 0:
+        """Change in percent, unrounded; None when last year was zero or either year absent."""
+        if self.prior is None or self.prior == 0 or self.current is None:
             return None
         return (self.current - self.prior) * 100 / self.prior
 
 
-def change(current: Decimal, prior: Prior | None) -> Change:
+def change(current: Decimal | None, prior: Prior | None) -> Change:
     if prior is None:
         return Change(current, None)
     return Change(current, prior.金额, prior.增减原因)

@@ -19,7 +19,17 @@ from .. import catalog
 from ..config import Settings
 from ..fmt import change_phrase, ordinal, reason_clause, round2, share_phrase, table_amount, to_unit, wan
 from ..layout.compute import FUND_COLUMNS, Change, Figures, Tree, compute, qualified_function_name
-from ..reading.model import FISCAL_SOURCES, FUND_SOURCES, INCOME_SOURCES, ZERO, Budget, Indicator
+from ..reading.model import (
+    FISCAL_SOURCES,
+    FUND_SOURCES,
+    INCOME_SOURCES,
+    ZERO,
+    Assets,
+    Budget,
+    Indicator,
+    Personnel,
+    Procurement,
+)
 
 # ================================================================= table context
 
@@ -79,6 +89,7 @@ class IndicatorRow:
     前年值: str
     上年值: str
     指标值确定依据: str
+    绩效指标描述: str = ""
 
     @property
     def 指标值文字(self) -> str:
@@ -127,6 +138,7 @@ class Item:
     比上年: str = ""
     原因: str = ""
     说明: str = ""
+    其中: str = ""
 
 
 @dataclass
@@ -184,6 +196,7 @@ class Narrative:
     机关运行经费原因: str
     机关运行经费明细: str
     机关运行经费范围: str
+    有机关运行经费: bool
     政府采购合计: str
     政府采购比上年: str
     政府采购原因: str
@@ -196,6 +209,8 @@ class Narrative:
     面向小微企业占比: str
     面向小微企业比例: str
     有政府采购: bool
+    政府采购已填: bool
+    政府购买服务已填: bool
     政府购买服务: str
     政府购买服务比上年: str
     政府购买服务原因: str
@@ -207,9 +222,11 @@ class Narrative:
     专用设备: str
     资产配置预算: str
     资产说明: str
+    资产情况: str
     绩效项目数: str
     绩效项目金额: str
     绩效覆盖: str
+    其他事项: str
 
 
 @dataclass
@@ -233,6 +250,7 @@ class RenderContext:
     二级单位: list[str]
     人员构成: str
     工作任务: list[str]
+    机构设置表: TableCtx | None
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
@@ -517,7 +535,8 @@ class _Tables:
                         notes=self.tail_notes(checks))
 
     def procurement(self) -> TableCtx:
-        p = self.b.政府采购
+        given = self.b.政府采购 is not None
+        p = self.b.政府采购 or Procurement()
         header = [[HeaderCell("项目"), HeaderCell("采购品目"), HeaderCell("类别"), HeaderCell("数量"),
                    HeaderCell("计量单位"), HeaderCell("采购金额"), HeaderCell("其中：面向中小企业"),
                    HeaderCell("其中：面向小微企业")]]
@@ -547,7 +566,18 @@ class _Tables:
         return TableCtx("政府采购预算表", 11, self.title("政府采购预算表"), self.dept, self.unit_line, header, rows,
                         ["left", "left", "center", "right", "center", "right", "right", "right"],
                         [18, 24, 7, 8, 8, 13, 13, 13], landscape=True, empty=p.total() == 0,
-                        empty_note=self.empty_note("政府采购预算") if p.total() == 0 else "", notes=self.tail_notes(checks))
+                        empty_note=("" if p.total() else self.empty_note("政府采购预算") if given
+                                    else "本部门未填报政府采购预算，本表为空表。"), notes=self.tail_notes(checks))
+
+    def institutions(self) -> TableCtx | None:
+        """机构设置 (单位名称, 单位性质, 单位规格, 经费保障形式), placed in 概况 when given."""
+        rows = self.b.部门概况.机构设置
+        if not rows:
+            return None
+        header = [[HeaderCell("单位名称"), HeaderCell("单位性质"), HeaderCell("单位规格"), HeaderCell("经费保障形式")]]
+        body = [Row([r.单位名称, r.单位性质, r.单位规格, r.经费保障形式]) for r in rows]
+        return TableCtx("机构设置", 0, f"{self.subject}机构设置情况", self.dept, "", header, body,
+                        ["left", "center", "center", "center"], [30, 16, 12, 16])
 
 
 _SUMMARY_ORDINALS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -571,7 +601,7 @@ def _summary_ordinal(n: int) -> str:
 
 def _indicator_rows(indicators: list[Indicator]) -> list[IndicatorRow]:
     return [IndicatorRow(i.一级指标, i.二级指标, i.三级指标, "" if i.符号 in ("定性", "=") else i.符号, i.指标值, i.计量单位,
-                         i.前年值, i.上年值, i.指标值确定依据) for i in indicators]
+                         i.前年值, i.上年值, i.指标值确定依据, i.绩效指标描述) for i in indicators]
 
 
 LEVEL1_ORDER = ["产出指标", "成本指标", "效益指标", "满意度指标"]
@@ -633,11 +663,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
 
     ov = b.部门概况
     duties = [f"{ordinal(i, '（一）')}{d}" for i, d in enumerate(ov.主要职责, 1)]
-    staff = ov.人员构成
-    staffing_total = sum(s.人数 for s in staff.编制)
-    staffing = "、".join(f"{s.类型}{s.人数}人" for s in staff.编制)
-    people = f"编制总数{staffing_total}人" + (f"，其中：{staffing}" if staffing else "") + \
-        f"；在职实有人数{staff.实有人数}人；离退休人员{staff.离退休人数}人" + (f"（{staff.说明}）" if staff.说明 else "") + "。"
+    people = _people(ov.人员构成)
     subs = [s for s in ov.二级单位 if s.纳入本预算]
     units_text = (f"纳入{info.部门名称}{year}年部门预算编制范围的预算单位包括本级"
                   + (f"及所属{len(subs)}个二级单位：{'、'.join(s.名称 + ('（' + s.性质 + '）' if s.性质 else '') for s in subs)}"
@@ -667,14 +693,19 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     for name, value in tp:
         c = f.changes[name]
         three_items.append(Item(name, w(value), "", ch(c), rs(c)))
+    if t.教学科研人员因公出国境费 is not None or t.其他因公出国境费 is not None:
+        three_items[0].其中 = "、".join(f"{n}{w(v)}万元" for n, v in (
+            ("教学科研人员因公出国（境）费", t.教学科研人员因公出国境费), ("其他因公出国（境）费", t.其他因公出国境费))
+            if v is not None)
     fiscal_in = [f"{s}财政拨款本年收入{w(f.fiscal_income[s])}万元、上年结转{w(f.fiscal_carry[s])}万元"
                  for s in FISCAL_SOURCES if f.fiscal_income[s] or f.fiscal_carry[s]]
     fiscal_out = [f"{r.name}{w(r.values[0])}万元" for r in f.fiscal_by_class.classes()]
     fiscal_carry_out = sum((f.carry_out[s] for s in FISCAL_SOURCES), ZERO)
     if fiscal_carry_out:  # the 财政拨款 总计 includes it, as table 4 shows
         fiscal_out.append(f"年终结转结余{w(fiscal_carry_out)}万元")
-    proc = b.政府采购
-    vehicles = b.国有资产.车辆
+    proc = b.政府采购 or Procurement()
+    op_cost = b.机关运行经费.金额
+    service = b.政府购买服务.合计
     perf_projects = [p for p in b.项目 if p.绩效目标 is not None]
     c_all = f.changes
 
@@ -714,10 +745,10 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         国有资本经营比上年=ch(c_all["国有资本经营预算支出"]), 国有资本经营原因=rs(c_all["国有资本经营预算支出"]),
         项目总额=w(sum(f.project_totals.values(), ZERO)),
         项目列表=[_project_item(p, b, src, places) for p in b.项目],
-        机关运行经费=w(b.机关运行经费.金额), 机关运行经费比上年=ch(c_all["机关运行经费"]),
+        机关运行经费=w(op_cost) if op_cost is not None else "", 机关运行经费比上年=ch(c_all["机关运行经费"]),
         机关运行经费原因=rs(c_all["机关运行经费"]),
         机关运行经费明细="、".join(f"{i.名称}{w(i.金额)}万元" for i in b.机关运行经费.明细),
-        机关运行经费范围=_operating_scope(b),
+        机关运行经费范围=_operating_scope(b), 有机关运行经费=op_cost is not None,
         政府采购合计=w(proc.total()),
         政府采购比上年="" if proc.total() == 0 and not c_all["政府采购"].prior else ch(c_all["政府采购"]),
         政府采购原因=rs(c_all["政府采购"]),
@@ -725,19 +756,21 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
         面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
         面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:] if proc.面向中小企业 else "",
-        有政府采购=proc.total() != 0,
-        政府购买服务=w(b.政府购买服务.合计),
-        政府购买服务比上年="" if not b.政府购买服务.合计 and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
+        有政府采购=proc.total() != 0, 政府采购已填=b.政府采购 is not None, 政府购买服务已填=service is not None,
+        政府购买服务=w(service) if service is not None else "",
+        政府购买服务比上年="" if not service and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
         政府购买服务原因=rs(c_all["政府购买服务"]),
         资产截至=_date_cn(b.国有资产.截至日期) or f"{year - 1}年12月31日",
-        有车辆=any(v.数量 for v in vehicles),
-        车辆总数=str(sum(v.数量 for v in vehicles)),
-        车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in vehicles if v.数量),
-        通用设备=str(b.国有资产.单价50万元以上通用设备), 专用设备=str(b.国有资产.单价100万元以上专用设备),
-        资产配置预算=w(b.国有资产.资产配置预算), 资产说明=b.国有资产.说明,
+        有车辆=bool(b.国有资产.vehicle_count()),
+        车辆总数=_count(b.国有资产.vehicle_count()),
+        车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in b.国有资产.车辆 or [] if v.数量),
+        通用设备=_count(b.国有资产.单价50万元以上通用设备), 专用设备=_count(b.国有资产.单价100万元以上专用设备),
+        资产配置预算=w(b.国有资产.资产配置预算) if b.国有资产.资产配置预算 is not None else "", 资产说明=b.国有资产.说明,
+        资产情况=_assets_sentence(b.国有资产, year, src),
         绩效项目数=str(len(perf_projects)), 绩效项目金额=w(sum((p.total() for p in perf_projects), ZERO)),
         绩效覆盖=("实现全覆盖" if b.项目 and len(perf_projects) == len(b.项目) else
                  f"覆盖{len(perf_projects)}个项目（共{len(b.项目)}个）"),
+        其他事项=b.其他需要说明的事项,
     )
 
     # --- performance (amounts in table cells: always two decimals)
@@ -773,6 +806,12 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
             pinfo.insert(5, ("项目负责人", p.项目负责人))
         if p.起止日期:
             pinfo.insert(5, ("项目起止日期", p.起止日期))
+        if p.资金用途:
+            pinfo.insert(pinfo.index(("项目概况", p.项目概况 or "—")), ("资金用途", p.资金用途))
+        plan = p.资金支出计划
+        if plan is not None and any(v is not None for _, v in plan.points()):
+            pinfo.insert(pinfo.index(("项目概况", p.项目概况 or "—")), ("资金支出计划（累计，万元）", "；".join(
+                f"{label}{cell(v)}" for label, v in plan.points() if v is not None)))
         project_perf.append(_perf(f"{p.项目名称}项目支出绩效目标表", pinfo, perf.指标, year))
 
     # --- glossary
@@ -800,6 +839,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         未通过校验=bool(failed), 校验说明="；".join(failed or []),
         职责=duties, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
+        机构设置表=tables.institutions(),
         表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )
@@ -812,6 +852,55 @@ def _project_item(p, b: Budget, src: str, places: int) -> Item:
     return Item(p.项目名称, wan(p.total(), src), 比上年=compared,
                 原因=_reason(compared, prior.增减原因) if prior is not None else "",
                 说明=(p.主要用途 or p.项目概况).rstrip("。"))
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _people(staff: Personnel) -> str:
+    """编制总数…；在职实有人数…；离退休人员… — each clause only when its count was given (absent is not 0)."""
+    parts = []
+    if staff.编制 is not None:
+        detail = "、".join(f"{s.类型}{s.人数}人" for s in staff.编制)
+        parts.append(f"编制总数{sum(s.人数 for s in staff.编制)}人" + (f"，其中：{detail}" if detail else ""))
+    if staff.实有人数 is not None:
+        parts.append(f"在职实有人数{staff.实有人数}人")
+    if staff.离退休人数 is not None:
+        parts.append(f"离退休人员{staff.离退休人数}人" + (f"（{staff.说明}）" if staff.说明 else ""))
+    elif staff.说明:
+        parts.append(staff.说明.rstrip("。"))
+    return "；".join(parts) + "。" if parts else "人员构成情况未填报。"
+
+
+def _assets_sentence(a: Assets, year: int, src: str) -> str:
+    """国有资产占用: each clause only for what was entered; nothing entered → says so."""
+    clauses = []
+    count = a.vehicle_count()
+    if count is not None:
+        detail = "、".join(f"{v.类型}{v.数量}辆" for v in a.车辆 or [] if v.数量)
+        clauses.append(f"本部门共有车辆{count}辆，其中：{detail}" if count else "本部门无公务车辆")
+    for label, value in (("单价50万元以上通用设备", a.单价50万元以上通用设备), ("单价100万元以上专用设备", a.单价100万元以上专用设备)):
+        if value is not None:
+            clauses.append(f"{label}{value}台（套）")
+    if a.上年末固定资产总额 is not None:
+        clauses.insert(0, f"本部门固定资产总额{wan(a.上年末固定资产总额, src)}万元")
+    sentences = []
+    if clauses:
+        when = f"截至{_date_cn(a.截至日期) or f'{year - 1}年12月31日'}，"
+        sentences.append(when + "；".join(clauses) + "。")
+    held = []
+    for x in a.固定资产占用:
+        facts = ([f"数量{x.数量}"] if x.数量 is not None else []) + \
+            ([f"价值{wan(x.价值, src)}万元"] if x.价值 is not None else [])
+        held.append(x.类别 + (f"（{'，'.join(facts)}）" if facts else ""))
+    if held:
+        sentences.append("固定资产占用情况：" + "；".join(held) + "。")
+    if a.资产配置预算 is not None:
+        sentences.append(f"{year}年资产配置预算{wan(a.资产配置预算, src)}万元。")
+    if not sentences:
+        return a.说明 or "国有资产占用情况未填报。"
+    return "".join(sentences) + a.说明
 
 
 def _fallback_meaning(name: str) -> str:

@@ -186,9 +186,11 @@ class Staffing(Node):
 
 
 class Personnel(Node):
-    编制: list[Staffing] = Field(default_factory=list, title="编制数（按类型）")
-    实有人数: int = Field(0, title="在职实有人数")
-    离退休人数: int = Field(0, title="离退休人数")
+    """Headcounts. Each is optional: not given (absent) is not 0 — the document leaves its clause out."""
+
+    编制: list[Staffing] | None = Field(None, title="编制数（按类型）", description="不填则文档不写编制数；确无编制填 []")
+    实有人数: int | None = Field(None, title="在职实有人数", description="不填则文档不写；确为0人填 0")
+    离退休人数: int | None = Field(None, title="离退休人数", description="不填则文档不写；确为0人填 0")
     说明: Text = Field("", title="补充说明", description="如 离退休人员中离休0人、退休32人")
 
 
@@ -352,7 +354,7 @@ class Item(Node):
 
 
 class OperatingCost(Node):
-    金额: Amount = Field(ZERO, title="机关运行经费")
+    金额: Amount | None = Field(None, title="机关运行经费", description="不填则情况说明写“未填报”；确无此项填 0")
     范围: Text = Field("", title="口径范围", description="如 本级机关、部门本级机关及下属3家参公事业单位；不填则写“本部门”")
     明细: list[Item] = Field(default_factory=list, title="明细（可选），如 办公费、印刷费")
 
@@ -383,7 +385,7 @@ class Procurement(Node):
 
 class Vehicle(Node):
     类型: Text = Field(title="车辆类型", description="如 机要通信用车、应急保障用车、执法执勤用车、特种专业技术用车、其他用车")
-    数量: int = Field(0, title="数量（辆）")
+    数量: int | None = Field(None, title="数量（辆）", description="不填视为未填报；没有填 0")
 
 
 class FixedAsset(Node):
@@ -395,18 +397,27 @@ class FixedAsset(Node):
 
 
 class Assets(Node):
+    """国有资产占用. Every count and amount is optional: not given leaves its clause out of the document."""
+
     截至日期: dt.date | None = Field(None, title="统计截至日期", description="如 2023-12-31")
-    车辆: list[Vehicle] = Field(default_factory=list, title="车辆（按类型）")
-    单价50万元以上通用设备: int = Field(0, title="单价50万元以上通用设备（台/套）")
-    单价100万元以上专用设备: int = Field(0, title="单价100万元以上专用设备（台/套）")
-    资产配置预算: Amount = Field(ZERO, title="本年资产配置预算金额")
+    车辆: list[Vehicle] | None = Field(
+        None, title="车辆（按类型）", description="不填则文档不写车辆情况；没有车辆请按类型填 0"
+    )
+    单价50万元以上通用设备: int | None = Field(None, title="单价50万元以上通用设备（台/套）", description="不填则不写；没有填 0")
+    单价100万元以上专用设备: int | None = Field(None, title="单价100万元以上专用设备（台/套）", description="不填则不写；没有填 0")
+    资产配置预算: Amount | None = Field(None, title="本年资产配置预算金额", description="不填则不写；没有填 0")
     上年末固定资产总额: Amount | None = Field(None, title="上年末固定资产总额（可选）")
     固定资产占用: list[FixedAsset] = Field(default_factory=list, title="固定资产占用（按类别，可选）")
     说明: Text = Field("", title="补充说明")
 
+    def vehicle_count(self) -> int | None:
+        """Vehicles held, None when no count was entered (a type listed without 数量 is not a count)."""
+        counts = [v.数量 for v in self.车辆 or [] if v.数量 is not None]
+        return sum(counts) if counts else None
+
 
 class PurchasedService(Node):
-    合计: Amount = Field(ZERO, title="政府购买服务预算合计")
+    合计: Amount | None = Field(None, title="政府购买服务预算合计", description="不填则情况说明写“未填报”；确无此项填 0")
     明细: list[Item] = Field(default_factory=list, title="明细（可选）")
 
 
@@ -578,7 +589,7 @@ class Budget(Node):
     )
     三公经费: ThreePublic = Field(default_factory=ThreePublic, title="一般公共预算“三公”经费")
     机关运行经费: OperatingCost = Field(default_factory=OperatingCost)
-    政府采购: Procurement = Field(default_factory=Procurement)
+    政府采购: Procurement | None = Field(None, title="政府采购预算", description="不填则情况说明写“未填报”；确无采购请各项填 0")
     国有资产: Assets = Field(default_factory=Assets, title="国有资产占用")
     政府购买服务: PurchasedService = Field(default_factory=PurchasedService)
     项目: list[Project] = Field(default_factory=list, title="项目支出")

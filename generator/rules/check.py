@@ -394,14 +394,16 @@ def check_operating_cost(ctx: CheckContext) -> Iterator[Finding]:
     b = ctx.budget
     cost = b.机关运行经费
     public = sum((r.公用经费 for r in gpb_rows(b)), ZERO)
-    if cost.金额 > public:
+    if cost.金额 is not None and cost.金额 > public:
         yield ctx.finding("机关运行经费超过一般公共预算基本支出中的公用经费，请核对口径", cost, "金额", public, cost.金额)
 
 
 @rule("OPCOST-ITEMS", "error", "机关运行经费明细之和 = 机关运行经费")
 def check_operating_items(ctx: CheckContext) -> Iterator[Finding]:
     cost = ctx.budget.机关运行经费
-    if cost.明细:
+    if cost.明细 and cost.金额 is None:
+        yield ctx.finding("填写了机关运行经费明细，但没有填写机关运行经费金额", cost, "明细")
+    elif cost.明细:
         yield from ctx.compare("机关运行经费", cost, "金额", cost.金额, [i.金额 for i in cost.明细])
 
 
@@ -411,6 +413,8 @@ def check_operating_items(ctx: CheckContext) -> Iterator[Finding]:
 @rule("PROC-TOTAL", "error", "政府采购：合计 = 货物 + 工程 + 服务；明细按类别之和 = 各类金额")
 def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
     p = ctx.budget.政府采购
+    if p is None:
+        return
     yield from ctx.compare("政府采购合计", p, "合计", p.合计, [p.货物, p.工程, p.服务])
     if p.明细:
         by_kind: dict[str, list[Decimal]] = defaultdict(list)
@@ -427,6 +431,8 @@ def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
 @rule("PROC-SME", "error", "面向中小企业 ≤ 采购合计；面向小微企业 ≤ 面向中小企业")
 def check_procurement_sme(ctx: CheckContext) -> Iterator[Finding]:
     p = ctx.budget.政府采购
+    if p is None:
+        return
     if p.面向中小企业 > p.total():
         yield ctx.finding("面向中小企业采购金额超过政府采购合计", p, "面向中小企业", p.total(), p.面向中小企业)
     if p.面向小微企业 > p.面向中小企业:
@@ -505,11 +511,11 @@ def check_prior_missing(ctx: CheckContext) -> Iterator[Finding]:
     prior = ctx.budget.上年数
     now = current_figures(ctx.budget)
     for key in NARRATED_PRIOR:
-        if key in ONLY_WHEN_SPENT and not now[key]:
+        if now[key] is None or (key in ONLY_WHEN_SPENT and not now[key]):
             continue
         item = prior.item(key)
         if item is None or item.金额 is None:
-            yield ctx.finding(f"缺少“{key}”的上年数，情况说明将写“上年无此项预算”；如上年确无此项，请填 0",
+            yield ctx.finding(f"缺少“{key}”的上年数，情况说明将不与上年比较；如上年确无此项，请填 0",
                               prior, None, path=("上年数",))
 
 
@@ -523,7 +529,7 @@ def check_prior_reason(ctx: CheckContext) -> Iterator[Finding]:
     compared += [(f"项目 {p.项目名称}", prior.项目[p.项目编码], p.total()) for p in ctx.budget.项目 if p.项目编码 in prior.项目]
     limit = ctx.settings.增减原因阈值
     for key, item, current in compared:
-        if item is None or item.金额 is None or item.增减原因:
+        if item is None or item.金额 is None or item.增减原因 or current is None:
             continue
         last = item.金额
         change = current - last
@@ -557,7 +563,7 @@ def check_prior_codes(ctx: CheckContext) -> Iterator[Finding]:
     if prior.功能分类:
         for cls in _gpb_classes(b):
             if not any(c.startswith(cls.code) for c in prior.功能分类):
-                yield ctx.finding(f"上年数.功能分类缺少“{cls.code} {cls.name}”，情况说明将写“上年无此项预算”；上年确无此项请填 0",
+                yield ctx.finding(f"上年数.功能分类缺少“{cls.code} {cls.name}”，情况说明将不与上年比较；上年确无此项请填 0",
                                   prior, "功能分类")
 
 
@@ -574,6 +580,39 @@ def check_prior_balance(ctx: CheckContext) -> Iterator[Finding]:
         if carry == 0 and basic.金额 + project.金额 != expense.金额:
             yield ctx.finding("上年数的基本支出与项目支出之和不等于支出总计，请核对", expense, "金额",
                               basic.金额 + project.金额, expense.金额)
+
+
+# ================================================================= absent is not zero
+
+
+@rule("INFO-MISSING", "warning", "可选的人数、车辆、设备、金额未填写：文档略去该项或写“未填报”（不当作 0）")
+def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    staff = b.部门概况.人员构成
+    assets = b.国有资产
+    leave_out = "文档将略去这一句（不会写成 0）；如确为 0 请填 0"
+    say_missing = "情况说明将写“未填报”；如确无此项请填 0"
+    checks: list[tuple[bool, str, Node, str, str]] = [
+        (staff.编制 is None, "人员构成.编制", staff, "编制", leave_out),
+        (staff.实有人数 is None, "人员构成.实有人数", staff, "实有人数", leave_out),
+        (staff.离退休人数 is None, "人员构成.离退休人数", staff, "离退休人数", leave_out),
+        (assets.vehicle_count() is None, "国有资产.车辆（各类型数量）", assets, "车辆",
+         "文档不写车辆情况（不会写“无公务车辆”）；没有车辆请按类型填 0"),
+        (assets.单价50万元以上通用设备 is None, "国有资产.单价50万元以上通用设备", assets, "单价50万元以上通用设备", leave_out),
+        (assets.单价100万元以上专用设备 is None, "国有资产.单价100万元以上专用设备", assets, "单价100万元以上专用设备", leave_out),
+        (assets.资产配置预算 is None, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),
+        (b.机关运行经费.金额 is None, "机关运行经费.金额", b.机关运行经费, "金额", say_missing),
+        (b.政府采购 is None, "政府采购", b, "政府采购", say_missing),
+        (b.政府购买服务.合计 is None, "政府购买服务.合计", b.政府购买服务, "合计", say_missing),
+    ]
+    for missing, label, node, key, effect in checks:
+        if missing:
+            yield ctx.finding(f"未填写“{label}”：{effect}", node, key)
+    for label, _node, indicators in _target_sets(b):
+        for ind in indicators:  # one of the two 近两年 values given, the other not: the table shows a gap
+            if bool(ind.前年值) != bool(ind.上年值):
+                gap = "前年值" if not ind.前年值 else "上年值"
+                yield ctx.finding(f"{label}的指标“{ind.三级指标}”填了近两年指标值中的一个，缺少{gap}，表中将留空", ind, gap)
 
 
 # ================================================================= hygiene

@@ -668,6 +668,8 @@ def build_subdocs(tpl: DocxTemplate, ctx: RenderContext, template: Path) -> dict
     widths = slot_widths(doc)
     tables = {key: XmlSubdoc([_budget_table(t, styles, _table_width(widths, "表格", key, t.landscape))])
               for key, t in ctx.表.items()}
+    if ctx.机构设置表 is not None:
+        tables["机构设置"] = XmlSubdoc([_budget_table(ctx.机构设置表, styles, _table_width(widths, "表格", "机构设置", False))])
     perf = {
         "整体": XmlSubdoc(_whole_blocks(ctx, styles, _table_width(widths, "绩效表格", "整体", False))),
         "项目": XmlSubdoc(_project_blocks(ctx, styles, _table_width(widths, "绩效表格", "项目", False))),
