@@ -19,6 +19,7 @@ import typer
 
 from .config import Settings, load_settings
 from .findings import Finding, InputError, has_errors
+from .writing.files import os_reason
 
 app = typer.Typer(
     add_completion=False,
@@ -64,10 +65,30 @@ def _print_findings(findings: list[Finding], err: bool = False) -> None:
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
-    """Never replace an officer's file silently: exit 2 unless --force."""
+    """Never replace an officer's file silently (exit 2 unless --force), never a folder, and never
+    create folders the officer did not ask for: a missing parent folder is a clear exit 2."""
+    if path.is_dir():
+        typer.echo(f"{path}: 这是一个目录，不能写成文件（--force 也不会替换目录），请在目录后写上文件名",
+                   err=True)
+        raise typer.Exit(2)
     if path.exists() and not force:
         typer.echo(f"{path}: 文件已存在，未覆盖（如需覆盖请加 --force）", err=True)
         raise typer.Exit(2)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        typer.echo(f"{path}: 目录 {parent} 不存在，请先创建它或换一个位置（未写出任何文件）", err=True)
+        raise typer.Exit(2)
+
+
+@contextmanager
+def _write_errors(path: Path) -> Iterator[None]:
+    """A disk full, read-only folder or vanished folder while writing: a message and exit 2; the
+    writers are atomic, so the previous file (if any) is untouched and no partial file is left."""
+    try:
+        yield
+    except OSError as exc:
+        typer.echo(f"{path}: 无法写出（{os_reason(exc)}），未改动已有文件", err=True)
+        raise typer.Exit(2) from None
 
 
 def _summary(findings: list[Finding]) -> str:
@@ -131,10 +152,13 @@ def init(
     """写出一份完整、可通过校验、带注释的示例文件（预算或决算），照着填写即可。"""
     from importlib.resources import files
 
+    from .writing.files import write_atomic
+
     path = path or Path(f"{kind.value}.yaml")
     _refuse_overwrite(path, force)
     text = files("generator").joinpath(EXAMPLES[kind]).read_text(encoding="utf-8")
-    path.write_text(text, encoding="utf-8")
+    with _write_errors(path):
+        write_atomic(path, text.encode("utf-8"))
     typer.echo(f"已写出示例：{path}。填写后运行 budgetdoc validate {path}")
 
 
@@ -173,6 +197,10 @@ def generate(
     _print_findings(result.findings)
     for written in result.written:
         typer.echo(f"已生成：{written}")
+    for stale in result.cleaned:
+        typer.echo(f"已清理中断的运行留下的临时文件：{stale}")
+    for removed in result.removed:
+        typer.echo(f"已删除上次生成的 {removed}：本次未生成它，留着会与新文档不一致")
     if result.problem:
         typer.echo(result.problem, err=True)
         raise typer.Exit(2)
@@ -232,7 +260,7 @@ def excel_template(
     from .writing.fill_in import write_template
 
     _refuse_overwrite(path, force)
-    with _excel_errors():
+    with _excel_errors(), _write_errors(path):
         write_template(path, from_file)
     typer.echo(f"已写出工作簿：{path}")
 
@@ -248,7 +276,7 @@ def import_(
 
     target = output or workbook.with_suffix(".yaml")
     _refuse_overwrite(target, force)
-    with _excel_errors():
+    with _excel_errors(), _write_errors(target):
         import_workbook(workbook, target)
     typer.echo(f"已写出：{target}")
 

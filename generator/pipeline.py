@@ -7,9 +7,7 @@ behaviour: every finding collected before anything is written, nothing written o
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from .reading.final_model import FinalAccounts, build_final, is_final
 from .reading.load import load_file
 from .reading.model import Budget, build
 from .rules.check import run_checks
+from .writing.files import os_reason
 
 
 @dataclass
@@ -76,7 +75,11 @@ class Generated:
     findings: list[Finding]
     written: list[Path]
     problem: str = ""
-    """A later step (PDF) that failed after the .docx was written: reported with exit code 2."""
+    """Kept for callers of the earlier API: always empty now (a failed step raises GenerateError)."""
+    removed: list[Path] = field(default_factory=list)
+    """Files of a previous run that this run made stale (e.g. a PDF when regenerating without --pdf)."""
+    cleaned: list[Path] = field(default_factory=list)
+    """Staging folders of killed runs removed from the output folder."""
 
 
 def _output_dir(out: Path, findings: list[Finding]) -> Path:
@@ -85,8 +88,34 @@ def _output_dir(out: Path, findings: list[Finding]) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise GenerateError(f"无法创建输出目录 {out}：{exc.strerror or exc}", findings, 2) from None
+        raise GenerateError(f"无法创建输出目录 {out}：{os_reason(exc)}", findings, 2) from None
     return out
+
+
+def _outputs(ctx: object, xlsx: bool, pdf: bool) -> tuple[list[str], list[str]]:
+    """The file names this run writes, and the other names a run for the same budget may have written."""
+    from .writing.render import output_name
+
+    docx = output_name(ctx, "部门预算公开", ".docx")
+    every = {"docx": docx, "xlsx": output_name(ctx, "部门预算表", ".xlsx"), "pdf": docx[: -len(".docx")] + ".pdf"}
+    wanted = {"docx": True, "xlsx": xlsx, "pdf": pdf}
+    return [every[k] for k in every if wanted[k]], [every[k] for k in every if not wanted[k]]
+
+
+def _write_all(ctx: object, stage: Path, names: list[str], template_dir: str | Path | None, xlsx: bool,
+               pdf: bool) -> None:
+    """Make every file of the run in the staging folder (raises RenderError, PdfError or OSError)."""
+    from .writing.render import render_docx
+
+    render_docx(ctx, stage / names[0], Path(template_dir) if template_dir else None)
+    if xlsx:
+        from .writing.tables_xlsx import write_tables_xlsx
+
+        write_tables_xlsx(ctx, stage / names[1])
+    if pdf:
+        from .writing.pdf import convert_to_pdf
+
+        convert_to_pdf(stage / names[0], stage)
 
 
 def generate(
@@ -98,9 +127,16 @@ def generate(
     pdf: bool = False,
     xlsx: bool = False,
 ) -> Generated:
-    """Validate, then compute and render the disclosure; nothing is written when validation fails."""
+    """Validate, then compute and render the disclosure; nothing is written when validation fails.
+
+    One run's files (.docx, and .xlsx/.pdf when asked) land together or not at all: all are made
+    in a staging folder inside the output folder, then moved in as one step that puts the previous
+    files back if any move fails (files.commit). Outputs of a previous run that this run does not
+    make (a PDF from an earlier --pdf run) are removed, so no file disagrees with the new document."""
     from .layout.narrate import build_context
-    from .writing.render import RenderError, output_name, render_docx, template_path
+    from .writing import files
+    from .writing.pdf import PdfError, check_tools
+    from .writing.render import RenderError, template_path
 
     settings = settings or Settings()
     result = validate(path, settings)
@@ -113,39 +149,37 @@ def generate(
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
     ctx = build_context(result.budget, settings, failed)
-    try:
-        template_path(Path(template_dir) if template_dir else None)  # before any folder or file is made
-    except RenderError as exc:
-        raise GenerateError(str(exc), result.findings, 2) from None
+    try:  # before any folder or file is made
+        template_path(Path(template_dir) if template_dir else None)
+        if pdf:
+            check_tools()
+    except (RenderError, PdfError) as exc:
+        raise GenerateError(f"{exc}（未写出任何文件）", result.findings, 2) from None
     out = _output_dir(Path(out_dir), result.findings)
-    names = [output_name(ctx, "部门预算公开", ".docx")] + ([output_name(ctx, "部门预算表", ".xlsx")] if xlsx else [])
-    stage = Path(tempfile.mkdtemp(prefix=".budgetdoc-", dir=out))
-    try:  # every file is made in a staging folder first: all of them land, or none
-        render_docx(ctx, stage / names[0], Path(template_dir) if template_dir else None)
-        if xlsx:
-            from .writing.tables_xlsx import write_tables_xlsx
-
-            write_tables_xlsx(ctx, stage / names[1])
-        written = []
-        for name in names:
-            os.replace(stage / name, out / name)
-            written.append(out / name)
-    except RenderError as exc:
+    cleaned = files.clean_stale_staging(out)
+    names, others = _outputs(ctx, xlsx, pdf)
+    for name in names:
+        if (out / name).is_dir():
+            raise GenerateError(f"无法写出 {out / name}：这个名字已被一个目录占用，请移走该目录后重试（未改动已有文件）",
+                                result.findings, 2)
+    try:
+        stage = files.make_staging(out)
+    except OSError as exc:
+        raise GenerateError(f"无法在输出目录 {out} 中写入（{os_reason(exc)}），未改动已有文件", result.findings, 2) from None
+    keep_stage = False
+    try:
+        _write_all(ctx, stage, names, template_dir, xlsx, pdf)
+        removed = files.commit(stage, out, names, others)
+    except (RenderError, PdfError) as exc:
+        raise GenerateError(f"{exc}（未改动已有文件）", result.findings, 2) from None
+    except files.CommitError as exc:
+        keep_stage = exc.backup_kept
         raise GenerateError(str(exc), result.findings, 2) from None
-    except Exception as exc:  # noqa: BLE001 - a disk or writer failure must not surface as a traceback
+    except OSError as exc:
+        raise GenerateError(f"写出失败（{os_reason(exc)}），未改动已有文件", result.findings, 2) from None
+    except Exception as exc:  # noqa: BLE001 - a writer failure must not surface as a traceback
         raise GenerateError(f"写出失败，未改动已有文件：{type(exc).__name__}: {exc}", result.findings, 2) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    problem = ""
-    if pdf:
-        from .writing.pdf import PdfError, convert_to_pdf
-
-        pdf_path = written[0].with_suffix(".pdf")
-        try:
-            written.append(convert_to_pdf(written[0]))
-        except PdfError as exc:
-            problem = str(exc)
-            if pdf_path.exists():  # it shows last run's figures: never leave it beside the new document
-                pdf_path.unlink()
-                problem += f"\n已删除与新文档不一致的旧 PDF：{pdf_path}"
-    return Generated(result.findings, written, problem)
+        if not keep_stage:  # else the previous files stay in the staging folder the message names
+            shutil.rmtree(stage, ignore_errors=True)
+    return Generated(result.findings, [out / n for n in names], "", removed, cleaned)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -467,18 +468,18 @@ def test_timeout_kills_soffice_and_keeps_previous_pdf(sample_docx, tmp_path, mon
     previous = docx.with_suffix(".pdf")
     previous.write_bytes(b"%PDF-1.4 previous good PDF")
     made = []
-    real = pdf.tempfile.TemporaryDirectory
+    real = pdf.tempfile.mkdtemp
 
     def recording(*args, **kwargs):
         made.append(real(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(pdf.tempfile, "TemporaryDirectory", recording)
+    monkeypatch.setattr(pdf.tempfile, "mkdtemp", recording)
     with pytest.raises(PdfError, match="超时"):
         convert_to_pdf(docx, timeout=0.3)
     assert previous.read_bytes() == b"%PDF-1.4 previous good PDF"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([docx.name, previous.name])  # no partial file
-    profile = made[0].name
+    profile = made[0]
     assert not Path(profile).exists(), "临时目录未删除"
     if Path("/proc").is_dir():  # no LibreOffice process of that run is left
         left = []
@@ -545,5 +546,55 @@ def test_cli_generate_pdf_without_soffice(tmp_path, monkeypatch):
     result = runner.invoke(app, ["generate", str(SAMPLES[0]), "-o", str(tmp_path), "--pdf"])
     assert result.exit_code == 2, result.output
     assert "apt-get install libreoffice-writer-nogui" in result.output
-    assert len(list(tmp_path.glob("*.docx"))) == 1
-    assert not list(tmp_path.glob("*.pdf"))
+    assert not list(tmp_path.iterdir())  # checked before anything is written: the run's files land together or not at all
+
+
+def test_killing_budgetdoc_kills_soffice_and_removes_its_profile(sample_docx, tmp_path):
+    """SIGKILL of the converting process: the watchdog kills LibreOffice's group and removes the profile."""
+    import os
+    import signal
+    import sys
+    import time
+
+    script = ("import sys; from pathlib import Path; from generator.writing.pdf import convert_to_pdf; "
+              "convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))")
+    child = subprocess.Popen([sys.executable, "-c", script, str(sample_docx), str(tmp_path)])
+    profile = None
+    for _ in range(600):  # wait (up to 60 s on a busy machine) until its soffice runs
+        time.sleep(0.1)
+        found = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline_has(p, "budgetdoc-pdf-")
+                 and _ppid(p) == child.pid]
+        if found:
+            profile = re.search(rb"budgetdoc-pdf-\w+", (found[0] / "cmdline").read_bytes()).group().decode()
+            break
+    assert profile, "soffice 未启动"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    for _ in range(100):
+        time.sleep(0.1)
+        alive = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline_has(p, profile) and not _zombie(p)]
+        if not alive and not (Path(tempfile.gettempdir()) / profile).exists():
+            break
+    assert not alive, f"budgetdoc 被杀后 LibreOffice 仍在运行：{alive}"
+    assert not (Path(tempfile.gettempdir()) / profile).exists(), "临时配置目录未删除"
+
+
+def _cmdline_has(proc: Path, text: str) -> bool:
+    try:
+        return text.encode() in (proc / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _ppid(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+def _zombie(proc: Path) -> bool:
+    try:
+        return (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True

@@ -8,7 +8,8 @@ sections, East Asian fonts) is LibreOffice. This module runs it the way a batch 
   user's open LibreOffice is never touched;
 - the conversion happens in a temporary directory and the PDF is moved into place only when
   it is complete, so a failure never leaves a partial PDF and a previous good PDF survives;
-- a timeout kills the whole LibreOffice process group;
+- a timeout kills the whole LibreOffice process group, and a watchdog (ProcessGuard) kills it
+  and removes the temporary profile even when budgetdoc itself is killed;
 - on Linux, fontconfig is pointed at ``data/fonts.conf``, which maps 仿宋_GB2312 / 黑体 /
   楷体_GB2312 / 方正小标宋简体 … to the free Noto CJK SC and AR PL UKai fonts (docs/pdf.md);
 - a missing tool or font is a :class:`PdfError` whose message names the Debian package.
@@ -27,7 +28,7 @@ import zipfile
 from importlib.resources import files
 from pathlib import Path
 
-from ..writing.files import copy_atomic
+from ..writing.files import copy_atomic, os_reason
 
 APT_SOFFICE = "libreoffice-writer-nogui"
 """Debian package providing ``soffice`` with the Writer filters, without the GUI."""
@@ -127,15 +128,8 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 180) -> Path:
-    """Convert ``docx`` to ``<out_dir or docx's folder>/<docx stem>.pdf`` and return that path.
-
-    Raises PdfError when LibreOffice or a required font is missing (naming the package to
-    install), when soffice fails or times out; the PDF at the target path is then unchanged.
-    """
-    docx = Path(docx)
-    if not docx.is_file():
-        raise PdfError(f"{docx}：文件不存在，无法转换为 PDF。")
+def check_tools() -> str:
+    """The soffice to run, after checking it and the fonts are there; raises PdfError naming the package."""
     soffice = find_soffice()
     if soffice is None:
         raise PdfError(f"未找到 LibreOffice（soffice），无法生成 PDF。"
@@ -146,55 +140,146 @@ def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 180
         missing = check_fonts()
         if missing:
             raise PdfError(_fonts_message(missing))
+    return soffice
+
+
+# ---------------------------------------------------------------- never an orphan soffice
+
+_GUARD_SCRIPT = """
+import os, shutil, signal, sys
+group = sys.stdin.readline().strip()
+last = sys.stdin.readline().strip() if group.isdigit() else group
+if last != "done":
+    if group.isdigit():
+        try:
+            os.killpg(int(group), signal.SIGKILL)
+        except OSError:
+            pass
+    shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+
+
+class ProcessGuard:
+    """Kills LibreOffice and removes its temporary profile even when budgetdoc itself is killed.
+
+    soffice runs in its own process group (so a timeout can kill oosplash and soffice.bin
+    together), which means it would outlive a SIGKILLed budgetdoc. So a tiny watchdog process,
+    started first in its own session, holds the read end of a pipe only budgetdoc writes: it is
+    told soffice's process group, and when the pipe closes without "done" (budgetdoc died) it kills
+    that group and removes the temporary folder. POSIX only; elsewhere it does nothing."""
+
+    def __init__(self, folder: Path):
+        self.proc: subprocess.Popen | None = None
+        if os.name != "posix":
+            return
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARD_SCRIPT, str(folder)], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
+            )
+        except OSError:
+            self.proc = None
+
+    def _send(self, line: str) -> None:
+        if self.proc is not None and self.proc.stdin is not None:
+            try:
+                self.proc.stdin.write(line.encode() + b"\n")
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                pass
+
+    def watch(self, group: int) -> None:
+        """From now on a death of budgetdoc kills process group ``group``."""
+        self._send(str(group))
+
+    def release(self) -> None:
+        """Normal end: LibreOffice has exited and the folder is removed by us; the watchdog just exits."""
+        if self.proc is None:
+            return
+        self._send("done")
+        try:
+            self.proc.stdin.close()  # type: ignore[union-attr]
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired, ValueError):
+            self.proc.kill()
+        self.proc = None
+
+
+def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 180) -> Path:
+    """Convert ``docx`` to ``<out_dir or docx's folder>/<docx stem>.pdf`` and return that path.
+
+    Raises PdfError when LibreOffice or a required font is missing (naming the package to
+    install), when soffice fails or times out; the PDF at the target path is then unchanged.
+    """
+    docx = Path(docx)
+    if not docx.is_file():
+        raise PdfError(f"{docx}：文件不存在，无法转换为 PDF。")
+    soffice = check_tools()
     target_dir = Path(out_dir) if out_dir is not None else docx.parent
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / (docx.stem + ".pdf")
 
-    with tempfile.TemporaryDirectory(prefix="budgetdoc-pdf-") as tmp:
-        work = Path(tmp)
-        # An ASCII name: soffice mangles non-ASCII paths under a C/POSIX locale.
-        source = work / "in" / "document.docx"
-        source.parent.mkdir()
-        try:
-            _copy_for_libreoffice(docx, source)
-        except zipfile.BadZipFile:
-            raise PdfError(f"{docx}：不是有效的 Word 文档（.docx），无法转换为 PDF。") from None
-        outdir = work / "out"
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf:writer_pdf_Export",
-            "--outdir", str(outdir),
-            str(source),
-        ]
-        try:
-            proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=font_environment(), cwd=tmp, start_new_session=(os.name == "posix"),
-            )
-        except OSError as exc:
-            raise PdfError(f"无法启动 LibreOffice（{soffice}）：{exc}。"
-                           f"在 Debian 上安装：apt-get install {APT_SOFFICE}") from None
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+    try:
+        tmp = tempfile.mkdtemp(prefix="budgetdoc-pdf-")
+    except OSError as exc:
+        raise PdfError(f"无法创建 PDF 转换用的临时目录（{os_reason(exc)}）：请检查临时目录 {tempfile.gettempdir()} 的空间") from None
+    guard = ProcessGuard(Path(tmp))
+    try:
+        return _convert(docx, target, soffice, Path(tmp), guard, timeout)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        guard.release()
+
+
+def _convert(docx: Path, target: Path, soffice: str, work: Path, guard: ProcessGuard, timeout: float) -> Path:
+    """Run soffice on a copy of ``docx`` in ``work`` and move the PDF to ``target``."""
+    # An ASCII name: soffice mangles non-ASCII paths under a C/POSIX locale.
+    source = work / "in" / "document.docx"
+    source.parent.mkdir()
+    try:
+        _copy_for_libreoffice(docx, source)
+    except zipfile.BadZipFile:
+        raise PdfError(f"{docx}：不是有效的 Word 文档（.docx），无法转换为 PDF。") from None
+    outdir = work / "out"
+    command = [
+        soffice,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
+        "--convert-to", "pdf:writer_pdf_Export",
+        "--outdir", str(outdir),
+        str(source),
+    ]
+    try:
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=font_environment(), cwd=str(work), start_new_session=(os.name == "posix"),
+        )
+    except OSError as exc:
+        raise PdfError(f"无法启动 LibreOffice（{soffice}）：{exc}。"
+                       f"在 Debian 上安装：apt-get install {APT_SOFFICE}") from None
+    guard.watch(proc.pid)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        proc.communicate()
+        raise PdfError(f"LibreOffice 转换 PDF 超时（{timeout} 秒），已终止：{docx}") from None
+    finally:
+        if proc.returncode is None:  # interrupted (e.g. Ctrl-C): never leave soffice behind
             _kill_group(proc)
-            proc.communicate()
-            raise PdfError(f"LibreOffice 转换 PDF 超时（{timeout} 秒），已终止：{docx}") from None
-        finally:
-            if proc.returncode is None:  # interrupted (e.g. Ctrl-C): never leave soffice behind
-                _kill_group(proc)
-                proc.wait()
-        produced = outdir / "document.pdf"
-        detail = _tail(stderr.decode("utf-8", "replace") or stdout.decode("utf-8", "replace"))
-        if proc.returncode != 0:
-            raise PdfError(f"LibreOffice 转换 PDF 失败（退出码 {proc.returncode}）：{detail or '无输出'}")
-        if not produced.is_file() or produced.stat().st_size == 0 or not _is_pdf(produced):
-            raise PdfError(f"LibreOffice 未生成 PDF：{detail or '无输出'}")
-        # Copy beside the target first (the temp dir may be on another file system), then an
-        # atomic rename: readers see either the previous PDF or the complete new one.
+            proc.wait()
+    produced = outdir / "document.pdf"
+    detail = _tail(stderr.decode("utf-8", "replace") or stdout.decode("utf-8", "replace"))
+    if proc.returncode != 0:
+        raise PdfError(f"LibreOffice 转换 PDF 失败（退出码 {proc.returncode}）：{detail or '无输出'}")
+    if not produced.is_file() or produced.stat().st_size == 0 or not _is_pdf(produced):
+        raise PdfError(f"LibreOffice 未生成 PDF：{detail or '无输出'}")
+    # Copy beside the target first (the temp dir may be on another file system), then an
+    # atomic rename: readers see either the previous PDF or the complete new one.
+    try:
         copy_atomic(produced, target)
+    except OSError as exc:
+        raise PdfError(f"无法写出 PDF {target}：{exc.strerror or exc}") from None
     return target
 
 
