@@ -44,11 +44,12 @@ def _publish(tmp: str, target: Path) -> None:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once; on failure ``path`` is untouched. Raises OSError
-    (FileNotFoundError when the folder does not exist: callers say so, nothing is created)."""
+    """Write ``data`` to ``path`` all at once; on failure ``path`` is untouched. Raises OSError.
+    Missing folders are created (the CLI refuses a missing parent folder before calling this)."""
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(21, "目标是一个目录", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
