@@ -174,6 +174,15 @@ def schema() -> None:
 
 
 @app.command()
+def profiles() -> None:
+    """列出随附的版式（地区布局）。"""
+    from .layout.profile import load_profile, shipped_profiles
+
+    for name in shipped_profiles():
+        typer.echo(f"{name}\t{load_profile(name).说明}")
+
+
+@app.command()
 def generate(
     file: Annotated[Path, typer.Argument(help="预算文件（.yaml/.yml/.json/.xlsx）")],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("outputs"),
@@ -182,6 +191,8 @@ def generate(
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转出 PDF")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="同时输出预算表 .xlsx")] = False,
     config: ConfigOpt = None,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", "-p", help="版式：湖北（默认）、河北、上海，或版式文件/文件夹的路径；优先于输入和配置中的 版式")] = None,
 ) -> None:
     """生成部门预算公开 Word 文档（先校验；有错误时不生成，除非 --force）。"""
     from .pipeline import GenerateError
@@ -189,7 +200,8 @@ def generate(
 
     settings = _settings(config)
     try:
-        result = run(file, output, settings=settings, template_dir=template_dir, force=force, pdf=pdf, xlsx=xlsx)
+        result = run(file, output, settings=settings, template_dir=template_dir, force=force, pdf=pdf, xlsx=xlsx,
+                     profile=profile)
     except GenerateError as exc:
         _print_findings(exc.findings)
         typer.echo(str(exc), err=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .findings import Finding, InputError, SourceMap
 from .reading.load import load_file
@@ -37,6 +37,16 @@ class Settings(BaseModel):
     规则: dict[str, RuleSetting] = Field(
         default_factory=dict, title="规则级别覆盖", description="规则编号 → error | warning | off"
     )
+    版式: str = Field(
+        "", title="版式", description="公开文本的地区版式：湖北（默认）、河北、上海，或版式文件的路径（相对于配置文件）；"
+        "输入的 基本信息.版式 和命令行 --profile 优先"
+    )
+    _base_dir: Path | None = PrivateAttr(None)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The config file's folder (a 版式 path is relative to it)."""
+        return self._base_dir
 
 
 def load_settings(path: str | Path | None) -> Settings:
@@ -54,6 +64,7 @@ def load_settings(path: str | Path | None) -> Settings:
                     file=source.file, position=source.find(loc), path=loc)
         ) from None
     _known_rules(settings, source)
+    settings._base_dir = Path(path).parent
     return settings
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .config import Settings
 from .findings import Finding, InputError, SourceMap, has_errors
+from .layout.profile import DEFAULT_PROFILE, Profile, ProfileError, load_profile
 from .reading.final_model import FinalAccounts, build_final, is_final
 from .reading.load import load_file
 from .reading.model import Budget, build
@@ -61,6 +62,18 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
     return Validated(shown, budget, source, run_checks(budget, source, settings))
 
 
+def choose_profile(budget: Budget | FinalAccounts, path: str | Path, settings: Settings, profile: str | Path | None = None) -> Profile:
+    """The layout: ``--profile``, else the input's 基本信息.版式 (a path relative to the input file),
+    else the config's 版式 (relative to the config file), else 湖北."""
+    if profile:
+        return load_profile(profile, Path.cwd())
+    if budget.基本信息.版式:
+        return load_profile(budget.基本信息.版式, Path(path).parent)
+    if settings.版式:
+        return load_profile(settings.版式, settings.base_dir)
+    return load_profile(DEFAULT_PROFILE)
+
+
 class GenerateError(Exception):
     """Generation refused or failed; carries the findings to print and the exit code."""
 
@@ -102,12 +115,11 @@ def _outputs(ctx: object, xlsx: bool, pdf: bool) -> tuple[list[str], list[str]]:
     return [every[k] for k in every if wanted[k]], [every[k] for k in every if not wanted[k]]
 
 
-def _write_all(ctx: object, stage: Path, names: list[str], template_dir: str | Path | None, xlsx: bool,
-               pdf: bool) -> None:
+def _write_all(ctx: object, stage: Path, names: list[str], template: object, xlsx: bool, pdf: bool) -> None:
     """Make every file of the run in the staging folder (raises RenderError, PdfError or OSError)."""
-    from .writing.render import render_docx
+    from .writing.render import render_bytes, write_atomic
 
-    render_docx(ctx, stage / names[0], Path(template_dir) if template_dir else None)
+    write_atomic(stage / names[0], render_bytes(ctx, template))
     if xlsx:
         from .writing.tables_xlsx import write_tables_xlsx
 
@@ -126,6 +138,7 @@ def generate(
     force: bool = False,
     pdf: bool = False,
     xlsx: bool = False,
+    profile: str | Path | None = None,
 ) -> Generated:
     """Validate, then compute and render the disclosure; nothing is written when validation fails.
 
@@ -148,9 +161,13 @@ def generate(
         raise GenerateError(f"未生成：校验发现 {len(errors)} 个错误（修正后重试，或加 --force 强制生成带警示的文档）。",
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
-    ctx = build_context(result.budget, settings, failed)
+    try:
+        chosen = choose_profile(result.budget, path, settings, profile)
+    except ProfileError as exc:
+        raise GenerateError("版式有错误，未写出任何文件。", [*result.findings, *exc.findings], 1) from None
+    ctx = build_context(result.budget, settings, failed, chosen)
     try:  # before any folder or file is made
-        template_path(Path(template_dir) if template_dir else None)
+        template = template_path(Path(template_dir) if template_dir else None, chosen)
         if pdf:
             check_tools()
     except (RenderError, PdfError) as exc:
@@ -168,7 +185,7 @@ def generate(
         raise GenerateError(f"无法在输出目录 {out} 中写入（{os_reason(exc)}），未改动已有文件", result.findings, 2) from None
     keep_stage = False
     try:
-        _write_all(ctx, stage, names, template_dir, xlsx, pdf)
+        _write_all(ctx, stage, names, template, xlsx, pdf)
         removed = files.commit(stage, out, names, others)
     except (RenderError, PdfError) as exc:
         raise GenerateError(f"{exc}（未改动已有文件）", result.findings, 2) from None

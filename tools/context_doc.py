@@ -48,6 +48,7 @@ DESCRIPTIONS: dict[str, str] = {
     "key": "表的键，如 收支总表", "number": "表序号", "title": "表标题", "dept": "“部门（单位）：…”", "unit": "“单位：万元”",
     "header": "表头：HeaderCell 的行列表", "rows": "表体 Row 列表", "align": "每列对齐 left/right/center",
     "widths": "每列相对宽度", "landscape": "宜横排", "empty": "无数据", "empty_note": "空表说明", "notes": "表注（如尾差说明）",
+    "info_rows": "表内的信息行（版式 信息行在表内 时），每行 [左, 右]", "toc_name": "目录中的表名（版式 目录名）",
     "cells": "单元格文字（已格式化）", "bold": "逐格加粗（两栏式表格用），为空时按 kind", "kind": "total/class/item（决定加粗）", "level": "0 合计 1 类 2 款 3 项",
     "text": "表头文字", "colspan": "横向合并列数", "rowspan": "纵向合并行数",
     # PerfTable / IndicatorRow / Item

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from .. import catalog
 from ..config import Settings
-from ..fmt import change_phrase, ordinal, reason_clause, round2, share_phrase, table_amount, to_unit, wan
-from ..layout.compute import FUND_COLUMNS, Change, Figures, Tree, compute, qualified_function_name
+from ..fmt import change_phrase, ordinal, reason_clause, share_phrase, table_amount, wan
+from ..layout.compute import Change, compute, qualified_function_name
 from ..reading.model import (
     FISCAL_SOURCES,
     FUND_SOURCES,
@@ -30,52 +29,10 @@ from ..reading.model import (
     Personnel,
     Procurement,
 )
+from .profile import DEFAULT_PROFILE, Profile, load_profile
+from .tables import HeaderCell, Row, TableCtx, build_tables, build_text_tables
 
-# ================================================================= table context
-
-
-@dataclass
-class HeaderCell:
-    text: str
-    colspan: int = 1
-    rowspan: int = 1
-
-
-@dataclass
-class Row:
-    """One body row; ``kind`` drives styling: total (bold), class (bold), section, item."""
-
-    cells: list[str]
-    kind: str = "item"
-    level: int = 3
-    bold: list[bool] | None = None
-    """Per-cell bold, for two-sided tables whose halves differ; otherwise ``kind`` decides."""
-
-    def is_bold(self, index: int) -> bool:
-        if self.bold is not None:
-            return self.bold[index]
-        return self.kind in ("total", "class")
-
-
-@dataclass
-class TableCtx:
-    key: str
-    number: int
-    title: str
-    dept: str
-    unit: str
-    header: list[list[HeaderCell]]
-    rows: list[Row]
-    align: list[str]
-    widths: list[int]
-    landscape: bool = False
-    empty: bool = False
-    empty_note: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def 标题(self) -> str:
-        return self.title
+# ================================================================= table context (built in layout/tables.py)
 
 
 @dataclass
@@ -251,6 +208,7 @@ class RenderContext:
     人员构成: str
     工作任务: list[str]
     机构设置表: TableCtx | None
+    文中表: dict[str, TableCtx | None]
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
@@ -263,337 +221,6 @@ class RenderContext:
     def as_dict(self) -> dict:
         """The mapping handed to the template engine (attributes, not a deep copy)."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-# ================================================================= building tables
-
-
-class _Tables:
-    def __init__(self, b: Budget, f: Figures, subject: str):
-        self.b, self.f = b, f
-        self.src = b.基本信息.金额单位
-        self.unit = b.基本信息.表格金额单位 or self.src
-        self.year = b.基本信息.预算年度
-        self.subject = subject
-        self.dept = f"部门（单位）：{subject}"
-        self.unit_line = f"单位：{self.unit}"
-
-    def amt(self, value: Decimal) -> str:
-        return table_amount(value, self.src, self.unit)
-
-    def title(self, name: str) -> str:
-        return f"{self.subject}{self.year}年{name}"
-
-    def tail_notes(self, checks: list[tuple[Decimal, list[Decimal]]]) -> list[str]:
-        """The 尾差 note when a displayed total differs from the sum of its displayed parts."""
-        if self.src == self.unit:
-            return []
-        shown = lambda v: round2(to_unit(v, self.src, self.unit))  # noqa: E731
-        for total, parts in checks:
-            if shown(total) != sum((shown(p) for p in parts), ZERO):
-                return ["注：因四舍五入，合计数与分项之和可能存在尾差。"]
-        return []
-
-    def tree_checks(self, tree: Tree, parts_of: dict[int, list[int]]) -> list[tuple[Decimal, list[Decimal]]]:
-        """Sums a reader can redo on a tree table: total = Σ类, 类 = Σ款, 款 = Σ项, and across columns."""
-        checks = []
-        for col in range(len(tree.columns)):
-            checks.append((tree.total[col], [r.values[col] for r in tree.rows if r.level == 1]))
-            for parent in tree.rows:
-                kids = [r.values[col] for r in tree.rows
-                        if r.level == parent.level + 1 and r.code.startswith(parent.code)]
-                if kids:
-                    checks.append((parent.values[col], kids))
-        for row_values in [tree.total] + [r.values for r in tree.rows]:
-            for col, parts in parts_of.items():
-                checks.append((row_values[col], [row_values[p] for p in parts]))
-        return checks
-
-    def tree_rows(self, tree: Tree) -> list[Row]:
-        rows = [Row(["合计", "", *[self.amt(v) for v in tree.total]], "total", 0)]
-        for r in tree.rows:
-            indent = "\u3000" * (r.level - 1)
-            rows.append(Row([indent + r.code, indent + r.name, *[self.amt(v) for v in r.values]],
-                            "class" if r.level == 1 else "item", r.level))
-        return rows
-
-    def empty_note(self, what: str) -> str:
-        return f"本部门{self.year}年无{what}，本表为空表。"
-
-    # -------------------------------------------------------------- the thirteen tables
-
-    def summary(self) -> TableCtx:
-        f = self.f
-        left = [(f"{ordinal(i, '一、')}{s}收入" if not s.endswith("收入") else f"{ordinal(i, '一、')}{s}",
-                 f.income_by_source[s]) for i, s in enumerate(INCOME_SOURCES, 1)]
-        classes = {r.code: r for r in f.expense_tree.classes()}
-        right = []
-        listed = catalog.summary_classes()
-        for i, subject in enumerate(listed, 1):
-            value = classes[subject.code].values[0] if subject.code in classes else ZERO
-            right.append((f"{_summary_ordinal(i)}{subject.name}", value))
-        for code, row in classes.items():  # a 类 outside the fixed list still shows
-            if code not in {s.code for s in listed}:
-                right.append((f"{_summary_ordinal(len(right) + 1)}{row.name}", row.values[0]))
-        n = max(len(left), len(right))
-        rows = []
-        for i in range(n):
-            l_name, l_val = left[i] if i < len(left) else ("", None)
-            r_name, r_val = right[i] if i < len(right) else ("", None)
-            rows.append(Row([l_name, "" if l_val is None else self.amt(l_val),
-                             r_name, "" if r_val is None else self.amt(r_val)]))
-        rows += [
-            Row(["本年收入合计", self.amt(f.income_current), "本年支出合计", self.amt(f.expense_current)], "total", 0),
-            Row(["上年结转结余", self.amt(f.carry_in_total), "年终结转结余", self.amt(f.carry_out_total)]),
-            Row(["收入总计", self.amt(f.income_total), "支出总计", self.amt(f.expense_total)], "total", 0),
-        ]
-        checks = [(f.income_current, list(f.income_by_source.values())),
-                  (f.expense_current, [r.values[0] for r in f.expense_tree.classes()]),
-                  (f.income_total, [f.income_current, f.carry_in_total]),
-                  (f.expense_total, [f.expense_current, f.carry_out_total])]
-        return TableCtx(
-            "收支总表", 1, self.title("部门收支总表"), self.dept, self.unit_line,
-            [[HeaderCell("收入", 2), HeaderCell("支出", 2)],
-             [HeaderCell("项目"), HeaderCell("预算数"), HeaderCell("项目"), HeaderCell("预算数")]],
-            rows, ["left", "right", "left", "right"], [30, 16, 30, 16], notes=self.tail_notes(checks),
-        )
-
-    def income(self) -> TableCtx:
-        f = self.f
-        current = [f.income_by_source[s] for s in INCOME_SOURCES]
-        carry = [f.carry_in[s] for s in FUND_SOURCES]
-        values = [f.income_total, f.income_current, *current, f.carry_in_total, *carry]
-        cells = [self.amt(v) for v in values]
-        rows = [Row(["合计", "", *cells], "total", 0)]
-        info = self.b.基本信息
-        rows.append(Row([info.部门编码, self.b.基本信息.部门名称, *cells], "class", 1))
-        units = info.预算单位
-        unit_checks: list[tuple[Decimal, list[Decimal]]] = []
-        if units and all(u.本年收入 is not None and u.上年结转结余 is not None for u in units):
-            per_unit = []
-            for u in units:
-                assert u.本年收入 is not None and u.上年结转结余 is not None
-                now = [u.本年收入.get(s) for s in INCOME_SOURCES]
-                carried = [u.上年结转结余.get(s) for s in FUND_SOURCES]
-                unit_values = [sum(now, ZERO) + sum(carried, ZERO), sum(now, ZERO), *now, sum(carried, ZERO), *carried]
-                rows.append(Row(["\u3000" + u.编码, "\u3000" + u.名称, *[self.amt(v) for v in unit_values]], "item", 3))
-                per_unit.append(unit_values)
-                unit_checks += [(unit_values[0], [unit_values[1], unit_values[11]]), (unit_values[1], now),
-                                (unit_values[11], carried)]
-            unit_checks += [(v, [u[i] for u in per_unit]) for i, v in enumerate(values)]  # department = Σ units
-        elif len(units) == 1:
-            rows.append(Row(["\u3000" + units[0].编码, "\u3000" + units[0].名称, *cells], "item", 3))
-        short = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "事业收入",
-                 "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入"]
-        header = [
-            [HeaderCell("单位编码", rowspan=2), HeaderCell("单位名称", rowspan=2), HeaderCell("合计", rowspan=2),
-             HeaderCell("本年收入", 10), HeaderCell("上年结转结余", 6)],
-            [HeaderCell("小计"), *[HeaderCell(s) for s in short], HeaderCell("小计"), *[HeaderCell(s) for s in FUND_SOURCES]],
-        ]
-        checks = [(f.income_total, [f.income_current, f.carry_in_total]), (f.income_current, current),
-                  (f.carry_in_total, carry), *unit_checks]
-        return TableCtx("收入总表", 2, self.title("部门收入总表"), self.dept, self.unit_line, header, rows,
-                        ["left", "left", *["right"] * 17], [9, 16, *[7] * 17], landscape=True,
-                        notes=self.tail_notes(checks))
-
-    def expense(self) -> TableCtx:
-        tree = self.f.expense_tree
-        header = [[HeaderCell("科目编码"), HeaderCell("科目名称"), *[HeaderCell(c) for c in tree.columns]]]
-        checks = self.tree_checks(tree, {0: [1, 2, 3, 4, 5]})
-        return TableCtx("支出总表", 3, self.title("部门支出总表"), self.dept, self.unit_line, header,
-                        self.tree_rows(tree), ["left", "left", *["right"] * 6], [11, 26, 12, 12, 12, 11, 10, 11],
-                        landscape=True, notes=self.tail_notes(checks))
-
-    def fiscal(self) -> TableCtx:
-        f = self.f
-        tree = f.fiscal_by_class
-        inc_now = sum(f.fiscal_income.values(), ZERO)
-        inc_carry = sum(f.fiscal_carry.values(), ZERO)
-        left: list[tuple[str, Decimal | None, str]] = [("一、本年收入", inc_now, "total")]
-        left += [(f"{ordinal(i, '（一）')}{s}拨款", f.fiscal_income[s], "item") for i, s in enumerate(FISCAL_SOURCES, 1)]
-        left += [("二、上年结转", inc_carry, "total")]
-        left += [(f"{ordinal(i, '（一）')}{s}拨款", f.fiscal_carry[s], "item") for i, s in enumerate(FISCAL_SOURCES, 1)]
-        classes = {r.code: r for r in tree.classes()}
-        right: list[tuple[str, list[Decimal] | None, str]] = [("一、本年支出", tree.total, "total")]
-        for i, subject in enumerate(catalog.summary_classes(), 1):
-            row = classes.get(subject.code)
-            right.append((f"（{_summary_ordinal(i)[:-1]}）{subject.name}", row.values if row else None, "item"))
-        for code, row in classes.items():
-            if code not in {s.code for s in catalog.summary_classes()}:
-                right.append((f"（{_summary_ordinal(len(right))[:-1]}）{row.name}", row.values, "item"))
-        carry_out = sum((f.carry_out[s] for s in FISCAL_SOURCES), ZERO)
-        rows = []
-        for i in range(max(len(left), len(right))):
-            l_name, l_val, l_kind = left[i] if i < len(left) else ("", None, "item")
-            r_name, r_vals, r_kind = right[i] if i < len(right) else ("", None, "item")
-            r_cells = [self.amt(v) for v in r_vals] if r_vals is not None else ["", "", "", ""]
-            if r_name and r_vals is None:
-                r_cells = [self.amt(ZERO)] * 4
-            kind = "total" if "total" in (l_kind, r_kind) else "item"
-            bold = [l_kind == "total"] * 2 + [r_kind == "total"] * 5
-            rows.append(Row([l_name, "" if l_val is None else self.amt(l_val), r_name, *r_cells], kind,
-                            0 if kind == "total" else 3, bold))
-        total_in = inc_now + inc_carry
-        carry_cells = [self.amt(carry_out), *[self.amt(f.carry_out[s]) for s in FISCAL_SOURCES]]
-        rows.append(Row(["", "", "二、年终结转结余", *carry_cells]))
-        total_out = [tree.total[0] + carry_out, *[tree.total[i + 1] + f.carry_out[s] for i, s in enumerate(FISCAL_SOURCES)]]
-        rows.append(Row(["收入总计", self.amt(total_in), "支出总计", *[self.amt(v) for v in total_out]], "total", 0))
-        header = [
-            [HeaderCell("收入", 2), HeaderCell("支出", 5)],
-            [HeaderCell("项目"), HeaderCell("预算数"), HeaderCell("项目"), HeaderCell("合计"),
-             HeaderCell("一般公共预算"), HeaderCell("政府性基金预算"), HeaderCell("国有资本经营预算")],
-        ]
-        checks = self.tree_checks(tree, {0: [1, 2, 3]}) + [
-            (inc_now, list(f.fiscal_income.values())), (inc_carry, list(f.fiscal_carry.values())),
-            (total_in, [inc_now, inc_carry]), (carry_out, [f.carry_out[s] for s in FISCAL_SOURCES]),
-            (total_out[0], total_out[1:]),
-            *[(total_out[i], [tree.total[i], carry_out if i == 0 else f.carry_out[FISCAL_SOURCES[i - 1]]])
-              for i in range(4)],
-        ]
-        return TableCtx("财政拨款收支总表", 4, self.title("财政拨款收支总表"), self.dept, self.unit_line, header, rows,
-                        ["left", "right", "left", "right", "right", "right", "right"], [22, 13, 26, 13, 13, 13, 13],
-                        landscape=True, notes=self.tail_notes(checks))
-
-    def gpb(self) -> TableCtx:
-        tree = self.f.gpb_tree
-        header = [
-            [HeaderCell("科目编码", rowspan=2), HeaderCell("科目名称", rowspan=2), HeaderCell("合计", rowspan=2),
-             HeaderCell("基本支出", 3), HeaderCell("项目支出", rowspan=2)],
-            [HeaderCell("小计"), HeaderCell("人员经费"), HeaderCell("公用经费")],
-        ]
-        checks = self.tree_checks(tree, {0: [1, 4], 1: [2, 3]})
-        return TableCtx("一般公共预算支出表", 5, self.title("一般公共预算支出表"), self.dept, self.unit_line, header,
-                        self.tree_rows(tree), ["left", "left", *["right"] * 5], [12, 28, 14, 14, 14, 13, 14],
-                        landscape=True, empty=tree.empty, empty_note=self.empty_note("一般公共预算支出") if tree.empty else "",
-                        notes=self.tail_notes(checks))
-
-    def economic(self) -> TableCtx:
-        tree = self.f.economic
-        header = [
-            [HeaderCell("部门预算支出经济分类科目", 2), HeaderCell(f"{self.year}年一般公共预算基本支出", 3)],
-            [HeaderCell("科目编码"), HeaderCell("科目名称"), HeaderCell("合计"), HeaderCell("人员经费"),
-             HeaderCell("公用经费")],
-        ]
-        rows = [Row(["合计", "", *[self.amt(v) for v in tree.total]], "total", 0)]
-        for r in tree.rows:  # 类 (level 1) and their 款, which are the leaves here (level 3)
-            indent = "\u3000" * (r.level - 1)
-            rows.append(Row([indent + r.code, indent + r.name, *[self.amt(v) for v in r.values]],
-                            "class" if r.level == 1 else "item", 1 if r.level == 1 else 3))
-        checks = self.tree_checks(tree, {0: [1, 2]})
-        return TableCtx("一般公共预算基本支出表", 6, self.title("一般公共预算基本支出表"), self.dept, self.unit_line,
-                        header, rows, ["left", "left", "right", "right", "right"], [14, 34, 18, 18, 18],
-                        empty=tree.empty, empty_note=self.empty_note("一般公共预算基本支出") if tree.empty else "",
-                        notes=self.tail_notes(checks))
-
-    def three_public(self) -> TableCtx:
-        t = self.b.三公经费
-        values = [t.total(), t.因公出国境费, t.vehicles(), t.公务用车购置费, t.公务用车运行维护费, t.公务接待费]
-        header = [
-            [HeaderCell("合计", rowspan=2), HeaderCell("因公出国（境）费", rowspan=2),
-             HeaderCell("公务用车购置及运行费", 3), HeaderCell("公务接待费", rowspan=2)],
-            [HeaderCell("小计"), HeaderCell("公务用车购置费"), HeaderCell("公务用车运行维护费")],
-        ]
-        empty = t.total() == 0
-        checks = [(values[0], [values[1], values[2], values[5]]), (values[2], [values[3], values[4]])]
-        return TableCtx("三公经费支出表", 7, self.title("一般公共预算“三公”经费支出表"), self.dept, self.unit_line,
-                        header, [Row([self.amt(v) for v in values], "item", 3)], ["right"] * 6, [1] * 6,
-                        empty=False, empty_note=self.empty_note("“三公”经费预算") if empty else "",
-                        notes=self.tail_notes(checks))
-
-    def fund(self, fund: str, number: int) -> TableCtx:
-        tree = self.f.fund_trees[fund]
-        header = [
-            [HeaderCell("科目编码", rowspan=2), HeaderCell("科目名称", rowspan=2),
-             HeaderCell(f"本年{fund}支出", 3)],
-            [HeaderCell(c) for c in FUND_COLUMNS],
-        ]
-        checks = self.tree_checks(tree, {0: [1, 2]})
-        key = "政府性基金预算支出表" if fund == "政府性基金预算" else "国有资本经营预算支出表"
-        return TableCtx(key, number, self.title(key), self.dept, self.unit_line, header, self.tree_rows(tree),
-                        ["left", "left", "right", "right", "right"], [14, 34, 18, 18, 18], empty=tree.empty,
-                        empty_note=self.empty_note(fund) if tree.empty else "", notes=self.tail_notes(checks))
-
-    def projects(self) -> TableCtx:
-        f = self.f
-        total = sum(f.project_totals.values(), ZERO)
-        rows = [Row(["合计", "", "", self.amt(total), *[self.amt(f.project_totals[s]) for s in FUND_SOURCES]], "total", 0)]
-        for p in f.projects:
-            rows.append(Row([p.项目编码, p.项目名称, p.项目单位 or self.b.基本信息.部门名称, self.amt(p.total()),
-                             *[self.amt(p.资金来源.get(s)) for s in FUND_SOURCES]]))
-        header = [
-            [HeaderCell("项目编码", rowspan=2), HeaderCell("项目名称", rowspan=2), HeaderCell("项目单位", rowspan=2),
-             HeaderCell("合计", rowspan=2), HeaderCell("财政拨款", 3), HeaderCell("财政专户管理资金", rowspan=2),
-             HeaderCell("单位资金", rowspan=2)],
-            [HeaderCell("一般公共预算"), HeaderCell("政府性基金预算"), HeaderCell("国有资本经营预算")],
-        ]
-        checks = [(total, list(f.project_totals.values()))]
-        checks += [(p.total(), [p.资金来源.get(s) for s in FUND_SOURCES]) for p in f.projects]
-        checks += [(f.project_totals[s], [p.资金来源.get(s) for p in f.projects]) for s in FUND_SOURCES]
-        return TableCtx("项目支出表", 10, self.title("项目支出表"), self.dept, self.unit_line, header, rows,
-                        ["left", "left", "left", *["right"] * 6], [16, 26, 18, 12, 12, 10, 10, 10, 10],
-                        landscape=True, empty=not f.projects, empty_note="" if f.projects else self.empty_note("项目支出"),
-                        notes=self.tail_notes(checks))
-
-    def procurement(self) -> TableCtx:
-        given = self.b.政府采购 is not None
-        p = self.b.政府采购 or Procurement()
-        header = [[HeaderCell("项目"), HeaderCell("采购品目"), HeaderCell("类别"), HeaderCell("数量"),
-                   HeaderCell("计量单位"), HeaderCell("采购金额"), HeaderCell("其中：面向中小企业"),
-                   HeaderCell("其中：面向小微企业")]]
-        rows = [Row(["合计", "", "", "", "", self.amt(p.total()), self.amt(p.面向中小企业), self.amt(p.面向小微企业)],
-                    "total", 0)]
-        for kind in ("货物", "工程", "服务"):
-            items = [i for i in p.明细 if i.类别 == kind]
-            amount = getattr(p, kind)
-            if not items and amount == 0:
-                continue
-            sme = sum((i.面向中小企业 for i in items), ZERO)
-            micro = sum((i.面向小微企业 for i in items), ZERO)
-            rows.append(Row([f"{kind}类", "", "", "", "", self.amt(amount),
-                             self.amt(sme) if items else "", self.amt(micro) if items else ""], "class", 1))
-            for i in items:
-                qty = "" if i.数量 is None else f"{i.数量.normalize():f}"
-                rows.append(Row([i.项目, i.品目, i.类别, qty, i.计量单位, self.amt(i.金额), self.amt(i.面向中小企业),
-                                 self.amt(i.面向小微企业)]))
-        checks = [(p.total(), [p.货物, p.工程, p.服务])]
-        if p.明细:  # each 类别 row and the SME columns are sums of the items shown under them
-            checks += [(p.面向中小企业, [i.面向中小企业 for i in p.明细]), (p.面向小微企业, [i.面向小微企业 for i in p.明细])]
-            for kind in ("货物", "工程", "服务"):
-                items = [i for i in p.明细 if i.类别 == kind]
-                checks += [(getattr(p, kind), [i.金额 for i in items])] if items else []
-                checks += [(sum((getattr(i, col) for i in items), ZERO), [getattr(i, col) for i in items])
-                           for col in ("面向中小企业", "面向小微企业")] if items else []
-        return TableCtx("政府采购预算表", 11, self.title("政府采购预算表"), self.dept, self.unit_line, header, rows,
-                        ["left", "left", "center", "right", "center", "right", "right", "right"],
-                        [18, 24, 7, 8, 8, 13, 13, 13], landscape=True, empty=p.total() == 0,
-                        empty_note=("" if p.total() else self.empty_note("政府采购预算") if given
-                                    else "本部门未填报政府采购预算，本表为空表。"), notes=self.tail_notes(checks))
-
-    def institutions(self) -> TableCtx | None:
-        """机构设置 (单位名称, 单位性质, 单位规格, 经费保障形式), placed in 概况 when given."""
-        rows = self.b.部门概况.机构设置
-        if not rows:
-            return None
-        header = [[HeaderCell("单位名称"), HeaderCell("单位性质"), HeaderCell("单位规格"), HeaderCell("经费保障形式")]]
-        body = [Row([r.单位名称, r.单位性质, r.单位规格, r.经费保障形式]) for r in rows]
-        return TableCtx("机构设置", 0, f"{self.subject}机构设置情况", self.dept, "", header, body,
-                        ["left", "center", "center", "center"], [30, 16, 12, 16])
-
-
-_SUMMARY_ORDINALS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-
-
-def _summary_ordinal(n: int) -> str:
-    """收支总表 numbering: 一、… 十九、 二十、 廿一、 (the tables' own style)."""
-    if n <= 10:
-        return _SUMMARY_ORDINALS[n] + "、"
-    if n < 20:
-        return "十" + _SUMMARY_ORDINALS[n - 10] + "、"
-    if n == 20:
-        return "二十、"
-    if n < 30:
-        return "廿" + _SUMMARY_ORDINALS[n - 20] + "、"
-    return f"{n}、"
 
 
 # ================================================================= performance tables
@@ -639,27 +266,25 @@ def _joined(parts: list[str], sep: str = "；") -> str:
     return sep.join(p for p in parts if p)
 
 
-def build_context(b: Budget, settings: Settings | None = None, failed: list[str] | None = None) -> RenderContext:
-    """Build the complete render context from a validated budget."""
+def build_context(b: Budget, settings: Settings | None = None, failed: list[str] | None = None,
+                  profile: Profile | None = None) -> RenderContext:
+    """Build the complete render context from a validated budget, laid out by ``profile`` (default 湖北)."""
     settings = settings or Settings()
+    profile = profile or load_profile(DEFAULT_PROFILE)
     f = compute(b)
     info = b.基本信息
     src = info.金额单位
     places = settings.百分比小数位
     year = info.预算年度
     subject = info.部门名称 + ("（汇总）" if info.汇总 else "")
-    tables = _Tables(b, f, subject)
     w = lambda v: wan(v, src)  # noqa: E731
     ch = lambda c: change_phrase(c.current, c.prior, src, places)  # noqa: E731
     rs = lambda c: _reason(ch(c), c.reason)  # noqa: E731
     sh = lambda part, whole: share_phrase(part, whole, places)  # noqa: E731
 
-    table_list = [
-        tables.summary(), tables.income(), tables.expense(), tables.fiscal(), tables.gpb(), tables.economic(),
-        tables.three_public(), tables.fund("政府性基金预算", 8), tables.fund("国有资本经营预算", 9),
-        tables.projects(), tables.procurement(),
-    ]
+    table_list = build_tables(b, f, profile, subject)
     tmap = {t.key: t for t in table_list}
+    text_tables = build_text_tables(b, f, profile, subject)
 
     ov = b.部门概况
     duties = [f"{ordinal(i, '（一）')}{d}" for i, d in enumerate(ov.主要职责, 1)]
@@ -831,15 +456,15 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
 
     date = _date_cn(info.公开日期) or _source_date()
     prefix = f"{subject}{year}年"
-    titles = [t.title for t in table_list] + [f"{prefix}部门整体支出绩效目标表", f"{prefix}项目支出绩效目标表"]
-    toc = [f"表{n}  {title.removeprefix(prefix)}" for n, title in enumerate(titles, 1)]
+    names = [t.toc_name or t.title.removeprefix(prefix) for t in table_list] + list(profile.目录附加)
+    toc = [profile.目录格式.replace("{序}", str(n)).replace("{名称}", name) for n, name in enumerate(names, 1)]
     return RenderContext(
         部门名称=info.部门名称, 年度=str(year), 上年度=str(year - 1), 标题=f"{subject}{year}年部门预算",
-        公开主体=subject, 公开日期=date, 金额单位=src, 表格单位=tables.unit,
+        公开主体=subject, 公开日期=date, 金额单位=src, 表格单位=info.表格金额单位 or src,
         未通过校验=bool(failed), 校验说明="；".join(failed or []),
         职责=duties, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
-        机构设置表=tables.institutions(),
+        机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
         表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )
@@ -934,4 +559,4 @@ def _source_date() -> str:
     return _date_cn(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date())
 
 
-__all__ = ["Change", "RenderContext", "TableCtx", "PerfTable", "build_context"]
+__all__ = ["Change", "HeaderCell", "PerfTable", "RenderContext", "Row", "TableCtx", "build_context"]

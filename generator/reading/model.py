@@ -171,6 +171,7 @@ class BasicInfo(Node):
     口径: Literal["部门", "单位"] = Field("部门", title="公开口径", description="部门（汇总）或 单位")
     汇总: bool = Field(False, title="是否汇总", description="部门含二级单位、按汇总口径公开时为 true（标题加“（汇总）”）")
     地区: Text = Field("", title="地区", description="如 青山区，用于名词解释中的“区级财政”")
+    版式: Text = Field("", title="版式（可选）", description="公开文本的地区版式：湖北（默认）、河北、上海，或版式文件的路径")
     预算单位: list[BudgetUnit] = Field(default_factory=list, title="纳入本预算的预算单位（本级和二级单位）")
     公开日期: dt.date | None = Field(None, title="公开日期", description="YYYY-MM-DD；用于文档日期")
     填报人: Text = Field("", title="填报人")
@@ -286,6 +287,10 @@ class FunctionRow(Node):
     对附属单位补助支出: Amount = Field(ZERO, title="对附属单位补助支出")
     基本支出: Amount | None = Field(None, title="基本支出（可选，填写则校验 = 人员经费 + 公用经费）")
     合计: Amount | None = Field(None, title="合计（可选，填写则校验）")
+    上年结转: Amount | None = Field(
+        None, title="其中：上年结转结余安排（可选）",
+        description="本行支出中由上年结转结余安排的部分；河北等版式的收入总表按功能分类分列本年收入和上年结转",
+    )
 
     def get(self, kind: str) -> Decimal:
         return getattr(self, kind)

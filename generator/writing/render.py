@@ -34,6 +34,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..layout.narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
+from ..layout.profile import Profile, load_profile
 from ..writing import files
 
 TEMPLATE_NAME = "部门预算公开.docx"
@@ -178,11 +179,11 @@ _TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _UNDERSCORE_NAME = re.compile(r"(?<![\w\u4e00-\u9fff])_\w*")
 
 
-def template_tags(template: Path) -> list[str]:
+def template_tags(template: Path | Compiled) -> list[str]:
     """Every Jinja tag in the template's Word XML parts, with Word's run markup removed."""
     tags: list[str] = []
     try:
-        with zipfile.ZipFile(template) as zf:
+        with zipfile.ZipFile(io.BytesIO(template.data) if isinstance(template, Compiled) else template) as zf:
             for name in zf.namelist():
                 if name.startswith("word/") and name.endswith(".xml"):
                     text = re.sub(r"<[^>]*>", "", zf.read(name).decode("utf-8", "replace"))
@@ -240,6 +241,7 @@ class _Cell:
     vmerge: str | None = None  # "restart" | "continue"
     jc: str | None = None
     bold: bool = False
+    borderless: bool = False
 
 
 @dataclass
@@ -258,6 +260,7 @@ class _Styles:
         self.text = self.id("表格文字")
         self.number = self.id("表格数字")
         self.head = self.id("表头")
+        self.info = self.id("表头信息")
         self.title = self.id("表标题")
         self.perf_heading = self.id("绩效小标题")
         self.normal = self.id("Normal")
@@ -299,6 +302,10 @@ def _taller_than(text: str, width_pt: float, size: float, limit_pt: float) -> bo
     return lines * size * 1.3 > limit_pt
 
 
+_NO_BORDERS = ('<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
+               '<w:right w:val="nil"/></w:tcBorders>')
+
+
 def _table_xml(styles: _Styles, widths: list[int], rows: list[_Row], size_hp: int | None) -> str:
     if not rows:  # Word refuses a table without rows
         return ""
@@ -314,7 +321,7 @@ def _table_xml(styles: _Styles, widths: list[int], rows: list[_Row], size_hp: in
             col += cell.span
             tcpr = (f'<w:tcW w:w="{width}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else "")
                     + ('<w:vMerge w:val="restart"/>' if cell.vmerge == "restart" else "<w:vMerge/>" if cell.vmerge else "")
-                    + '<w:vAlign w:val="center"/>')
+                    + (_NO_BORDERS if cell.borderless else "") + '<w:vAlign w:val="center"/>')
             text = "" if cell.vmerge == "continue" else cell.text
             ppr = (f'<w:pStyle w:val="{cell.style}"/>' + ("<w:keepNext/>" if row.keep_next else "")
                    + (f'<w:jc w:val="{cell.jc}"/>' if cell.jc else ""))
@@ -460,6 +467,21 @@ def _header_rows(t: TableCtx, ncols: int, styles: _Styles) -> list[_Row]:
     return rows
 
 
+def _info_rows(t: TableCtx, ncols: int, styles: _Styles) -> list[_Row]:
+    """The furniture lines (〈编码〉 〈部门〉, 预算年度, 单位) as borderless header rows: they repeat on every page."""
+    rows = []
+    for line in t.info_rows:
+        left, right = (list(line) + ["", ""])[:2]
+        if right and ncols > 1:
+            split = max(1, ncols - max(1, ncols // 3))
+            cells = [_Cell(left, styles.info, split, borderless=True),
+                     _Cell(right, styles.info, ncols - split, jc="right", borderless=True)]
+        else:
+            cells = [_Cell(left, styles.info, ncols, borderless=True)]
+        rows.append(_Row(cells, header=True, keep_next=True))
+    return rows
+
+
 def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
     ncols = len(t.widths) or len(t.align) or max((len(r.cells) for r in t.rows), default=1)
     if t.header:
@@ -473,7 +495,7 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
             raise RenderError(f"表“{t.title}”第{i}行有 {len(row.cells)} 个单元格，应为 {ncols} 个")
     columns = [[(row.cells[i], row.is_bold(i)) for row in body if row.cells[i]] for i in range(ncols)]
     weights = [float(w) for w in (list(t.widths) + [1] * ncols)[:ncols]]
-    rows = _header_rows(t, ncols, styles)
+    rows = _info_rows(t, ncols, styles) + _header_rows(t, ncols, styles)
     _, headers = _columns_of(rows, ncols, styles)
     widths, size = _fit(weights, columns, avail, styles.base_pt, headers=headers)
     for row in body:
@@ -668,8 +690,9 @@ def build_subdocs(tpl: DocxTemplate, ctx: RenderContext, template: Path) -> dict
     widths = slot_widths(doc)
     tables = {key: XmlSubdoc([_budget_table(t, styles, _table_width(widths, "表格", key, t.landscape))])
               for key, t in ctx.表.items()}
-    if ctx.机构设置表 is not None:
-        tables["机构设置"] = XmlSubdoc([_budget_table(ctx.机构设置表, styles, _table_width(widths, "表格", "机构设置", False))])
+    for key, table in ctx.文中表.items():  # tables inside the text ([[表格 KEY]]), when they have data
+        if table is not None:
+            tables[key] = XmlSubdoc([_budget_table(table, styles, _table_width(widths, "表格", key, False))])
     perf = {
         "整体": XmlSubdoc(_whole_blocks(ctx, styles, _table_width(widths, "绩效表格", "整体", False))),
         "项目": XmlSubdoc(_project_blocks(ctx, styles, _table_width(widths, "绩效表格", "项目", False))),
@@ -708,12 +731,12 @@ def _sandbox_message(template: Path, tag: str) -> str:
             "未执行该标记，未写出任何文件")
 
 
-def render_bytes(ctx: RenderContext, template: Path) -> bytes:
+def render_bytes(ctx: RenderContext, template: Path | Compiled) -> bytes:
     """Render the context through the template; return the normalised .docx bytes."""
-    if not template.is_file():
+    if isinstance(template, Path) and not template.is_file():
         raise RenderError(f"找不到模板文件：{template}")
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = DocxTemplate(io.BytesIO(template.data) if isinstance(template, Compiled) else str(template))
         tpl.get_docx()
     except Exception as exc:  # a damaged or non-Word file
         raise RenderError(f"模板 {template} 无法打开：{exc}") from None
@@ -771,11 +794,31 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise RenderError(f"无法写出 {path}：{exc}") from None
 
 
-def template_path(template_dir: Path | None = None) -> Path:
-    """The template to use, checked before anything is written: it exists and is a Word file."""
-    template = Path(template_dir or default_template_dir()) / TEMPLATE_NAME
+@dataclass(frozen=True)
+class Compiled:
+    """A template compiled from a profile's template source (no .docx file of its own)."""
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        return f"（版式“{self.name}”的模板源编译所得）"
+
+
+def template_path(template_dir: Path | None = None, profile: Profile | None = None) -> Path | Compiled:
+    """The template to use, checked before anything is written: the profile's .docx in the template
+    directory (``--template-dir``, else templates/), or the profile's template source compiled."""
+    profile = profile or load_profile()
+    if not profile.模板:
+        if template_dir is not None and (Path(template_dir) / f"{profile.名称}.docx").is_file():
+            return _checked(Path(template_dir) / f"{profile.名称}.docx", profile)
+        return _compiled(profile)
+    return _checked(Path(template_dir or default_template_dir()) / profile.模板, profile)
+
+
+def _checked(template: Path, profile: Profile) -> Path:
     if not template.is_file():
-        raise RenderError(f"找不到模板文件：{template}（--template-dir 应指向含“{TEMPLATE_NAME}”的目录）")
+        raise RenderError(f"找不到模板文件：{template}（--template-dir 应指向含“{template.name}”的目录）")
     if not zipfile.is_zipfile(template):
         raise RenderError(f"模板 {template} 不是有效的 Word 文档（.docx），请在 Word 中另存为 .docx")
     refused = _refused_tag(template_tags(template))
@@ -784,9 +827,19 @@ def template_path(template_dir: Path | None = None) -> Path:
     return template
 
 
-def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = None) -> None:
+def _compiled(profile: Profile) -> Compiled:
+    from .template_build import SourceError, compile_profile
+
+    try:
+        return Compiled(profile.名称, compile_profile(profile))
+    except (SourceError, OSError) as exc:
+        raise RenderError(f"版式“{profile.名称}”的模板源无法编译：{exc}") from None
+
+
+def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = None,
+                profile: Profile | None = None) -> None:
     """Render the disclosure to ``out_path``; on any failure the previous file there is untouched."""
-    template = template_path(template_dir)
+    template = template_path(template_dir, profile)
     data = render_bytes(ctx, template)
     write_atomic(Path(out_path), data)
 

@@ -1,0 +1,315 @@
+"""Regional layout profiles: what differs between 湖北, 河北, 上海 … as data, never as code.
+
+Why this module exists: every province (often every city) publishes the same figures in its own
+layout — part order and titles, table titles, columns, furniture (序号, 栏次, the 部门/单位 lines),
+number formats and wording. A profile is a folder (``generator/profiles/<名称>/版式.yaml`` plus the
+narrative's template source ``模板.txt``) or a single YAML file that ``继承`` (extends) another
+profile and overrides a few keys. Profiles are validated like input: an unknown key, table or
+figure is a finding with file:line:col (positions come from ``reading/load.py``).
+
+Merging: mappings merge key by key (so an extension names only what it changes, e.g. one table's
+``标题``); lists and scalars replace. ``表序`` lists the tables in order; ``表`` holds each table's spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..findings import Finding, InputError, Position, SourceMap
+from ..reading.load import load_file
+
+PROFILE_DIR = Path(__file__).resolve().parents[1] / "profiles"
+PROFILE_FILE = "版式.yaml"
+DEFAULT_PROFILE = "湖北"
+
+Align = Literal["left", "right", "center"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class HeaderCellSpec(_Spec):
+    文字: str
+    跨列: int = Field(1, ge=1)
+    跨行: int = Field(1, ge=1)
+
+
+class LineSpec(_Spec):
+    """One labelled line of a two-sided table side or of a fixed item list."""
+
+    名称: str = ""
+    值: str = Field("", description="数字名（见 docs/profiles.md）；空则该格留空")
+    粗体: bool = False
+
+
+class ClassesSpec(_Spec):
+    """The 功能分类 类 rows of a two-sided table (收支总表, 财政拨款收支总表)."""
+
+    类: Literal["全部", "有数"] = Field(description="全部：类列表中的每个类（零也列示）；有数：只列有支出的类")
+    编号: str = Field("{序}、", description="序号格式，{序} 为中文序数，如 “{序}、” 或 “（{序}）”")
+    起始: int = Field(1, ge=1, description="第一个类的序数")
+
+
+class PairSpec(_Spec):
+    左: LineSpec = Field(default_factory=LineSpec)
+    右: LineSpec = Field(default_factory=LineSpec)
+
+
+class TableSpec(_Spec):
+    """One table: a row source × columns, plus its header and furniture."""
+
+    来源: Literal["收支总表", "收入按单位", "功能分类", "经济分类", "三公", "项目", "政府采购", "机构设置"] = Field(
+        description="行的来源")
+    标题: str = Field(description="表标题；可用 {主体} {部门} {年度}")
+    目录名: str = Field("", description="目录中的名称；不填则为去掉“{主体}{年度}年”前缀的标题")
+    表头: list[list[str | HeaderCellSpec]]
+    宽度: list[int] = Field(description="各列相对宽度")
+    对齐: list[Align]
+    横向: bool = False
+    列: list[str] = Field(default_factory=list, description="数值列（度量名），见 docs/profiles.md")
+    范围: str = Field("全部", description="功能分类行的资金范围：全部、财政拨款、一般公共预算、政府性基金预算 …")
+    合计位置: Literal["首行", "末行"] = "首行"
+    合计名称: str = "合计"
+    缩进: bool = Field(True, description="款/项名称前按级次缩进")
+    左: list[LineSpec] = Field(default_factory=list, description="两栏表：左栏各行")
+    右: list[LineSpec | ClassesSpec] = Field(default_factory=list, description="两栏表：右栏各行")
+    收尾: list[PairSpec] = Field(default_factory=list, description="两栏表：对齐在最后的合计行")
+    行: list[LineSpec] = Field(default_factory=list, description="三公：固定行（为空则只有一行，各列为度量）")
+    空表说明: str = Field("", description="无数据时表下的说明；可用 {年度}")
+    未填说明: str = Field("", description="输入未填报该部分（不是填了零）时表下的说明；不填则用 空表说明")
+    空表: Literal["无行", "合计为零", "从不"] = Field("无行", description="何时算空表（表下出现空表说明）")
+    空表保留行: bool = Field(False, description="空表时仍列出数据行（默认只留表头）")
+
+    @model_validator(mode="after")
+    def _columns_agree(self) -> TableSpec:
+        if len(self.宽度) != len(self.对齐):
+            raise ValueError(f"宽度有 {len(self.宽度)} 列，对齐有 {len(self.对齐)} 列，应一致")
+        return self
+
+
+class NumberFormat(_Spec):
+    小数位: int = Field(2, ge=0, le=4, description="表格金额的小数位")
+    千分位: Literal["元时", "总是", "从不"] = Field("元时", description="千分位逗号：表格单位为元时 / 总是 / 从不")
+    零值: Literal["显示", "空白"] = Field("显示", description="零金额显示为 0.00 还是留空")
+
+
+class TextFormat(_Spec):
+    小数位: int = Field(2, ge=0, le=4, description="情况说明中万元金额的小数位")
+    千分位: bool = Field(False, description="情况说明中金额是否用千分位逗号")
+
+
+class Furniture(_Spec):
+    """What surrounds every table."""
+
+    信息行: list[list[str]] = Field(
+        default_factory=lambda: [["部门（单位）：{主体}", "单位：{单位}"]],
+        description="表标题下的行，每行 [左, 右]；可用 {主体} {部门} {编码} {年度} {单位}")
+    信息行在表内: bool = Field(False, description="信息行作为表头行放在表内，随表头每页重复")
+    序号: bool = Field(False, description="首列“序号”，正文行 1…n（含合计行）")
+    栏次: bool = Field(False, description="表头下一行“栏次”，为其余各列编号 1…n")
+    编码列: Literal["一列", "类款项"] = Field("一列", description="科目编码一列，或拆成 类/款/项 三列（表头由 表头 给出）")
+    类序号: Literal["廿", "二十"] = Field("廿", description="收支总表类序号 21 以上写作 廿一 或 二十一")
+    类列表: list[str] = Field(default_factory=list, description="收支总表列示的类（编码，或无编码的名称）；空则用科目表")
+
+
+class PartSpec(_Spec):
+    名称: str = Field(description="模板源中 [[部分 名称]] 的名称")
+    标题: str = Field("", description="部分标题（# 行）；空则无标题（封面、目录）")
+
+
+class Profile(_Spec):
+    """A validated, fully merged profile."""
+
+    名称: str
+    说明: str = ""
+    继承: str = ""
+    模板: str = Field("", description="模板目录中已编译的 Word 模板文件名；不填（继承的版式未写此键时亦然）则由模板源编译")
+    模板源: str = Field("模板.txt", description="叙述部分的模板源（相对于版式文件夹）")
+    部分: list[PartSpec]
+    目录格式: str = Field("表{序}  {名称}", description="目录中每张表的一行")
+    目录附加: list[str] = Field(default_factory=list, description="目录中表格之后的条目（如 绩效目标表）")
+    表序: list[str]
+    表: dict[str, TableSpec]
+    文中表: dict[str, TableSpec] = Field(
+        default_factory=dict, description="放在叙述中的表（模板源 [[表格 键]]），不编号、不进目录；无数据时不出现")
+    表格: Furniture = Field(default_factory=Furniture)
+    金额: NumberFormat = Field(default_factory=NumberFormat)
+    文字: TextFormat = Field(default_factory=TextFormat)
+    百分比小数位: int | None = Field(None, ge=0, le=4, description="不填则用配置文件的 百分比小数位")
+    词语: dict[str, str] = Field(default_factory=dict, description="模板可用的词语（{{ 词语.键 }}）")
+
+    # set after loading: where the files are
+    folder: Path = Field(default=Path("."), exclude=True)
+    source_files: tuple[Path, ...] = Field(default=(), exclude=True)
+
+    @model_validator(mode="after")
+    def _tables_known(self) -> Profile:
+        unknown = [k for k in self.表序 if k not in self.表]
+        if unknown:
+            raise ValueError(f"表序中的表“{'、'.join(unknown)}”在 表 中没有定义")
+        return self
+
+    def tables(self) -> list[tuple[str, TableSpec]]:
+        return [(k, self.表[k]) for k in self.表序]
+
+
+# ================================================================= loading
+
+
+class ProfileError(InputError):
+    """A profile that cannot be used; carries every finding (file:line:col)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(findings[0])
+        self.findings = findings
+
+
+def shipped_profiles() -> list[str]:
+    """Names of the profiles that ship with budgetdoc."""
+    return sorted(p.name for p in PROFILE_DIR.iterdir() if (p / PROFILE_FILE).is_file())
+
+
+def _locate(name: str, base: Path | None) -> Path:
+    """A shipped profile's name, or a path (a folder holding 版式.yaml, or a .yaml file)."""
+    if (PROFILE_DIR / name / PROFILE_FILE).is_file():
+        return PROFILE_DIR / name / PROFILE_FILE
+    path = Path(name)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.is_dir():
+        path = path / PROFILE_FILE
+    if path.is_file():
+        return path
+    near = get_close_matches(name, shipped_profiles(), n=1)
+    hint = f"，是否应为“{near[0]}”？" if near else f"；可用的版式：{'、'.join(shipped_profiles())}，或版式文件的路径"
+    raise ProfileError([Finding("PROFILE", "error", f"找不到版式“{name}”{hint}")])
+
+
+@dataclass
+class _Layer:
+    data: dict
+    source: SourceMap
+    path: Path
+
+
+@dataclass
+class _Chain:
+    layers: list[_Layer] = field(default_factory=list)
+
+    def position(self, loc: tuple) -> tuple[str, Position]:
+        """The file and position of a merged key: the last layer that wrote it (or its nearest parent)."""
+        for probe in (loc[:n] for n in range(len(loc), 0, -1)):
+            for layer in reversed(self.layers):
+                if probe in layer.source.positions:
+                    return layer.source.file, layer.source.positions[probe]
+        last = self.layers[-1]
+        return last.source.file, Position(1, 1)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _merge(base[key], value) if key in base else value
+        return out
+    return over
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...] = ()) -> _Chain:
+    if path.resolve() in seen:
+        raise ProfileError([Finding("PROFILE", "error", f"版式继承成环：{' → '.join(str(p) for p in (*seen, path))}",
+                                    file=str(path))])
+    data, source = load_file(path)
+    if not isinstance(data, dict):
+        raise ProfileError([Finding("PROFILE", "error", "版式文件应是一个映射（键: 值）", file=str(path),
+                                    position=Position(1, 1))])
+    parent = data.get("继承")
+    chain = _read_chain(_locate(str(parent), path.parent), (*seen, path.resolve())) if parent else _Chain()
+    chain.layers.append(_Layer(data, source, path))
+    return chain
+
+
+def _unknown_tables(chain: _Chain, merged: dict) -> list[Finding]:
+    """A table an extension changes must exist in what it extends (or be defined whole, with 来源)."""
+    out = []
+    defined: set[str] = set()
+    for layer in chain.layers:
+        for key, spec in (layer.data.get("表") or {}).items():
+            if key not in defined and not (isinstance(spec, dict) and "来源" in spec):
+                near = get_close_matches(str(key), list(defined), n=1)
+                hint = f"，是否应为“{near[0]}”？" if near else "（新表须写出 来源、标题、表头、宽度、对齐）"
+                out.append(Finding("PROFILE", "error", f"版式中的表“{key}”在所继承的版式中不存在{hint}",
+                                   file=layer.source.file, position=layer.source.find(("表", key)), path=("表", key)))
+            defined.add(key)
+    return out
+
+
+def _messages(exc: ValidationError, chain: _Chain) -> list[Finding]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            message = f"版式中不认识的键“{loc[-1]}”（见 docs/profiles.md）"
+        elif err["type"] == "missing":
+            message = f"版式缺少“{'.'.join(map(str, loc))}”"
+        else:
+            message = f"版式项“{'.'.join(map(str, loc))}”不正确：{err['msg']}"
+        # pydantic adds the union member's name to the location of a list[A | B] item: drop it
+        clean = tuple(p for p in loc if not (isinstance(p, str) and p in ("LineSpec", "ClassesSpec", "str",
+                                                                            "HeaderCellSpec")))
+        file, position = chain.position(clean)
+        out.append(Finding("PROFILE", "error", message, file=file, position=position, path=clean))
+    return out
+
+
+def load_profile(name: str | Path = DEFAULT_PROFILE, base: Path | None = None) -> Profile:
+    """A shipped profile by name, or a profile file/folder (relative to ``base``), merged and validated."""
+    path = _locate(str(name), base)
+    return _load(path.resolve())
+
+
+@lru_cache(maxsize=32)
+def _load(path: Path) -> Profile:
+    chain = _read_chain(path)
+    merged: dict = {}
+    for layer in chain.layers:
+        merged = _merge(merged, layer.data)
+    findings = _unknown_tables(chain, merged)
+    try:
+        profile = Profile.model_validate(merged)
+    except ValidationError as exc:
+        findings += _messages(exc, chain)
+        raise ProfileError(findings) from None
+    from .tables import check_profile_names  # the builder knows which measures and figures exist
+
+    for message, loc in check_profile_names(profile):
+        file, position = chain.position(loc)
+        findings.append(Finding("PROFILE", "error", message, file=file, position=position, path=loc))
+    if findings:
+        raise ProfileError(findings)
+    profile.folder = path.parent
+    profile.source_files = tuple(layer.path for layer in chain.layers)
+    if len(chain.layers) > 1 and "模板" not in chain.layers[-1].data:
+        profile.模板 = ""  # an extension's parts or tables differ from its base's template: compile its own
+    return profile
+
+
+def template_sources(profile: Profile) -> list[Path]:
+    """The template source of each layer that has one, base first (later layers override parts)."""
+    out = []
+    for path in profile.source_files:
+        data, _ = load_file(path)
+        candidate = path.parent / str((data or {}).get("模板源") or "模板.txt")
+        if candidate.is_file() and candidate not in out:
+            out.append(candidate)
+    return out
+
+
+__all__ = ["DEFAULT_PROFILE", "Profile", "ProfileError", "TableSpec", "load_profile", "shipped_profiles"]
