@@ -109,8 +109,10 @@ def _outputs(ctx: object, xlsx: bool, pdf: bool) -> tuple[list[str], list[str]]:
     """The file names this run writes, and the other names a run for the same budget may have written."""
     from .writing.render import output_name
 
-    docx = output_name(ctx, "部门预算公开", ".docx")
-    every = {"docx": docx, "xlsx": output_name(ctx, "部门预算表", ".xlsx"), "pdf": docx[: -len(".docx")] + ".pdf"}
+    final = getattr(ctx, "文种", "预算") == "决算"
+    document, workbook = ("部门决算公开", "部门决算表") if final else ("部门预算公开", "部门预算表")
+    docx = output_name(ctx, document, ".docx")
+    every = {"docx": docx, "xlsx": output_name(ctx, workbook, ".xlsx"), "pdf": docx[: -len(".docx")] + ".pdf"}
     wanted = {"docx": True, "xlsx": xlsx, "pdf": pdf}
     return [every[k] for k in every if wanted[k]], [every[k] for k in every if not wanted[k]]
 
@@ -161,13 +163,24 @@ def generate(
         raise GenerateError(f"未生成：校验发现 {len(errors)} 个错误（修正后重试，或加 --force 强制生成带警示的文档）。",
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
-    try:
-        chosen = choose_profile(result.budget, path, settings, profile)
-    except ProfileError as exc:
-        raise GenerateError("版式有错误，未写出任何文件。", [*result.findings, *exc.findings], 1) from None
-    ctx = build_context(result.budget, settings, failed, chosen)
+    final = isinstance(result.budget, FinalAccounts)
+    if final:  # the second 文种: its layout (基本信息.版式) is data in profiles/决算/, its template committed
+        from .layout.final_narrate import build_final_context
+
+        ctx: object = build_final_context(result.budget, settings, failed)
+    else:
+        try:
+            chosen = choose_profile(result.budget, path, settings, profile)
+        except ProfileError as exc:
+            raise GenerateError("版式有错误，未写出任何文件。", [*result.findings, *exc.findings], 1) from None
+        ctx = build_context(result.budget, settings, failed, chosen)
     try:  # before any folder or file is made
-        template = template_path(Path(template_dir) if template_dir else None, chosen)
+        if final:
+            from .writing.render import named_template
+
+            template: object = named_template(Path(template_dir) if template_dir else None, ctx.模板)
+        else:
+            template = template_path(Path(template_dir) if template_dir else None, chosen)
         if pdf:
             check_tools()
     except (RenderError, PdfError) as exc:

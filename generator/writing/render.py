@@ -827,6 +827,12 @@ def _checked(template: Path, profile: Profile) -> Path:
     return template
 
 
+def named_template(template_dir: Path | None, name: str) -> Path:
+    """A template by file name in the template directory (``--template-dir``, else templates/), checked
+    like a profile's: the 决算 layouts' committed templates (部门决算公开_湖北.docx …)."""
+    return _checked(Path(template_dir or default_template_dir()) / name, None)  # type: ignore[arg-type]
+
+
 def _compiled(profile: Profile) -> Compiled:
     from .template_build import SourceError, compile_profile
 

@@ -1,0 +1,286 @@
+"""Independent expectations for the generated 部门决算公开, computed from the raw 决算 input.
+
+Why this module exists: as tests/independent.py does for the budget, a test comparing the document
+with generator.layout.final_compute would only prove the renderer copies it. This module recomputes
+every 决算 table cell and the narrative's figures from the input file itself (plain dicts from the
+loader), with its own Decimal arithmetic and ROUND_HALF_UP, by the rules of CONVENTIONS "决算"
+(completion % = 决算 ÷ 年初预算, none for a zero budget; 大于/小于/等于 by the sign; "上年无此项支出"
+from a zero base). Nothing of generator's compute, narrate or fmt is imported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from independent import (  # the budget's own helpers (test code)
+    dec,
+    function_catalog,
+    qualified_name,
+    summary_classes,
+)
+
+from generator.reading.load import load_file
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+INCOME = ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入", "上级补助收入",
+          "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
+FUNDS = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "其他资金")
+KINDS = ("人员经费", "公用经费", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
+GPB = "一般公共预算财政拨款"
+
+
+def r2(v: Decimal) -> Decimal:
+    return v.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def wan(v: Decimal) -> str:
+    shown = r2(v)
+    return "0" if shown == 0 else f"{shown:.2f}"
+
+
+def cell(v: Decimal) -> str:
+    shown = r2(v)
+    return f"{abs(shown) if shown == 0 else shown:.2f}"
+
+
+def pct(part: Decimal, whole: Decimal) -> str:
+    if whole == 0:
+        return "0%"
+    return f"{abs(part * HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+
+
+def change(current: Decimal, prior: Decimal | None) -> str:
+    if prior is None:
+        return ""
+    delta = current - prior
+    if r2(delta) == 0:
+        return "持平"
+    if prior == 0:
+        return f"增加{wan(abs(delta))}万元，上年无此项支出"
+    word = ("增加", "增长") if delta > 0 else ("减少", "下降")
+    return f"{word[0]}{wan(abs(delta))}万元，{word[1]}{pct(delta, prior)}"
+
+
+def _column(kind: str):
+    return lambda r: dec(r.get(kind))
+
+
+def _prior(entry: Any) -> Decimal | None:
+    if entry is None:
+        return None
+    if isinstance(entry, dict):
+        return None if entry.get("金额") is None else dec(entry["金额"])
+    return dec(entry)
+
+
+@dataclass
+class Expected:
+    """What the 决算 document must show: table cells by (table key, row label or code) and sentences."""
+
+    cells: dict[tuple[str, str], list[str]]
+    sentences: list[str]
+    year: int
+    empty_funds: list[str]
+
+
+class Final:
+    """The raw 决算 input (万元 samples), with the sums a reader of the tables would redo."""
+
+    def __init__(self, path: str | Path):
+        data, _ = load_file(path)
+        self.d = data
+        self.year = int(data["基本信息"]["决算年度"])
+        assert data["基本信息"]["金额单位"] == "万元", "the independent checks read 万元 samples"
+        self.rows = data["支出"]["功能分类"]
+        self.income = {s: dec(data["收入"]["本年收入"].get(s)) for s in INCOME}
+
+    def row_total(self, r: dict) -> Decimal:
+        return sum((dec(r.get(k)) for k in KINDS), ZERO)
+
+    def fund(self, r: dict) -> str:
+        return r.get("资金来源", GPB)
+
+    def tree(self, rows: list[dict], columns) -> dict[str, list[Decimal]]:
+        """code (类 3 / 款 5 / 项 7 digits) → column sums, over rows with any spending."""
+        out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * len(columns))
+        for r in rows:
+            if not self.row_total(r):
+                continue
+            values = [col(r) for col in columns]
+            for n in (3, 5, 7):
+                code = str(r["科目编码"])[:n]
+                out[code] = [a + b for a, b in zip(out[code], values, strict=True)]
+        return dict(out)
+
+    def expected(self) -> Expected:
+        d, y = self.d, self.year
+        cells: dict[tuple[str, str], list[str]] = {}
+        sentences: list[str] = []
+        inc_total = sum(self.income.values(), ZERO)
+        carry_in = sum((dec(d["收入"].get("年初结转和结余", {}).get(f)) for f in FUNDS), ZERO)
+        use = dec(d["收入"].get("使用非财政拨款结余"))
+        exp_total = sum((self.row_total(r) for r in self.rows), ZERO)
+        dist = dec(d["支出"].get("结余分配"))
+        carry_out_by = {f: dec(d["支出"].get("年末结转和结余", {}).get(f)) for f in FUNDS}
+        grand = inc_total + use + carry_in
+        # 收支总表
+        cells[("收支总表", "本年收入合计")] = [cell(inc_total), "本年支出合计", cell(exp_total)]
+        cells[("收支总表", "使用非财政拨款结余")] = [cell(use), "结余分配", cell(dist)]
+        cells[("收支总表", "年初结转和结余")] = [cell(carry_in), "年末结转和结余", cell(sum(carry_out_by.values(), ZERO))]
+        cells[("收支总表", "总计")] = [cell(grand), "总计", cell(exp_total + dist + sum(carry_out_by.values(), ZERO))]
+        # 支出决算表, 一般公共预算财政拨款支出决算表
+        basic = lambda r: dec(r.get("人员经费")) + dec(r.get("公用经费"))  # noqa: E731
+        expense = self.tree(self.rows, [self.row_total, basic, *[_column(k) for k in KINDS[2:]]])
+        for code, v in expense.items():
+            cells[("支出表", code)] = [cell(x) for x in v]
+        gpb_rows = [r for r in self.rows if self.fund(r) == GPB]
+        gpb = self.tree(gpb_rows, [self.row_total, basic, lambda r: dec(r.get("项目支出"))])
+        for code, v in gpb.items():
+            cells[("一般公共预算支出表", code)] = [cell(x) for x in v]
+        gpb_total = sum((self.row_total(r) for r in gpb_rows), ZERO)
+        # 基本支出 by 经济分类: each 款 shows its 人员经费 on the left or its 公用经费 on the right
+        econ = d.get("经济分类基本支出", [])
+        for r in econ:
+            for k in ("人员经费", "公用经费"):
+                if dec(r.get(k)):
+                    cells[("基本支出表", str(r["科目编码"]))] = [cell(dec(r.get(k)))]
+        people = sum((dec(r.get("人员经费")) for r in econ), ZERO)
+        public = sum((dec(r.get("公用经费")) for r in econ), ZERO)
+        cells[("基本支出表", "人员经费合计")] = [cell(people), "公用经费合计", "", cell(public)]
+        # 三公 table: 预算数/决算数 pairs
+        t = d.get("三公经费", {})
+
+        def sg(which: str, item: str) -> Decimal:
+            fig = t.get(which, {})
+            get = lambda k: dec(fig.get(k))  # noqa: E731
+            cars = get("公务用车购置费") + get("公务用车运行维护费")
+            return {"合计": get("因公出国（境）费") + cars + get("公务接待费"), "公务用车购置及运行维护费": cars}.get(item, get(item))
+
+        items = ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+        cells[("三公表", "")] = [cell(sg(w, i)) for i in items for w in ("预算数", "决算数")]
+        empty_funds = [k for k, key in (("政府性基金表", "政府性基金预算财政拨款"), ("国有资本经营表", "国有资本经营预算财政拨款"))
+                       if not any(self.fund(r) == key and self.row_total(r) for r in self.rows) and not d.get(
+                           "政府性基金" if key.startswith("政府性") else "国有资本经营")]
+
+        # ---------------------------------------------------------------- narrative figures
+        prior = d.get("上年数", {})
+        sentences.append(f"{y}年度收、支总计均为{wan(grand)}万元")
+        words = change(grand, _prior(prior.get("收入支出总计")))
+        if words and words != "持平":
+            sentences.append(f"与{y - 1}年度相比，收、支总计各{words}")
+        fiscal_income = sum((self.income[s] for s in INCOME[:3]), ZERO)
+        sentences.append(f"财政拨款收入{wan(fiscal_income)}万元，占本年收入{pct(fiscal_income, inc_total)}")
+        for s in INCOME[3:]:
+            if self.income[s]:
+                sentences.append(f"{s}{wan(self.income[s])}万元，占本年收入{pct(self.income[s], inc_total)}")
+        basic_all = sum((basic(r) for r in self.rows), ZERO)
+        projects_all = sum((dec(r.get("项目支出")) for r in self.rows), ZERO)
+        sentences.append(f"基本支出{wan(basic_all)}万元，占本年支出{pct(basic_all, exp_total)}")
+        sentences.append(f"项目支出{wan(projects_all)}万元，占本年支出{pct(projects_all, exp_total)}")
+        sentences.append(f"一般公共预算财政拨款支出{wan(gpb_total)}万元，占本年支出合计的{pct(gpb_total, exp_total)}")
+        # per 类 share, per 项 completion with the direction word
+        for code, v in gpb.items():
+            if len(code) == 3:
+                name = function_catalog()[code]["name"]
+                sentences.append(f"{name}（类）{wan(v[0])}万元，占{pct(v[0], gpb_total)}")
+        budgets: dict[str, Decimal | None] = {}
+        actual: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for r in gpb_rows:
+            code = str(r["科目编码"])
+            actual[code] += self.row_total(r)
+            if r.get("年初预算数") is not None:
+                budgets[code] = (budgets.get(code) or ZERO) + dec(r["年初预算数"])
+            else:
+                budgets.setdefault(code, None)
+        names = {str(r["科目编码"]): r["科目名称"] for r in self.rows}
+        uses = {str(r["科目编码"]): r["主要用途"] for r in gpb_rows if r.get("主要用途")}
+        for code in sorted(actual):
+            b = budgets.get(code)
+            head = qualified_name(code, names) + "。" + (f"主要用于{uses[code].rstrip('。')}。" if code in uses else "")
+            if b is None:
+                sentences.append(head + f"支出决算为{wan(actual[code])}万元")
+                continue
+            text = f"年初预算为{wan(b)}万元，支出决算为{wan(actual[code])}万元"
+            if b != 0:
+                text += f"，完成年初预算的{pct(actual[code], b)}"
+            delta = r2(actual[code] - b)
+            word = "大于" if delta > 0 else "小于" if delta < 0 else "等于"
+            sentences.append(head + text + f"。决算数{word}年初预算数")
+        if all(budgets.get(c) is not None for c in actual) and actual:
+            total_budget = sum((budgets[c] for c in actual if budgets[c] is not None), ZERO)
+            sentences.append(f"一般公共预算财政拨款支出年初预算为{wan(total_budget)}万元，支出决算为{wan(gpb_total)}万元"
+                             + (f"，完成年初预算的{pct(gpb_total, total_budget)}" if total_budget else ""))
+        # 三公
+        b_all, a_all = sg("预算数", "合计"), sg("决算数", "合计")
+        text = f"“三公”经费财政拨款支出全年预算为{wan(b_all)}万元，支出决算为{wan(a_all)}万元"
+        if b_all:
+            text += f"，完成全年预算的{pct(a_all, b_all)}"
+        words = change(a_all, _prior(prior.get("三公经费")))
+        if words:
+            text += "，与上年持平" if words == "持平" else f"，较上年{words}"
+        delta = r2(a_all - b_all)
+        sentences.append(text + f"。决算数{'大于' if delta > 0 else '小于' if delta < 0 else '等于'}全年预算数")
+        abroad = t.get("出国", {})
+        if abroad.get("团组数") is not None and abroad.get("人次") is not None:
+            sentences.append(f"全年支出涉及出国（境）团组{abroad['团组数']}个，累计{abroad['人次']}人次")
+        cars = t.get("公务用车", {})
+        if cars.get("保有量") is not None:
+            sentences.append(f"开支财政拨款的公务用车保有量为{cars['保有量']}辆")
+        # 机关运行经费
+        op = d.get("机关运行经费")
+        if op is not None:
+            now = dec(op.get("决算数"))
+            if op.get("比较基数", "上年决算") == "年初预算":
+                words = change(now, _prior(op.get("年初预算数")))
+                text = f"机关运行经费支出{wan(now)}万元"
+                if words and words != "持平":
+                    text += "，比年初预算数" + words.replace("下降", "降低")
+            else:
+                words = change(now, _prior(prior.get("机关运行经费")))
+                text = f"机关运行经费支出{wan(now)}万元" + (f"，比{y - 1}年度{words}" if words and words != "持平" else "")
+            sentences.append(text)
+        # 政府采购
+        proc = d.get("政府采购")
+        if proc is not None:
+            kinds = {k: dec(proc.get("合同金额", {}).get(k)) for k in ("货物", "工程", "服务")}
+            total = sum(kinds.values(), ZERO)
+            sentences.append(f"政府采购支出总额{wan(total)}万元")
+            if total:
+                sme = {k: dec(proc.get("授予中小企业", {}).get(k)) for k in kinds}
+                sme_total = sum(sme.values(), ZERO)
+                sentences.append(f"授予中小企业合同金额{wan(sme_total)}万元，占政府采购支出总额的{pct(sme_total, total)}")
+                if sme_total:
+                    micro = dec(proc.get("授予小微企业"))
+                    sentences.append(f"授予小微企业合同金额{wan(micro)}万元，占授予中小企业合同金额的{pct(micro, sme_total)}")
+                for k, v in kinds.items():
+                    if v:
+                        sentences.append(f"{k}采购授予中小企业合同金额占{k}支出金额的{pct(sme[k], v)}")
+        # 国有资产: vehicles by kind
+        assets = d.get("国有资产") or {}
+        if assets.get("车辆") is not None:
+            total = sum(int(v["数量"]) for v in assets["车辆"])
+            sentences.append(f"共有车辆{total}辆")
+            sentences += [f"{v['类型']}{v['数量']}辆" for v in assets["车辆"]]
+        # 绩效自评 coverage
+        ev = (d.get("绩效自评") or {}).get("项目") or []
+        if ev:
+            executed = sum((dec(p["执行数"]) for p in ev), ZERO)
+            projects_gpb = sum((dec(r.get("项目支出")) for r in gpb_rows), ZERO)
+            sentences.append(f"共涉及项目{len(ev)}个，资金{wan(executed)}万元，占一般公共预算项目支出总额的"
+                             f"{pct(executed, projects_gpb)}")
+            for p in ev:
+                b, x = dec(p["全年预算数"]), dec(p["执行数"])
+                sentences.append(f"{p['项目名称']}项目绩效自评综述：项目全年预算数为{wan(b)}万元，执行数为{wan(x)}万元"
+                                 + (f"，完成预算{pct(x, b)}" if b else ""))
+        return Expected(cells, sentences, y, empty_funds)
+
+
+def class_names() -> dict[str, str]:
+    return dict(summary_classes())

@@ -1,0 +1,170 @@
+"""The generated 部门决算公开 against figures computed independently from the raw input.
+
+Every 决算 sample (inputs/决算/) and the corpus base (tests/data/final_small.yaml) is generated; the
+document is read back and each table cell and narrative figure compared with tests/independent_final.py,
+which recomputes them from the YAML. Also: regeneration is byte-identical, --xlsx writes the tables,
+the committed 决算 templates are up to date, and a 决算 with errors is refused (exit 1, nothing written).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from generator.cli import app
+from generator.pipeline import generate
+
+sys.path.insert(0, str(Path(__file__).parent))
+from independent import DocView  # noqa: E402
+from independent_final import Final  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml"]
+LAYOUTS = YAML(typ="safe").load((ROOT / "generator" / "profiles" / "决算" / "决算版式.yaml").read_text(encoding="utf-8"))
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module", params=SAMPLES, ids=[p.stem for p in SAMPLES])
+def generated(request, tmp_path_factory):
+    out = tmp_path_factory.mktemp("final")
+    result = generate(request.param, out, xlsx=True)
+    return request.param, result.written, DocView(result.written[0])
+
+
+def _layout(path: Path) -> dict:
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return LAYOUTS[data["基本信息"].get("版式", "湖北")]
+
+
+def _table(doc: DocView, name: str) -> list[list[str]]:
+    """The rows of the first table after the paragraph that ends with the table's name."""
+    for i, block in enumerate(doc.blocks):
+        if block.kind == "p" and block.text.strip().endswith(name) and not block.text.strip().startswith(("一", "二", "三", "四", "五", "六", "七", "八", "九")):
+            for nxt in doc.blocks[i + 1: i + 4]:
+                if nxt.kind == "t":
+                    return nxt.rows
+    raise AssertionError(f"no table titled …{name}")
+
+
+def _clean(text: str) -> str:
+    return text.replace("\u3000", "").strip()
+
+
+def test_every_table_cell_matches_the_input(generated):
+    path, _, doc = generated
+    layout = _layout(path)
+    exp = Final(path).expected()
+    problems = []
+    for (key, label), values in exp.cells.items():
+        rows = _table(doc, layout["表"][key]["名称"])
+        if key == "三公表":
+            body = rows[-1]
+            if [_clean(c) for c in body] != values:
+                problems.append(f"三公表: {body} != {values}")
+            continue
+        found = False
+        for cells in rows:
+            cells = [_clean(c) for c in cells]
+            for start in ((0, 3) if key == "基本支出表" else (0,)):
+                if len(cells) > start and cells[start] == label:
+                    offset = 1 if key == "收支总表" else 2
+                    got = cells[start + offset: start + offset + len(values)]
+                    if key == "收支总表":
+                        got = [c for c in cells[1: 1 + len(values)]]
+                    if got != values:
+                        problems.append(f"{key} {label}: {got} != {values}")
+                    found = True
+                    break
+            if found:
+                break
+        if not found:
+            problems.append(f"{key}: no row {label}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_every_narrative_figure_matches_the_input(generated):
+    path, _, doc = generated
+    text = re.sub(r"\s+", "", doc.text())
+    missing = [s for s in Final(path).expected().sentences if re.sub(r"\s+", "", s) not in text]
+    assert not missing, "\n".join(missing)
+
+
+def test_empty_fund_tables_carry_their_note(generated):
+    path, _, doc = generated
+    layout = _layout(path)
+    exp = Final(path).expected()
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    for key in exp.empty_funds:
+        note = layout["表"][key]["空表说明"].format(年度=exp.year, 部门=data["基本信息"]["部门名称"], 主体=data["基本信息"]["部门名称"])
+        assert note in doc.text(), note
+        assert len(_table(doc, layout["表"][key]["名称"])) == 2  # header rows only
+
+
+def test_tables_in_the_layouts_order(generated):
+    path, _, doc = generated
+    layout = _layout(path)
+    positions = []
+    for key in layout["表序"]:
+        name = layout["表"][key]["名称"]
+        positions.append(next(i for i, b in enumerate(doc.blocks) if b.kind == "p" and b.text.strip().endswith(name)
+                              and i > (positions[-1] if positions else 0)))
+    assert positions == sorted(positions)
+
+
+def test_no_absent_figure_is_stated_as_zero(tmp_path):
+    """Counts the input leaves out (团组, 保有量, vehicles, equipment) leave their clause out."""
+    text = (ROOT / "tests" / "data" / "final_small.yaml").read_text(encoding="utf-8")
+    text = text.replace("  出国: {团组数: 0, 人次: 0}\n", "").replace("  国有资产:\n  截至日期", "  截至日期")
+    start = text.index("国有资产:")
+    end = text.index("绩效自评:")
+    text = text[:start] + text[end:]
+    text = text.replace("  公务用车: {购置数: 0, 保有量: 2, 运行用途: 公务用车燃料、维修和保险}\n", "")
+    path = tmp_path / "absent.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = generate(path, tmp_path / "out")
+    body = DocView(result.written[0]).text()
+    for phrase in ("出国（境）团组", "保有量", "共有车辆", "台（套）"):
+        assert phrase not in body, phrase
+
+
+def test_regeneration_is_byte_identical(tmp_path):
+    sample = SAMPLES[0]
+    a = generate(sample, tmp_path / "a").written[0].read_bytes()
+    b = generate(sample, tmp_path / "b").written[0].read_bytes()
+    assert a == b
+
+
+def test_tables_workbook_has_every_table(generated):
+    path, written, _ = generated
+    layout = _layout(path)
+    xlsx = [w for w in written if w.suffix == ".xlsx"]
+    assert xlsx and xlsx[0].name.endswith("部门决算表.xlsx")
+    wb = load_workbook(xlsx[0])
+    text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    for key in layout["表序"]:
+        assert layout["表"][key]["名称"] in text
+
+
+def test_committed_final_templates_are_up_to_date():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_final_templates import built_final_templates
+
+    for path, data in built_final_templates().items():
+        assert path.read_bytes() == data, f"{path.name} is stale: run python tools/build_final_templates.py"
+
+
+def test_final_with_errors_is_refused_and_writes_nothing(tmp_path):
+    bad = ROOT / "tests" / "data" / "bad" / "final_total_and_fund.yaml"
+    result = runner.invoke(app, ["generate", str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    forced = runner.invoke(app, ["generate", str(bad), "-o", str(tmp_path / "out"), "--force"])
+    assert forced.exit_code == 0, forced.output
+    doc = DocView(next((tmp_path / "out").glob("*.docx")))
+    assert "本文档未通过校验" in doc.text()
