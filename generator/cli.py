@@ -247,6 +247,50 @@ def diff(
         raise typer.Exit(1)
 
 
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="预算文件或目录（目录中递归查找 .yaml/.yml/.json/.xlsx）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录（含 汇总.xlsx 和 index.html）")],
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时转出 PDF（每个并行任务一个常驻 LibreOffice）")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="同时输出预算表 .xlsx")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行任务数（默认为 CPU 核数）")] = 0,
+    config: ConfigOpt = None,
+    profile: Annotated[str, typer.Option("--profile", help="地区配置（profile）名称")] = "",
+    template_dir: Annotated[Path | None, typer.Option("--template-dir", help="另一套 .docx 模板所在目录")] = None,
+    force: Annotated[bool, typer.Option("--force", help="有错误的部门也生成（文档首页标注“本文档未通过校验”）")] = False,
+    rebuild_all: Annotated[bool, typer.Option("--all", help="全部重新生成（不跳过未变化的部门）")] = False,
+    shard: Annotated[str | None, typer.Option("--shard", help="只生成 N 份中的第 K 份，写作 K/N（多台机器分担一批）")] = None,
+) -> None:
+    """批量生成：一个财政局的全部部门，一条命令（先全部校验，再生成无错误的部门，写出汇总）。"""
+    from .batch import BuildOptions, Shard
+    from .batch import build as run
+    from .batch.progress import reporter, stop_on_sigterm
+
+    slice_ = None
+    if shard:
+        try:
+            slice_ = Shard.parse(shard)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+    options = BuildOptions(pdf=pdf, xlsx=xlsx, jobs=jobs, settings=_settings(config), config_path=config,
+                           profile=profile, template_dir=template_dir, force=force, rebuild_all=rebuild_all,
+                           shard=slice_)
+    with stop_on_sigterm(), reporter() as progress:
+        report = run(inputs, output, options, progress)
+    for path in report.missing:
+        typer.echo(f"{path}: 找不到文件或目录", err=True)
+    for record in report.records:  # warnings are in the summary; errors and failures are shown here too
+        if record.errors or record.failed or record.unreadable:
+            typer.echo(f"== {record.input}：{record.status}" + (f"（{record.note}）" if record.note else ""))
+            for f in record.findings:
+                if f.severity == "error":
+                    where = f"{f.file}:{f.location}" if f.location else f.file
+                    typer.echo(f"{where}: 错误 [{f.rule}] {f.message}")
+    typer.echo(report.line(), err=bool(report.problem))
+    raise typer.Exit(report.exit_code)
+
+
 @contextmanager
 def _excel_errors() -> Iterator[None]:
     """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""

@@ -72,11 +72,13 @@ def _known_rules(settings: Settings, source: SourceMap) -> None:
     """A misspelt rule id would silently change nothing: refuse it, naming the closest rule."""
     from difflib import get_close_matches
 
+    from .batch.crosscheck import BATCH_RULES
     from .rules.check import RULES
 
+    known = [*RULES, *BATCH_RULES]
     for rule_id in settings.规则:
-        if rule_id not in RULES:
-            near = get_close_matches(rule_id, list(RULES), n=1)
+        if rule_id not in known:
+            near = get_close_matches(rule_id, known, n=1)
             hint = f"，是否应为“{near[0]}”？" if near else "；规则编号见 budgetdoc rules"
             raise InputError(Finding("CONFIG", "error", f"配置中的规则编号“{rule_id}”不存在{hint}", file=source.file,
                                      position=source.find(("规则", rule_id)), path=("规则", rule_id)))

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # One-time set-up on Debian/Ubuntu with Python 3.11: system packages (LibreOffice for PDF, CJK
-# fonts, poppler for the PDF tests), then a virtual environment with budgetdoc installed.
+# fonts, poppler for the PDF tests, python3-uno so `build --pdf` drives one long-lived LibreOffice), then a virtual environment with budgetdoc installed.
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2 fontconfig python3-venv)
+APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2 fontconfig python3-venv python3-uno)
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for p in "${APT_PACKAGES[@]}"; do
