@@ -291,6 +291,26 @@ def build(
     raise typer.Exit(report.exit_code)
 
 
+@app.command()
+def merge(
+    folders: Annotated[list[Path], typer.Argument(help="各分片（--shard）的输出目录")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写出合并后 汇总.xlsx 和 index.html 的目录")],
+    config: ConfigOpt = None,
+) -> None:
+    """合并分片：把多个 build --shard 的结果合成一份汇总（并做全批次的交叉检查）。"""
+    from .batch.merge import merge as run
+
+    report = run(folders, output, _settings(config))
+    if report.problem:
+        typer.echo(report.problem, err=True)
+        raise typer.Exit(2)
+    batch = [f for r in report.records for f in r.findings if f.rule.startswith("BATCH-")]
+    for f in batch:
+        typer.echo(f"{f.file}: {'错误' if f.severity == 'error' else '警告'} [{f.rule}] {f.message}")
+    typer.echo(f"{len(report.records)} 个部门，批次检查 {len(batch)} 条；汇总：{report.summary[0]}")
+    raise typer.Exit(report.exit_code)
+
+
 @contextmanager
 def _excel_errors() -> Iterator[None]:
     """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""

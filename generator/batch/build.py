@@ -22,8 +22,8 @@ from ..config import Settings
 from .crosscheck import cross_check
 from .discover import Shard, discover
 from .manifest import FOLDER, common_key, department_key, manifest_path, read_manifest, write_manifest
-from .records import FAILED, HAS_ERRORS, UNCHANGED, FindingRow, Record
-from .summary import summary_names, write_summary
+from .records import FAILED, HAS_ERRORS, UNCHANGED, Record
+from .summary import write_summary
 from .worker import Job, run_job
 
 Progress = Callable[[str, int, int, str], None]
