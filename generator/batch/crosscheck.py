@@ -81,10 +81,10 @@ def _odd_ones(records: list[Record], attr: str) -> Iterable[tuple[Record, str, s
             yield r, value, usual
 
 
-@batch_rule("BATCH-YEAR", "error", "预算年度与批次中其他部门不同")
+@batch_rule("BATCH-YEAR", "error", "年度（预算年度或决算年度）与批次中其他部门不同")
 def other_year(records: list[Record]) -> Iterable[tuple[Record, str]]:
     for r, value, usual in _odd_ones(records, "预算年度"):
-        yield r, f"预算年度 {value} 与批次中其他部门（{usual}）不同，是否放错了文件？"
+        yield r, f"年度 {value} 与批次中其他部门（{usual}）不同，是否放错了文件？"
 
 
 @batch_rule("BATCH-KIND", "error", "文种（预算/决算）与批次中其他部门不同")

@@ -56,13 +56,13 @@ def figures(b: Budget) -> dict[str, str]:
     return {k: shown for k, v in values.items() if (shown := _wan(v, unit)) is not None}
 
 
-def describe(record: Record, b: Budget) -> None:
-    """Fill the record's identity fields from the model (used by the cross-batch checks)."""
+def describe(record: Record, b) -> None:
+    """Fill the record's identity fields from the model (a Budget or FinalAccounts; for the cross-batch checks)."""
     info = b.基本信息
-    record.部门名称 = info.部门名称 + ("（汇总）" if info.汇总 else "")
+    record.部门名称 = info.部门名称 + ("（汇总）" if getattr(info, "汇总", False) else "")
     record.部门编码 = str(info.部门编码 or "")
-    record.单位编码 = [str(u.编码) for u in info.预算单位 if u.编码]
-    record.预算年度 = str(info.预算年度)
+    record.单位编码 = [str(u.编码) for u in getattr(info, "预算单位", None) or [] if getattr(u, "编码", "")]
+    record.预算年度 = str(getattr(info, "预算年度", None) or getattr(info, "决算年度", ""))
     record.文种 = str(getattr(info, "文种", "") or "预算")
 
 
@@ -79,8 +79,20 @@ def planned_names(ctx, xlsx: bool, pdf: bool) -> list[str]:
 
 
 def run_job(job: Job, pdf: bool = False) -> Record:
-    """Validate one department and, when it may be generated, render its files into ``job.stage``."""
+    """Validate one department and, when it may be generated, render its files into ``job.stage``.
+
+    Never raises: an unexpected error is that department's failure (exit 2), the batch goes on.
+    """
     record = Record(input=job.path, key=job.key)
+    try:
+        return _run(job, pdf, record)
+    except Exception as exc:  # noqa: BLE001 - one department's internal error must not stop the batch
+        record.status, record.failed, record.outputs = FAILED, True, []
+        record.note = f"budgetdoc 内部错误（{type(exc).__name__}: {exc}），未生成；请报告给维护者"
+        return record
+
+
+def _run(job: Job, pdf: bool, record: Record) -> Record:
     result = validate(job.path, job.settings)
     record.findings = [FindingRow.of(f) for f in result.findings]
     if result.budget is None:
