@@ -38,10 +38,10 @@ from ..writing.files import copy_atomic
 from ..writing.pdf import (
     APT_SOFFICE,
     PdfError,
+    ProcessGuard,
     _copy_for_libreoffice,
-    _fonts_message,
     _is_pdf,
-    check_fonts,
+    check_tools,
     convert_to_pdf,
     find_soffice,
     font_environment,
@@ -92,12 +92,11 @@ def uno_python() -> str | None:
 
 def preflight() -> str:
     """Why no PDF can be made here ("" when LibreOffice and the fonts are there); checked once per batch."""
-    if find_soffice() is None:
-        return f"未找到 LibreOffice（soffice），无法生成 PDF。在 Debian 上安装：apt-get install {APT_SOFFICE}"
-    if os.name == "posix" and shutil.which("fc-list") is None:
-        return "未找到 fontconfig（fc-list），无法检查中文字体。在 Debian 上安装：apt-get install fontconfig"
-    missing = check_fonts()
-    return _fonts_message(missing) if missing else ""
+    try:
+        check_tools()
+    except PdfError as exc:
+        return str(exc)
+    return ""
 
 
 def _kill(proc: subprocess.Popen | None) -> None:
@@ -123,6 +122,7 @@ class OfficeConverter:
         self._office: subprocess.Popen | None = None
         self._bridge: subprocess.Popen | None = None
         self._work: Path | None = None
+        self._guard: ProcessGuard | None = None
         self._buffer = b""
         self._count = 0
         self._lock = threading.Lock()
@@ -148,6 +148,7 @@ class OfficeConverter:
             raise PdfError(f"未找到带 UNO 的 Python，无法驱动常驻 LibreOffice。在 Debian 上安装：apt-get install {APT_UNO}")
         self._stop()
         self._work = Path(tempfile.mkdtemp(prefix="budgetdoc-office-"))
+        self._guard = ProcessGuard(self._work)  # kills soffice and removes the profile even if we are SIGKILLed
         pipe = f"budgetdoc-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         session = os.name == "posix"
         log = open(self._work / "soffice.log", "wb")  # noqa: SIM115 - handed to the child
@@ -158,6 +159,7 @@ class OfficeConverter:
                  f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=font_environment(), cwd=self._work,
                 start_new_session=session)
+            self._guard.watch(self._office.pid)
             self._bridge = subprocess.Popen(
                 [python, str(BRIDGE), pipe, str(self.start_timeout)], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=log, env=_clean_env_for(python), cwd=self._work,
@@ -197,6 +199,9 @@ class OfficeConverter:
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
             self._work = None
+        if self._guard is not None:
+            self._guard.release()
+            self._guard = None
         _LIVE.discard(self)
 
     # ------------------------------------------------------------ talking to the bridge

@@ -1,0 +1,50 @@
+"""The long-lived LibreOffice of `build --pdf`: started once, restarted after a crash or a hang, stopped at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.batch.office import OfficeConverter, uno_python
+from generator.pipeline import generate
+from generator.writing.pdf import PdfError, find_soffice
+
+DATA = Path(__file__).parent / "data"
+pytestmark = pytest.mark.skipif(find_soffice() is None or uno_python() is None,
+                                reason="needs LibreOffice and python3-uno (scripts/setup.sh installs them)")
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_one_libreoffice_converts_many_and_recovers_from_a_crash_and_a_hang(tmp_path: Path):
+    docx = generate(DATA / "good_small.yaml", tmp_path / "docs").written[0]
+    with OfficeConverter(timeout=120) as office:
+        first = office.convert(docx, tmp_path / "1.pdf")
+        second = office.convert(docx, tmp_path / "2.pdf")
+        assert office.starts == 1
+        assert "测试市示例局" in _text(first) and _text(first) == _text(second)
+        group = office._office.pid
+
+        os.killpg(group, signal.SIGKILL)  # LibreOffice crashes between two documents
+        office._office.wait()
+        third = office.convert(docx, tmp_path / "3.pdf")
+        assert office.starts == 2 and _text(third) == _text(first)
+
+        office.timeout = 0.01  # a conversion that never answers in time
+        with pytest.raises(PdfError, match="超时"):
+            office.convert(docx, tmp_path / "4.pdf")
+        assert not (tmp_path / "4.pdf").exists() and not office.running
+        office.timeout = 120
+        office.convert(docx, tmp_path / "5.pdf")
+        assert office.starts == 3
+        work = office._work
+        last = office._office
+    assert last.poll() is not None and not work.exists()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(last.pid, 0)
