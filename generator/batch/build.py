@@ -21,7 +21,15 @@ from pathlib import Path
 from ..config import Settings
 from .crosscheck import cross_check
 from .discover import Shard, discover
-from .manifest import FOLDER, common_key, department_key, manifest_path, read_manifest, write_manifest
+from .manifest import (
+    FOLDER,
+    common_key,
+    department_key,
+    file_digest,
+    manifest_path,
+    read_manifest,
+    write_manifest,
+)
 from .records import FAILED, HAS_ERRORS, UNCHANGED, Record
 from .summary import write_summary
 from .worker import Job, run_job
@@ -142,6 +150,7 @@ def _reusable(old: Record | None, key: str, out: Path) -> bool:
 def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildReport:
     """Build every department of the batch into ``out``; never raises for bad input."""
+    from ..layout.profile import ProfileError, load_profile
     from ..writing.render import RenderError, template_path
 
     options = options or BuildOptions()
@@ -154,8 +163,13 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
     if not files and not missing:
         report.problem = "没有找到预算文件（.yaml/.yml/.json/.xlsx），请检查输入路径"
         return report
-    try:
-        template = template_path(options.template_dir)
+    try:  # an unusable --profile or template stops the batch before anything is read or written
+        profile = load_profile(options.profile, Path.cwd()) if options.profile else None
+        template_path(options.template_dir, profile)
+    except ProfileError as exc:
+        report.problem = "版式有错误：" + "；".join(
+            (f"{f.location()}: " if f.file else "") + f.message for f in exc.findings)
+        return report
     except RenderError as exc:
         report.problem = str(exc)
         return report
@@ -165,8 +179,9 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
 
     label = options.shard.label if options.shard else ""
     previous = read_manifest(manifest_path(out, label))
-    common = common_key(options.config_path, options.profile, template,
-                        {"pdf": options.pdf, "xlsx": options.xlsx, "force": options.force})
+    common = common_key(options.config_path, options.profile,
+                        {"pdf": options.pdf, "xlsx": options.xlsx, "force": options.force,
+                         "template_dir": str(options.template_dir or "")})
     stage_root = Path(tempfile.mkdtemp(prefix="stage-", dir=out / FOLDER))
     records: list[Record] = []
     fresh: dict[int, Job] = {}
@@ -207,7 +222,8 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
 
 def _job(options: BuildOptions, path: str, key: str, stage: Path, extra: tuple[str, ...] = ()) -> Job:
     return Job(path, key, str(stage), options.settings,
-               str(options.template_dir) if options.template_dir else None, options.force, options.xlsx, extra)
+               str(options.template_dir) if options.template_dir else None, options.force, options.xlsx, extra,
+               options.profile)
 
 
 def _file_errors(record: Record) -> int:
@@ -218,6 +234,8 @@ def _reusable(old: Record | None, key: str, out: Path, force: bool) -> bool:
     """Same key and its files still there; or same key and legitimately not generated (file errors)."""
     if old is None or old.key != key or old.failed or old.unreadable:
         return False
+    if any(file_digest(Path(f)) != digest for f, digest in old.deps.items()):
+        return False  # its profile or template changed
     if old.outputs:
         return all((out / name).is_file() for name in old.outputs)
     return _file_errors(old) > 0 and not force

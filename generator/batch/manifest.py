@@ -20,7 +20,7 @@ from .records import Record
 
 FOLDER = ".budgetdoc"
 """Hidden folder in the output folder: the manifest(s) and the transient staging folders."""
-FORMAT = 1
+FORMAT = 2
 
 
 def manifest_path(out: Path, shard_label: str = "") -> Path:
@@ -41,14 +41,16 @@ def file_digest(path: Path | None) -> str:
     return h.hexdigest()
 
 
-def common_key(config: Path | None, profile: str, template: Path, options: dict[str, object]) -> str:
-    """The part of every department's key that the whole batch shares."""
+def common_key(config: Path | None, profile: str, options: dict[str, object]) -> str:
+    """The part of every department's key that the whole batch shares.
+
+    The profile's and the template's files are checked per department (Record.deps): which
+    profile applies may come from the input itself (基本信息.版式)."""
     parts = {
         "format": FORMAT,
         "version": __version__,
         "config": file_digest(config),
         "profile": profile,
-        "template": file_digest(template),
         "options": options,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

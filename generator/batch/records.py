@@ -61,6 +61,8 @@ class Record:
     """Files written for it, relative to the output folder (the .docx first)."""
     planned: list[str] = field(default_factory=list)
     """Files it would write (checked across the batch before anything is written)."""
+    deps: dict[str, str] = field(default_factory=dict)
+    """Other files its outputs were made from (profile layers, template) → sha256, checked on reuse."""
     kept: list[str] = field(default_factory=list)
     """Files of an earlier build left in place because this run made no new ones (never destroyed)."""
     findings: list[FindingRow] = field(default_factory=list)

@@ -33,6 +33,8 @@ class Job:
     xlsx: bool
     extra_failed: tuple[str, ...] = ()
     """Cross-batch errors to list on the first page of a document generated under --force."""
+    profile: str = ""
+    """--profile (a shipped name or a path); empty: the input's 版式, else the config's, else 湖北."""
 
 
 def _wan(value: Decimal | None, unit: str) -> str | None:
@@ -67,15 +69,21 @@ def describe(record: Record, b) -> None:
 
 
 def planned_names(ctx, xlsx: bool, pdf: bool) -> list[str]:
-    from ..writing.render import output_name
+    """The files `generate` would write for this context (the .docx first), by its own rule."""
+    from ..pipeline import _outputs
 
-    docx = output_name(ctx, "部门预算公开", ".docx")
-    names = [docx]
-    if xlsx:
-        names.append(output_name(ctx, "部门预算表", ".xlsx"))
-    if pdf:
-        names.append(docx[: -len(".docx")] + ".pdf")
-    return names
+    return _outputs(ctx, xlsx, pdf)[0]
+
+
+def dependencies(profile, template) -> dict[str, str]:
+    """Files besides the input that the outputs depend on (the profile's layers, the template), with digests."""
+    from ..layout.profile import template_sources
+    from .manifest import file_digest
+
+    files = [*profile.source_files, *template_sources(profile)]
+    if isinstance(template, Path):
+        files.append(template)
+    return {str(f): file_digest(f) for f in dict.fromkeys(files)}
 
 
 def run_job(job: Job, pdf: bool = False) -> Record:
@@ -109,10 +117,24 @@ def _run(job: Job, pdf: bool, record: Record) -> Record:
     errors = [f for f in result.findings if f.severity == "error"]
     record.status = HAS_ERRORS if errors else (HAS_WARNINGS if result.findings else GENERATED)
     from ..layout.narrate import build_context
+    from ..layout.profile import ProfileError
+    from ..pipeline import choose_profile
+    from ..writing.render import RenderError, template_path
 
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors] + list(job.extra_failed)
     try:
-        ctx = build_context(b, job.settings, failed)
+        profile = choose_profile(b, job.path, job.settings, job.profile or None)
+        template = template_path(Path(job.template_dir) if job.template_dir else None, profile)
+    except ProfileError as exc:
+        record.findings += [FindingRow.of(f) for f in exc.findings]
+        record.status, record.note = HAS_ERRORS, "版式有错误，未生成"
+        return record
+    except RenderError as exc:
+        record.status, record.failed, record.note = FAILED, True, f"生成失败：{exc}"
+        return record
+    record.deps = dependencies(profile, template)
+    try:
+        ctx = build_context(b, job.settings, failed, profile)
     except Exception as exc:  # noqa: BLE001 - never a traceback for one department of a batch
         if errors:
             record.note = "输入有错误，未生成"
@@ -125,17 +147,17 @@ def _run(job: Job, pdf: bool, record: Record) -> Record:
         record.note = "输入有错误，未生成（加 --force 可强制生成带警示的文档）"
         return record
     if job.stage:
-        _render(job, ctx, record)
+        _render(job, ctx, template, record)
     return record
 
 
-def _render(job: Job, ctx, record: Record) -> None:
-    from ..writing.render import RenderError, render_docx
+def _render(job: Job, ctx, template, record: Record) -> None:
+    from ..writing.render import RenderError, render_bytes, write_atomic
 
     stage = Path(job.stage)
     try:
         stage.mkdir(parents=True, exist_ok=True)
-        render_docx(ctx, stage / record.planned[0], Path(job.template_dir) if job.template_dir else None)
+        write_atomic(stage / record.planned[0], render_bytes(ctx, template))
         if job.xlsx:
             from ..writing.tables_xlsx import write_tables_xlsx
 
