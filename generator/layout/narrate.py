@@ -493,7 +493,7 @@ def _people(staff: Personnel) -> str:
         parts.append(f"在职实有人数{staff.实有人数}人")
     if staff.离退休人数 is not None:
         parts.append(f"离退休人员{staff.离退休人数}人" + (f"（{staff.说明}）" if staff.说明 else ""))
-    elif staff.说明:
+    elif staff.说明 and parts:
         parts.append(staff.说明.rstrip("。"))
     return "；".join(parts) + "。" if parts else "人员构成情况未填报。"
 

@@ -1,0 +1,224 @@
+"""Absent is not zero: for every optional figure or count, the document without it and with it at 0.
+
+Why this exists: a public document must never state what the input does not say ("编制总数0人" when
+人员构成 was left out, "本部门无公务车辆" when vehicles were not entered, "上年无此项预算" when last
+year's figure was not given). Each case renders two variants of the full example budget — the field
+removed, and the field at 0 — and reads both documents back: they differ exactly where the wording
+rules of CONVENTIONS say, and the "not given" document asserts no number for the field.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from independent import DocView
+
+from generator.pipeline import generate, validate
+from generator.reading.load import load_file
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "generator/data/example.yaml"
+BASE: dict = load_file(EXAMPLE)[0]
+
+
+def _dump(data: Any) -> str:
+    def encode(value: object) -> object:
+        if isinstance(value, Decimal):
+            return f"@@{value}@@"
+        if hasattr(value, "isoformat"):
+            return value.isoformat()  # type: ignore[union-attr]
+        raise TypeError(type(value))
+
+    return re.sub(r'"@@(-?[\d.]+)@@"', r"\1", json.dumps(data, ensure_ascii=False, indent=1, default=encode))
+
+
+def _render(data: dict, directory: Path) -> DocView:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "预算.json"
+    path.write_text(_dump(data), encoding="utf-8")
+    result = generate(path, directory / "out")
+    return DocView(Path(result.written[0]))
+
+
+def _texts(doc: DocView) -> list[str]:
+    """Every paragraph and every table cell, in order."""
+    out = []
+    for block in doc.blocks:
+        out += [block.text] if block.kind == "p" else [cell for row in block.rows for cell in row]
+    return out
+
+
+def _edit(path: tuple, value: Any) -> dict:
+    """A copy of the example with ``path`` set to ``value`` (or removed when value is ``DELETE``)."""
+    data = copy.deepcopy(BASE)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    if value is DELETE:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+    return data
+
+
+DELETE = object()
+
+
+def _differing(absent: DocView, zero: DocView) -> tuple[list[str], list[str]]:
+    """The paragraphs/cells that differ: (only in the absent document, only in the zero document)."""
+    a, z = _texts(absent), _texts(zero)
+    only_a, only_z = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=z, autojunk=False).get_opcodes():
+        if op != "equal":
+            only_a += a[i1:i2]
+            only_z += z[j1:j2]
+    return only_a, only_z
+
+
+# field → (path, the zero value, extra edits both variants need, the phrase the zero variant must state,
+#          phrases the absent variant must not contain anywhere)
+FIELDS: dict[str, tuple[tuple, Any, dict, str, tuple[str, ...]]] = {
+    "编制": (("部门概况", "人员构成", "编制"), [], {}, "编制总数0人", ("编制总数",)),
+    "实有人数": (("部门概况", "人员构成", "实有人数"), 0, {}, "在职实有人数0人", ("实有人数",)),
+    "离退休人数": (("部门概况", "人员构成", "离退休人数"), 0, {}, "离退休人员0人", ("离退休人员",)),
+    "车辆": (("国有资产", "车辆"), [{"类型": "其他用车", "数量": 0}], {}, "本部门无公务车辆", ("无公务车辆", "共有车辆")),
+    "通用设备": (("国有资产", "单价50万元以上通用设备"), 0, {}, "单价50万元以上通用设备0台（套）", ("单价50万元以上通用设备",)),
+    "专用设备": (("国有资产", "单价100万元以上专用设备"), 0, {}, "单价100万元以上专用设备0台（套）", ("单价100万元以上专用设备",)),
+    "资产配置预算": (("国有资产", "资产配置预算"), 0, {}, "2024年资产配置预算0万元", ("资产配置预算",)),
+    "固定资产总额": (("国有资产", "上年末固定资产总额"), 0, {}, "本部门固定资产总额0万元", ("固定资产总额",)),
+    "机关运行经费": (("机关运行经费", "金额"), 0, {("机关运行经费", "明细"): DELETE},
+                 "机关运行经费0万元", ("机关运行经费0", "机关运行经费0万元")),
+    "政府采购": (("政府采购",), {"货物": 0, "工程": 0, "服务": 0}, {}, "本部门2024年无政府采购预算",
+             ("无政府采购预算", "政府采购预算0")),
+    "政府购买服务": (("政府购买服务", "合计"), 0, {}, "本部门2024年无政府购买服务预算",
+               ("无政府购买服务预算", "政府购买服务预算0")),
+}
+
+
+NOT_WARNED = {"固定资产总额"}
+"""Optional in every layout we know: leaving it out is no omission worth a warning."""
+
+
+def _variants(name: str) -> tuple[dict, dict]:
+    path, zero, extra, _, _ = FIELDS[name]
+    absent, zeroed = _edit(path, DELETE), _edit(path, zero)
+    for p, v in extra.items():
+        for data in (absent, zeroed):
+            node = data
+            for key in p[:-1]:
+                node = node[key]
+            if v is DELETE:
+                node.pop(p[-1], None)
+    return absent, zeroed
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_optional_field_absent_versus_zero(name: str, tmp_path: Path):
+    absent_data, zero_data = _variants(name)
+    _, _, _, zero_phrase, never = FIELDS[name]
+    absent = _render(absent_data, tmp_path / "absent")
+    zero = _render(zero_data, tmp_path / "zero")
+    only_absent, only_zero = _differing(absent, zero)
+    assert only_zero, f"{name}: the documents must differ"
+    assert any(zero_phrase in t for t in only_zero), f"{name}: zero wording “{zero_phrase}” not in {only_zero}"
+    text = "\n".join(_texts(absent))
+    for phrase in never:
+        assert phrase not in text, f"{name}: the not-given document states “{phrase}”"
+    # every differing sentence is about this field: the zero one names it, the absent one leaves it out
+    for t in only_absent:
+        assert not any(p in t for p in never), t
+    # and validation names the missing field (those the Hubei 情况说明 needs)
+    if name in NOT_WARNED:
+        return
+    path = tmp_path / "absent" / "预算.json"
+    warned = [f for f in validate(path).findings if f.rule == "INFO-MISSING"]
+    assert any(str(FIELDS[name][0][-1]) in f.message for f in warned), [f.message for f in warned]
+
+
+PRIOR_KEYS = [k for k in BASE["上年数"] if k not in ("功能分类", "项目")]
+NOT_NARRATED = {"支出总计", "一般公共预算拨款"}
+"""Accepted for the PRIOR-BALANCE check, never quoted."""
+NOTHING_TO_COMPARE = {"政府性基金预算支出", "国有资本经营预算支出", "政府采购", "政府购买服务"}
+"""The example has none of these this year: the document says so once, with or without last year's 0."""
+COMPARISONS = ("，上年无此项预算", "，与上年持平")
+
+
+def _prior_pair(edit_absent, edit_zero, tmp_path: Path) -> tuple[list[str], list[str]]:
+    absent_data, zero_data = copy.deepcopy(BASE), copy.deepcopy(BASE)
+    edit_absent(absent_data["上年数"])
+    edit_zero(zero_data["上年数"])
+    return _differing(_render(absent_data, tmp_path / "absent"), _render(zero_data, tmp_path / "zero"))
+
+
+def _assert_only_the_comparison_differs(only_absent: list[str], only_zero: list[str]) -> None:
+    """The zero document adds the zero comparison to a sentence; the absent one has the sentence without it."""
+    assert only_zero and len(only_absent) == len(only_zero), (only_absent, only_zero)
+    for a, z in zip(only_absent, only_zero, strict=True):
+        assert any(z.replace(c, "", 1) == a for c in COMPARISONS if c in z), f"\n{a}\n{z}"
+        assert not any(c.lstrip("，") in a and a.count(c.lstrip("，")) >= z.count(c.lstrip("，")) for c in COMPARISONS)
+
+
+@pytest.mark.parametrize("key", PRIOR_KEYS)
+def test_prior_year_absent_versus_zero(key: str, tmp_path: Path):
+    def zero(prior: dict) -> None:
+        prior[key] = 0
+
+    def absent(prior: dict) -> None:
+        del prior[key]
+
+    only_absent, only_zero = _prior_pair(absent, zero, tmp_path)
+    if key in NOT_NARRATED or key in NOTHING_TO_COMPARE:
+        assert only_absent == only_zero == [], (only_absent, only_zero)
+        return
+    _assert_only_the_comparison_differs(only_absent, only_zero)
+
+
+@pytest.mark.parametrize("code", sorted({c[:3] for c in BASE["上年数"]["功能分类"]}) + sorted(BASE["上年数"]["项目"]))
+def test_prior_by_class_and_project_absent_versus_zero(code: str, tmp_path: Path):
+    group = "项目" if len(code) > 7 else "功能分类"
+
+    def zero(prior: dict) -> None:
+        prior[group] = {c: (0 if c.startswith(code) else v) for c, v in prior[group].items()}
+
+    def absent(prior: dict) -> None:
+        prior[group] = {c: v for c, v in prior[group].items() if not c.startswith(code)}
+
+    only_absent, only_zero = _prior_pair(absent, zero, tmp_path)
+    if group == "项目":  # a project's comparison is left out entirely when last year is not given
+        assert len(only_absent) == len(only_zero) == 1
+        assert "上年无此项预算" in only_zero[0] and "上年" not in only_absent[0]
+        return
+    _assert_only_the_comparison_differs(only_absent, only_zero)
+
+
+ZERO_PHRASINGS = ("编制总数", "在职实有人数", "离退休人员", "本部门无公务车辆", "共有车辆", "台（套）", "上年无此项预算",
+                  "与上年持平", "比上年", "资产配置预算", "机关运行经费0", "无政府采购预算", "无政府购买服务预算", "固定资产总额")
+
+
+def test_nothing_optional_given_states_nothing_false(tmp_path: Path):
+    """Every optional part left out at once: no zero phrasing anywhere, and each missing part is named."""
+    data = copy.deepcopy(BASE)
+    for name in FIELDS:
+        path = FIELDS[name][0]
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node.pop(path[-1], None)
+    data["机关运行经费"].pop("明细", None)
+    data["国有资产"].pop("固定资产占用", None)
+    data["上年数"] = {}
+    doc = _render(data, tmp_path)
+    text = "\n".join(_texts(doc))
+    for phrase in ZERO_PHRASINGS:
+        assert phrase not in text, f"the document states “{phrase}” though nothing was entered"
+    for said in ("人员构成情况未填报", "机关运行经费预算未填报", "政府采购预算未填报", "政府购买服务预算未填报",
+                 "国有资产占用情况未填报", "本部门未填报政府采购预算，本表为空表。"):
+        assert said in text, said
+    rules = {f.rule for f in validate(tmp_path / "预算.json").findings}
+    assert {"INFO-MISSING", "PRIOR-MISSING"} <= rules
