@@ -618,7 +618,9 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= hygiene
 
 
-PLACEHOLDER = re.compile(r"XX|xx|××|待填写|待补充|TODO|【\s*】|\?\?\?|？？？")
+PLACEHOLDER = re.compile(
+    r"XX|xx|××|待填写|待补充|请填写|TODO|TBD|\bN/?A\b|\{\s*(单位|部门)\s*\}|（略）|\(略\)|【\s*】|\?\?\?|？？？|^\s*(……|\.\.\.)\s*$"
+)
 
 
 @rule("HYG-NEGATIVE", "error", "金额不得为负数", BOTH_KINDS)
@@ -635,7 +637,8 @@ def check_decimals(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding(f"金额“{value}”超过两位小数，请四舍五入到分（{ctx.budget.基本信息.金额单位}）", path=path)
 
 
-@rule("HYG-PLACEHOLDER", "error", "文字中不得留有占位符（XX、××、待填写、TODO、【】）", BOTH_KINDS)
+@rule("HYG-PLACEHOLDER", "error", "文字中不得留有占位符（XX局、XX单位、××、待填写、请填写、TODO、TBD、N/A、{单位}、{部门}、（略）、"
+                                 "只有“……”、【】）", BOTH_KINDS)
 def check_placeholders(ctx: CheckContext) -> Iterator[Finding]:
     for path, value, _node, _key in walk(ctx.budget):
         if isinstance(value, str):
@@ -728,4 +731,4 @@ def check_rounding(ctx: CheckContext) -> Iterator[Finding]:
     return iter(())
 
 
-from . import final_checks  # noqa: E402, F401 - registers the 决算 rules in the same RULES (after every name above)
+from . import content_checks, final_checks  # noqa: E402, F401 - register the content and 决算 rules in the same RULES

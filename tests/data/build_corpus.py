@@ -17,6 +17,11 @@ BASE = (HERE / "good_small.yaml").read_text(encoding="utf-8")
 OUT = HERE / "bad"
 
 PERF_BLOCK = BASE[BASE.index("    绩效目标:\n"): BASE.index("上年数:")]
+PROJECT = BASE[BASE.index('  - 项目编码: "901T0001"'): BASE.index("政府购买服务:")]
+HALF = PROJECT.replace("40.00", "20.00")
+TWIN = HALF.replace('"901T0001"', '"901T0002"').replace("示例业务专项", "示例业务专项（二）")
+USE = "    主要用途: 开展示例业务工作"
+DUTY = "    - 负责全市示例工作的统筹协调。"
 
 # name: (old text, new text, [(rule, anchor text whose line the finding must name, or None for "no line")], exit)
 CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
@@ -81,6 +86,33 @@ CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
                    [("PRIOR-CODE", '"2219"')], 0),
     "prior_balance": ("  支出总计: {金额: 145.00}", "  支出总计: {金额: 146.00}", [("PRIOR-BALANCE", "支出总计: {金额: 146.00}")], 0),
     "info_missing": ("  资产配置预算: 0\n上年数:", "上年数:", [("INFO-MISSING", "国有资产:")], 0),
+    "plan_order": (USE, USE + "\n    资金支出计划: {3月底: 10.00, 6月底: 8.00, 10月底: 30.00, 12月底: 38.00}",
+                   [("PLAN-ORDER", "资金支出计划: {3月底: 10.00")], 1),
+    "plan_percent": (USE, USE + "\n    资金支出计划: {3月底: 10, 6月底: 40, 10月底: 80, 12月底: 100}",
+                     [("PLAN-PERCENT", "资金支出计划: {3月底: 10,")], 1),
+    "perf_cost": ("计量单位: 次}", '计量单位: 次}\n        - {一级指标: 成本指标, 二级指标: 经济成本指标, 三级指标: 活动经费, '
+                  '符号: "≤", 指标值: "487.4", 计量单位: 万元}', [("PERF-COST", "三级指标: 活动经费")], 0),
+    "perf_time": ("计量单位: 次}", "计量单位: 次}\n        - {一级指标: 产出指标, 二级指标: 时效指标, 三级指标: 完成时间, "
+                  "符号: 定性, 指标值: 2023年底前完成}", [("PERF-TIME", "三级指标: 完成时间")], 0),
+    "perf_copy": (PROJECT, HALF + TWIN, [("PERF-COPY", "项目名称: 示例业务专项（二）")], 0),
+    "perf_unit": ('三级指标: 群众满意度, 符号: "≥", 指标值: "90", 计量单位: "%"', '三级指标: 群众满意率, 符号: "≥", 指标值: "1", 计量单位: 人',
+                  [("PERF-UNIT", "群众满意率")], 0),
+    "vehicle_cost": ("  公务用车运行维护费: 0\n  公务接待费: 1.00\n  合计: 1.00", "  公务用车运行维护费: 1.00\n  公务接待费: 1.00\n  合计: 2.00",
+                     [("VEHICLE-COST", "  车辆: [{类型: 其他用车")], 0),
+    "vehicle_idle": ("  车辆: [{类型: 其他用车, 数量: 0}]", "  车辆: [{类型: 其他用车, 数量: 2}]",
+                     [("VEHICLE-COST", "  车辆: [{类型: 其他用车, 数量: 2}]")], 0),
+    "staff_zero": ("  实有人数: 9", "  实有人数: 0", [("STAFF-ZERO", "  实有人数: 0")], 0),
+    "asset_unit": ("  资产配置预算: 0\n上年数:", "  资产配置预算: 0\n  上年末固定资产总额: 856766.73\n上年数:",
+                   [("ASSET-UNIT", "上年末固定资产总额: 856766.73")], 0),
+    "hyg_placeholder_dept": ("负责全市示例工作的统筹协调。", "负责{部门}工作的统筹协调。", [("HYG-PLACEHOLDER", "负责{部门}")], 1),
+    "hyg_placeholder_tbd": (USE, "    主要用途: TBD", [("HYG-PLACEHOLDER", "主要用途: TBD")], 1),
+    "hyg_doubled": ("完成市委、市政府交办的其他任务。", "完成市委、市政府交办的其他预算预算任务。", [("HYG-DOUBLED", "预算预算")], 0),
+    "hyg_text_year": (USE, "    主要用途: 开展2019年示例业务工作", [("HYG-TEXT-YEAR", "开展2019年")], 0),
+    "hyg_punct": (DUTY, "    - 负责全市示例工作的统筹协调,2024年完成。", [("HYG-PUNCT", "统筹协调,2024")], 0),
+    "text_figure": ("  基本支出: {金额: 105.00}", "  基本支出: {金额: 105.00, 增减原因: 人员经费251.05万元}",
+                    [("TEXT-FIGURE", "人员经费251.05万元")], 0),
+    "text_share": (USE, "    主要用途: 开展示例业务工作，项目支出40.00万元，占46.45%",
+                   [("TEXT-FIGURE", "占46.45%")], 0),
     "model_unknown_key": ("  实有人数: 9", "  实有人员: 9", [("MODEL-TYPE", "实有人员")], 1),
     "model_missing_key": ("  部门名称: 测试市示例局\n", "", [("MODEL-TYPE", "基本信息:")], 1),
     "model_text_amount": ("一般公共预算拨款: 150.00", "一般公共预算拨款: 一百五十", [("MODEL-TYPE", "一百五十")], 1),
