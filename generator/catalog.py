@@ -4,19 +4,19 @@ Why this module exists: a disclosure names every 功能分类 and 经济分类 c
 fixed set of 类 in its 收支总表 whether zero or not, and explains each 功能分类科目 and the
 standard terms in its 名词解释. Those names and texts come from the national catalog
 (财政部《政府收支分类科目》), not from the officer, so they ship with the tool as data files
-(``data/function_codes.yaml``, ``data/economic_codes.yaml``, ``data/terms.yaml``) that are read
-once and looked up here. The catalog is partial and revised yearly: callers treat an unknown
+(``data/function_codes.yaml``, ``data/economic_codes.yaml``, ``data/terms.yaml``), compiled into
+``data/catalog.json`` by tools/make_catalog.py so that a start reads JSON in milliseconds instead of
+parsing YAML (a test checks the two agree), read once and looked up here. The catalog is partial and revised yearly: callers treat an unknown
 code or a differing name as a warning, never as an error.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-
-from ruamel.yaml import YAML
 
 _LEVELS = {3: "类", 5: "款", 7: "项"}
 """Code length → level of a 功能分类科目."""
@@ -32,9 +32,17 @@ class Subject:
     in_summary: bool = False
 
 
+@lru_cache
+def _compiled() -> dict[str, Any]:
+
+
+    text = resources.files(__package__ or "generator").joinpath("data", "catalog.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
 def _read(filename: str) -> list[dict[str, Any]]:
-    text = resources.files(__package__ or "generator").joinpath("data", filename).read_text(encoding="utf-8")
-    data = YAML(typ="safe").load(text)
+    """The entries of one catalog source (``function_codes.yaml`` …), from its JSON compilation."""
+    data = _compiled().get(filename)
     if not isinstance(data, list):
         raise ValueError(f"{filename}: expected a list of entries")
     return data

@@ -219,3 +219,13 @@ def test_default_terms() -> None:
         assert text.endswith("。"), term
         assert set(re.findall(r"\{([^}]*)\}", text)) <= {"财政级次"}, term
         assert "区级财政" not in text and "县本级" not in text, term
+
+
+def test_compiled_catalog_matches_its_yaml_sources() -> None:
+    """generator/data/catalog.json is what the program reads: it must say what the YAML says."""
+    import json
+
+    from tools.make_catalog import TARGET, compiled
+
+    assert json.loads(TARGET.read_text(encoding="utf-8")) == json.loads(compiled()), \
+        "generator/data/catalog.json is stale: run python tools/make_catalog.py"
