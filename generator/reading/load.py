@@ -5,6 +5,14 @@ hand-built constructor over ruamel.yaml's node graph (no tags, no anchors/aliase
 keys, no floats: numbers become ``Decimal`` from their exact text), JSON through the standard
 library with the same guarantees. Anything that cannot be read becomes an ``InputError``
 carrying one finding with the line and column, never a traceback.
+
+Speed: ruamel's pure-Python parser costs most of a `validate`. A plain, well-formed file is
+therefore first read from libyaml's events (PyYAML's C parser, same line:col marks) with
+ruamel's own YAML 1.2 resolver deciding each scalar's type; anything unusual on that path —
+a tag, an anchor or alias, a merge key, a duplicate or complex key, a directive, more than one
+document, deep nesting, a syntax error, a value the builder refuses, a character YAML 1.1 and
+1.2 read differently — hands the file to the ruamel path, which gives the exact finding. The two
+paths give equal data and positions (tests/test_load_fast.py compares them on every corpus file).
 """
 
 from __future__ import annotations
@@ -253,6 +261,8 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, tag: str, pos: Position) -> Any:
         text = node.value
+        if getattr(node, "style", None) == ">":  # ruamel's round-trip composer marks folds with \a
+            text = text.replace("\a", "")
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
@@ -278,7 +288,150 @@ class _Builder:
         return text
 
 
+# ---------------------------------------------------------------- YAML, fast path
+
+
+class _Slow(Exception):
+    """The fast path declines: the ruamel path reads the file and gives the exact finding, if any."""
+
+
+_FAST_DEPTH = MAX_DEPTH // 2
+"""Deeper files take the ruamel path, whose check_nesting gives the finding at the right line."""
+_READ_DIFFERENTLY = re.compile("[\x85\u2028\u2029\ufeff]")
+"""Line breaks in YAML 1.1 (libyaml) but not in 1.2 (ruamel), and a stray BOM: ruamel path."""
+
+
+def _libyaml() -> Any:
+    """PyYAML with its C extension, or None (then every file takes the ruamel path)."""
+    global _LIBYAML
+    if _LIBYAML is None:
+        try:
+            import yaml
+
+            _LIBYAML = yaml if getattr(yaml, "__with_libyaml__", False) else False
+        except ImportError:
+            _LIBYAML = False
+    return _LIBYAML or None
+
+
+_LIBYAML: Any = None
+_RESOLVER: Any = None
+
+
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag ruamel's YAML 1.2 composer gives a scalar without an explicit tag."""
+    global _RESOLVER
+    if _RESOLVER is None:
+        from ruamel.yaml.resolver import VersionedResolver
+
+        _RESOLVER = VersionedResolver()
+    return str(_RESOLVER.resolve(ScalarNode, value, implicit))
+
+
+class _Frame:
+    __slots__ = ("container", "path", "is_map", "key")
+
+    def __init__(self, container: Any, path: Path, is_map: bool):
+        self.container, self.path, self.is_map = container, path, is_map
+        self.key: str | None = None
+
+
+def fast_parse(text: str, display: str) -> tuple[Any, dict[Path, Position]]:
+    """Data and positions from libyaml's events, as _Builder makes them from ruamel's nodes; raises _Slow."""
+    yaml = _libyaml()
+    if yaml is None or _READ_DIFFERENTLY.search(text):
+        raise _Slow
+    from yaml import events as ev
+
+    builder = _Builder(display)
+    positions = builder.positions
+    stack: list[_Frame] = []
+    root: list[Any] = []
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            kind = type(event)
+            if kind is ev.ScalarEvent or kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Slow
+                mark = event.start_mark
+                pos = Position(mark.line + 1, mark.column + 1)
+                frame = stack[-1] if stack else None
+                if frame is not None and frame.is_map and frame.key is None:  # a key
+                    if kind is not ev.ScalarEvent or event.value == "<<":
+                        raise _Slow
+                    key = event.value.strip()
+                    if key in frame.container:
+                        raise _Slow
+                    frame.key = key
+                    positions[frame.path + (key,)] = pos
+                    continue
+                if frame is None:
+                    path: Path = ()
+                elif frame.is_map:
+                    path = frame.path + (frame.key,)
+                else:
+                    path = frame.path + (len(frame.container),)
+                positions.setdefault(path, pos)
+                if kind is ev.ScalarEvent:
+                    tag = _resolve(event.value, event.implicit)
+                    if tag not in _CORE_TAGS or tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                        raise _Slow
+                    value = builder._scalar(_Text(event.value), tag, pos)
+                    if frame is not None and frame.is_map:
+                        positions[path] = pos
+                else:
+                    if len(stack) >= _FAST_DEPTH:
+                        raise _Slow
+                    value = {} if kind is ev.MappingStartEvent else []
+                if frame is None:
+                    root.append(value)
+                elif frame.is_map:
+                    frame.container[frame.key] = value
+                    frame.key = None
+                else:
+                    frame.container.append(value)
+                if kind is not ev.ScalarEvent:
+                    stack.append(_Frame(value, path, kind is ev.MappingStartEvent))
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                stack.pop()
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1 or event.version is not None or event.tags:
+                    raise _Slow
+            elif kind is ev.AliasEvent:
+                raise _Slow
+    except (yaml.YAMLError, InputError, RecursionError):
+        raise _Slow from None
+    if len(root) != 1:
+        raise _Slow
+    return root[0], positions
+
+
+class _Text:
+    """What _Builder._scalar reads of a node: its text."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str):
+        self.value = value
+
+
+# ---------------------------------------------------------------- YAML, reference path
+
+
 def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap]:
+    check_characters(text, display, "YAML")
+    try:
+        data, positions = fast_parse(text, display)
+        return data, SourceMap(display, positions)
+    except _Slow:
+        pass
+    return parse_yaml_reference(text, display)
+
+
+def parse_yaml_reference(text: str, display: str) -> tuple[Any, SourceMap]:
+    """The ruamel path: every check and every finding (the fast path defers to it)."""
     check_characters(text, display, "YAML")
     check_nesting(text, display, "YAML")
     yaml = YAML(typ="rt", pure=True)
@@ -337,7 +490,11 @@ def _json_message(msg: str) -> str:
 def parse_json(text: str, display: str) -> tuple[Any, SourceMap]:
     """Parse strictly with the standard library, then borrow positions from the YAML composer."""
     check_characters(text, display, "JSON")
-    check_nesting(text, display, "JSON")
+    try:  # JSON is YAML: the fast path gives line:col for every value (and proves the nesting shallow)
+        located: SourceMap | None = SourceMap(display, fast_parse(text, display)[1])
+    except _Slow:
+        located = None
+        check_nesting(text, display, "JSON")
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=_json_pairs)
     except RecursionError:
@@ -351,8 +508,10 @@ def parse_json(text: str, display: str) -> tuple[Any, SourceMap]:
         except InputError as located:
             line, col = located.finding.position.line, located.finding.position.col
         raise _fail(display, "JSON-DUPLICATE-KEY", f"{exc}，请删除或合并其中一个", line, col) from None
+    if located is not None:
+        return data, located
     try:
-        _, source = parse_yaml(text, display)  # JSON is YAML: gives line:col for every value
+        _, source = parse_yaml_reference(text, display)  # JSON is YAML: gives line:col for every value
     except InputError:
         source = SourceMap(display, {(): Position(1, 1)})
     return data, source

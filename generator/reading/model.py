@@ -134,7 +134,7 @@ EXPENSE_KINDS: tuple[str, ...] = ("人员经费", "公用经费", "项目支出"
 class Node(BaseModel):
     """Base of every input object: Chinese keys, unknown keys refused, source path remembered."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
     _path: tuple[str | int, ...] = PrivateAttr(default=())
 
     @property

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from .. import catalog
@@ -72,6 +73,14 @@ class CheckContext:
     settings: Settings
     current: str = ""
     extra: list[Finding] = field(default_factory=list)
+    _leaves: list[tuple[Path, Any, Node | None, str | None]] | None = None
+
+    @property
+    def leaves(self) -> list[tuple[Path, Any, Node | None, str | None]]:
+        """walk(budget), computed once for the several hygiene rules that look at every value."""
+        if self._leaves is None:
+            self._leaves = list(walk(self.budget))
+        return self._leaves
 
     @property
     def wan(self) -> Decimal:
@@ -146,16 +155,22 @@ def run_checks(budget: Any, source: SourceMap, settings: Settings | None = None)
 # ================================================================= helpers over the model
 
 
+@cache
+def _field_keys(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, input key) of a model class's fields, looked up once per class."""
+    return tuple((name, fld.alias or name) for name, fld in cls.model_fields.items())
+
+
 def walk(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Node | None, str | None]]:
     """Every leaf value of the model with its path, owning node and key."""
     if isinstance(node, Node):
-        for name, fld in type(node).model_fields.items():
-            key = fld.alias or name
+        here = node.path  # a pydantic private attribute: read once per node, not once per field
+        for name, key in _field_keys(type(node)):
             value = getattr(node, name)
             if isinstance(value, (Node, list, dict)):
-                yield from walk(value, node.path + (key,))
+                yield from walk(value, here + (key,))
             else:
-                yield node.path + (key,), value, node, key
+                yield here + (key,), value, node, key
     elif isinstance(node, list):
         for i, item in enumerate(node):
             if isinstance(item, (Node, list, dict)):
@@ -625,14 +640,14 @@ PLACEHOLDER = re.compile(
 
 @rule("HYG-NEGATIVE", "error", "金额不得为负数", BOTH_KINDS)
 def check_negative(ctx: CheckContext) -> Iterator[Finding]:
-    for path, value, _node, _key in walk(ctx.budget):
+    for path, value, _node, _key in ctx.leaves:
         if isinstance(value, Decimal) and value < 0:
             yield ctx.finding(f"金额不能为负数：{value}", path=path, actual=value)
 
 
 @rule("HYG-DECIMALS", "error", "金额最多两位小数", BOTH_KINDS)
 def check_decimals(ctx: CheckContext) -> Iterator[Finding]:
-    for path, value, _node, key in walk(ctx.budget):
+    for path, value, _node, key in ctx.leaves:
         if isinstance(value, Decimal) and key != "数量" and value != value.quantize(CENT):
             yield ctx.finding(f"金额“{value}”超过两位小数，请四舍五入到分（{ctx.budget.基本信息.金额单位}）", path=path)
 
@@ -640,7 +655,7 @@ def check_decimals(ctx: CheckContext) -> Iterator[Finding]:
 @rule("HYG-PLACEHOLDER", "error", "文字中不得留有占位符（XX局、XX单位、××、待填写、请填写、TODO、TBD、N/A、{单位}、{部门}、（略）、"
                                  "只有“……”、【】）", BOTH_KINDS)
 def check_placeholders(ctx: CheckContext) -> Iterator[Finding]:
-    for path, value, _node, _key in walk(ctx.budget):
+    for path, value, _node, _key in ctx.leaves:
         if isinstance(value, str):
             m = PLACEHOLDER.search(value)
             if m:
@@ -652,7 +667,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @rule("HYG-CONTROL", "error", "文字中不得有不可见的控制字符（常见于从 Word 复制的软回车）", BOTH_KINDS)
 def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
-    for path, value, _node, _key in walk(ctx.budget):
+    for path, value, _node, _key in ctx.leaves:
         if isinstance(value, str) and (m := CONTROL.search(value)):
             yield ctx.finding(f"文字中有不可见的控制字符 U+{ord(m.group(0)):04X}，请删除或改为换行：“{CONTROL.sub('␣', value)[:40]}”",
                               path=path)
@@ -660,7 +675,7 @@ def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("HYG-EMPTY", "error", "必填文字不得为空", BOTH_KINDS)
 def check_empty_text(ctx: CheckContext) -> Iterator[Finding]:
-    for path, value, node, key in walk(ctx.budget):
+    for path, value, node, key in ctx.leaves:
         if not isinstance(value, str) or value.strip():
             continue
         if node is None:  # an item of a text list, e.g. a blank 主要职责 paragraph
