@@ -10,15 +10,18 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .findings import Finding, InputError, SourceMap, has_errors
-from .layout.profile import DEFAULT_PROFILE, Profile, ProfileError, load_profile
 from .reading.final_model import FinalAccounts, build_final, is_final
 from .reading.load import load_file
 from .reading.model import Budget, build
 from .rules.check import run_checks
 from .writing.files import os_reason
+
+if TYPE_CHECKING:  # the layouts are needed to generate, not to validate: imported there (speed)
+    from .layout.profile import Profile
 
 
 @dataclass
@@ -65,6 +68,8 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
 def choose_profile(budget: Budget | FinalAccounts, path: str | Path, settings: Settings, profile: str | Path | None = None) -> Profile:
     """The layout: ``--profile``, else the input's 基本信息.版式 (a path relative to the input file),
     else the config's 版式 (relative to the config file), else 湖北."""
+    from .layout.profile import DEFAULT_PROFILE, load_profile
+
     if profile:
         return load_profile(profile, Path.cwd())
     if budget.基本信息.版式:
@@ -149,6 +154,7 @@ def generate(
     files back if any move fails (files.commit). Outputs of a previous run that this run does not
     make (a PDF from an earlier --pdf run) are removed, so no file disagrees with the new document."""
     from .layout.narrate import build_context
+    from .layout.profile import ProfileError
     from .writing import files
     from .writing.pdf import PdfError, check_tools
     from .writing.render import RenderError, template_path
