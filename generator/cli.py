@@ -311,6 +311,40 @@ def merge(
     raise typer.Exit(report.exit_code)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址；非本机地址（如 0.0.0.0）必须同时设置 --token")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    data: Annotated[Path, typer.Option("--data", help="保存上传文件和生成结果的目录")] = Path("budgetdoc-data"),
+    token: Annotated[str, typer.Option("--token", envvar="BUDGETDOC_TOKEN", help="访问口令（登录页输入一次，之后存于浏览器 cookie）")] = "",
+    pdf_workers: Annotated[int, typer.Option("--pdf-workers", min=1, max=8, help="同时运行的 LibreOffice 个数")] = 1,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="不生成 PDF 和逐页预览")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """启动网页工作台：部门上传填报表、查看校验结果、预览和下载文档；财政局批量生成。"""
+    if host not in LOOPBACK and not token:
+        typer.echo(f"监听 {host} 会让局域网内的其他电脑访问本服务，必须用 --token 设置访问口令"
+                   "（或设置环境变量 BUDGETDOC_TOKEN）。", err=True)
+        raise typer.Exit(2)
+    settings = _settings(config)
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        typer.echo(f"无法创建数据目录 {data}：{exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    import uvicorn
+
+    from .web.app import WebConfig, create_app
+
+    web = create_app(WebConfig(data=data, token=token, pdf=not no_pdf, pdf_workers=pdf_workers, settings=settings))
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"budgetdoc 工作台：http://{shown}:{port}/  （数据目录 {data.resolve()}，按 Ctrl+C 停止）")
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
 @contextmanager
 def _excel_errors() -> Iterator[None]:
     """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""

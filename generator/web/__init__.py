@@ -1,0 +1,1 @@
+"""The web workbench (`budgetdoc serve`): officers and bureaus use budgetdoc from a browser."""

@@ -1,0 +1,265 @@
+"""The workbench's jobs: check and generate each upload, convert PDFs in a queue, run bureau batches.
+
+Why this module exists: requests must answer at once while the work takes seconds, and twenty
+officers may upload in the same minute. Uploads are checked and generated on a small thread pool
+through the library (pipeline.validate / pipeline.generate / review.diff); PDF conversions go
+to their own queue with a fixed number of workers, one LibreOffice each, so the machine never
+runs more converters than it has room for and every upload still gets its PDF in turn. Every job
+records its outcome in the upload's meta.json; an unexpected failure becomes a message for the
+page (the traceback goes to the server log only).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import subprocess
+import threading
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .. import pipeline
+from ..config import Settings
+from ..findings import SEVERITY_ZH, Finding, has_errors
+from .options import pipeline_options
+from .safety import Limits, UploadRefused
+from .store import Record, Store
+
+log = logging.getLogger("budgetdoc.web")
+
+MAX_PREVIEW_PAGES = 80
+OUTPUT_KINDS = {".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
+
+
+def finding_row(f: Finding, shown: str, server_path: str) -> dict:
+    """A finding for the page's table: where (sheet!cell or line:col), never the server's path."""
+    message = f.message.replace(server_path, shown)
+    return {
+        "severity": f.severity,
+        "severity_zh": SEVERITY_ZH[f.severity],
+        "rule": f.rule,
+        "message": message,
+        "where": f.position.render(),
+        "path": f.to_json()["path"],
+        "expected": f.to_json()["expected"],
+        "actual": f.to_json()["actual"],
+        "difference": f.to_json()["difference"],
+    }
+
+
+class Workbench:
+    """Owns the job queues; the app submits uploads and batches and reads their meta.json."""
+
+    def __init__(self, store: Store, settings: Settings | None = None, *, pdf: bool = True, pdf_workers: int = 1,
+                 limits: Limits | None = None, render_tables: Callable[[object], str] | None = None):
+        self.store = store
+        self.settings = settings or Settings()
+        self.pdf = pdf
+        self.limits = limits or Limits()
+        self.render_tables = render_tables
+        self.checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="budgetdoc-check")
+        self.batches = ThreadPoolExecutor(max_workers=1, thread_name_prefix="budgetdoc-batch")
+        self.pdfs = ThreadPoolExecutor(max_workers=max(1, pdf_workers), thread_name_prefix="budgetdoc-pdf")
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- queueing
+
+    def _reserve(self, count: int = 1) -> None:
+        with self._lock:
+            if self._pending + count > self.limits.pending_jobs:
+                raise UploadRefused("服务器正忙（排队的文件过多），请稍后再上传。", 503)
+            self._pending += count
+
+    def _release(self) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def submit(self, record: Record) -> None:
+        self._reserve()
+        self.checks.submit(self._guarded, record, self.pdf)
+
+    def submit_batch(self, batch: Record, members: list[tuple[str, str, bytes]], pdf: bool) -> None:
+        self._reserve(len(members))
+        self.batches.submit(self._run_batch, batch, members, pdf)
+
+    def shutdown(self) -> None:
+        for pool in (self.batches, self.checks, self.pdfs):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _guarded(self, record: Record, pdf: bool) -> None:
+        try:
+            self.process(record, pdf)
+        except Exception:  # noqa: BLE001 - the officer sees a message, the log the traceback
+            log.exception("upload %s failed", record.id)
+            self.store.update(record, state="failed", problem="处理时发生内部错误，请联系信息中心（服务器日志中有详情）。")
+        finally:
+            self._release()
+
+    # ---------------------------------------------------------------- one upload
+
+    def process(self, record: Record, pdf: bool) -> None:
+        """Validate, diff against the department's previous upload, generate; queue the PDF."""
+        store = self.store
+        path = store.input_path(record)
+        shown = record.get("name", "")
+        store.update(record, state="checking")
+        profile, kind = record.get("profile", ""), record.get("kind", "")
+        checked = pipeline.validate(path, self.settings, **pipeline_options(pipeline.validate, profile, kind))
+        ordered = sorted(checked.findings, key=lambda f: f.severity != "error")  # stable: errors first
+        rows = [finding_row(f, shown, str(path)) for f in ordered]
+        errors = sum(f.severity == "error" for f in ordered)
+        counts = {"findings": rows, "errors": errors, "warnings": len(ordered) - errors}
+        if checked.budget is None:
+            store.update(record, state="unreadable" if checked.unreadable else "invalid", readable=False, **counts)
+            return
+        info = checked.budget.基本信息
+        store.update(record, department=info.部门名称, year=str(info.预算年度), readable=True,
+                     department_key=f"{info.部门编码 or info.部门名称}|{info.预算年度}", **counts)
+        self._diff_previous(record, path)
+        if has_errors(checked.findings):
+            store.update(record, state="errors")
+            return
+        store.update(record, state="generating")
+        options = pipeline_options(pipeline.generate, profile, kind)
+        try:
+            result = pipeline.generate(path, record.folder / "out", self.settings, xlsx=True, **options)
+        except pipeline.GenerateError as exc:
+            store.update(record, state="failed", problem=str(exc).replace(str(path), shown))
+            return
+        files = {OUTPUT_KINDS[p.suffix]: p.name for p in result.written if p.suffix in OUTPUT_KINDS}
+        self._tables(record, checked.budget)
+        store.update(record, state="done", files=files, pdf="queued" if pdf else "none")
+        if pdf:
+            self.pdfs.submit(self._pdf_guarded, record)
+
+    def _diff_previous(self, record: Record, path: Path) -> None:
+        previous = self.store.previous(record)
+        if previous is None:
+            return
+        from ..review.diff import DiffError, diff_files
+
+        try:
+            diff = diff_files(self.store.input_path(previous), path, self.settings)
+        except DiffError:
+            return
+        data = diff.to_json()
+        data["old"], data["new"] = previous.get("name"), record.get("name")
+        (record.folder / "diff.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        self.store.update(record, previous=previous.id, diff_cells=diff.cell_count,
+                          diff_sentences=diff.sentence_count)
+
+    def _tables(self, record: Record, budget) -> None:
+        if self.render_tables is None:
+            return
+        from ..layout.narrate import build_context
+
+        html = self.render_tables(build_context(budget, self.settings, None))
+        (record.folder / "tables.html").write_text(html, encoding="utf-8")
+
+    # ---------------------------------------------------------------- PDF queue
+
+    def _pdf_guarded(self, record: Record) -> None:
+        try:
+            self.make_pdf(record)
+        except Exception:  # noqa: BLE001
+            log.exception("PDF of %s failed", record.id)
+            self.store.update(record, pdf="failed", pdf_problem="PDF 转换时发生内部错误。")
+
+    def make_pdf(self, record: Record) -> None:
+        """One LibreOffice run per job (the pool bounds how many at once), then PNG pages for the preview."""
+        from ..writing.pdf import PdfError, convert_to_pdf
+
+        record = self.store.upload(record.id) or record
+        docx = record.folder / "out" / record.get("files", {}).get("docx", "")
+        self.store.update(record, pdf="running")
+        try:
+            pdf = convert_to_pdf(docx)
+        except PdfError as exc:
+            self.store.update(record, pdf="failed", pdf_problem=str(exc).replace(str(record.folder), ""))
+            return
+        pages = self._pages(pdf, record.folder / "pages")
+        files = dict(record.get("files", {}), pdf=pdf.name)
+        self.store.update(record, pdf="done", files=files, pages=pages)
+
+    @staticmethod
+    def _pages(pdf: Path, folder: Path) -> int:
+        folder.mkdir(exist_ok=True)
+        try:
+            subprocess.run(["pdftoppm", "-png", "-r", "70", "-l", str(MAX_PREVIEW_PAGES), str(pdf), str(folder / "p")],
+                           check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError):
+            return 0
+        return len(list(folder.glob("p-*.png")))
+
+    # ---------------------------------------------------------------- bureau batches
+
+    def _run_batch(self, batch: Record, members: list[tuple[str, str, bytes]], pdf: bool) -> None:
+        """Every file of the batch through the same steps as an officer's upload, then one .zip of all outputs."""
+        store = self.store
+        try:
+            records = [store.new_upload(name, suffix, data, {"profile": batch.get("profile", ""),
+                                                             "kind": batch.get("kind", "")}, batch=batch.id)
+                       for name, suffix, data in members]
+            store.update_batch(batch, state="running", uploads=[r.id for r in records])
+            for record in records:
+                try:
+                    self.process(record, pdf=False)
+                except Exception:  # noqa: BLE001
+                    log.exception("batch upload %s failed", record.id)
+                    store.update(record, state="failed", problem="处理时发生内部错误。")
+                finally:
+                    self._release()
+            if pdf:
+                for record in records:
+                    fresh = store.upload(record.id)
+                    if fresh is not None and fresh.get("state") == "done":
+                        self._pdf_guarded(fresh)
+            self._bundle(batch, [store.upload(r.id) or r for r in records])
+            store.update_batch(batch, state="done")
+        except Exception:  # noqa: BLE001
+            log.exception("batch %s failed", batch.id)
+            store.update_batch(batch, state="failed", problem="批量处理时发生内部错误。")
+
+    def summary_rows(self, batch: Record) -> list[Record]:
+        return [r for r in (self.store.upload(i) for i in batch.get("uploads", [])) if r is not None]
+
+    def _bundle(self, batch: Record, records: list[Record]) -> None:
+        """全部结果.zip: each department's outputs in its own folder, plus 汇总.csv."""
+        buffer = io.BytesIO()
+        summary = io.StringIO()
+        writer = csv.writer(summary)
+        writer.writerow(["序号", "上传文件", "部门", "年度", "状态", "错误", "警告", "生成文件"])
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for number, record in enumerate(records, start=1):
+                folder = f"{number:03d}_{record.get('department') or '未能读取'}"
+                names = []
+                for name in record.get("files", {}).values():
+                    source = record.folder / "out" / name
+                    if source.is_file():
+                        archive.write(source, f"{folder}/{name}")
+                        names.append(name)
+                writer.writerow([number, record.get("name"), record.get("department", ""), record.get("year", ""),
+                                 STATE_ZH.get(record.get("state"), record.get("state")), record.get("errors", 0),
+                                 record.get("warnings", 0), "；".join(names)])
+            archive.writestr("汇总.csv", "\ufeff" + summary.getvalue())
+        target = batch.folder / "all.zip"
+        tmp = batch.folder / ".all.zip.part"
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(target)
+
+
+STATE_ZH = {
+    "queued": "排队中",
+    "checking": "校验中",
+    "generating": "生成中",
+    "done": "已生成",
+    "errors": "有错误，未生成",
+    "invalid": "数据不完整，未生成",
+    "unreadable": "无法读取",
+    "failed": "生成失败",
+}
