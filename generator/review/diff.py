@@ -295,6 +295,11 @@ def snapshot(path: str | Path, settings: Settings | None = None, template_dir: s
     if result.budget is None:
         kind = "无法读取" if result.unreadable else "有错误，无法建立预算数据"
         raise DiffError(f"{result.file}：{kind}，不能比较。", result.findings)
+    from ..reading.model import Budget
+
+    if not isinstance(result.budget, Budget):
+        kind = getattr(result.budget.基本信息, "文种", "")
+        raise DiffError(f"{result.file}：文种“{kind}”的文档比较尚不支持。", result.findings)
     ctx = build_context(result.budget, settings, None)
     try:
         data = render_bytes(ctx, template_path(Path(template_dir) if template_dir else None))

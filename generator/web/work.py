@@ -108,8 +108,8 @@ class Workbench:
         path = store.input_path(record)
         shown = record.get("name", "")
         store.update(record, state="checking")
-        profile, kind = record.get("profile", ""), record.get("kind", "")
-        checked = pipeline.validate(path, self.settings, **pipeline_options(pipeline.validate, profile, kind))
+        profile, chosen = record.get("profile", ""), record.get("kind", "")
+        checked = pipeline.validate(path, self.settings, **pipeline_options(pipeline.validate, profile, chosen))
         ordered = sorted(checked.findings, key=lambda f: f.severity != "error")  # stable: errors first
         rows = [finding_row(f, shown, str(path)) for f in ordered]
         errors = sum(f.severity == "error" for f in ordered)
@@ -118,18 +118,25 @@ class Workbench:
             store.update(record, state="unreadable" if checked.unreadable else "invalid", readable=False, **counts)
             return
         info = checked.budget.基本信息
-        store.update(record, department=info.部门名称, year=str(info.预算年度), readable=True,
-                     department_key=f"{info.部门编码 or info.部门名称}|{info.预算年度}", **counts)
+        year = getattr(info, "预算年度", None) or getattr(info, "决算年度", None) or getattr(info, "年度", "")
+        kind = getattr(info, "文种", "预算")
+        store.update(record, department=info.部门名称, year=str(year), readable=True, kind=kind,
+                     department_key=f"{kind}|{getattr(info, '部门编码', '') or info.部门名称}|{year}", **counts)
         self._diff_previous(record, path)
         if has_errors(checked.findings):
             store.update(record, state="errors")
             return
         store.update(record, state="generating")
-        options = pipeline_options(pipeline.generate, profile, kind)
+        options = pipeline_options(pipeline.generate, profile, chosen)
         try:
             result = pipeline.generate(path, record.folder / "out", self.settings, xlsx=True, **options)
         except pipeline.GenerateError as exc:
             store.update(record, state="failed", problem=str(exc).replace(str(path), shown))
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. a 文种 this version cannot render yet
+            log.exception("generation of %s failed", record.id)
+            store.update(record, state="failed", problem=f"生成失败：本服务器的 budgetdoc 不能生成这份{kind}文档"
+                                                          f"（{type(exc).__name__}），请联系信息中心。")
             return
         files = {OUTPUT_KINDS[p.suffix]: p.name for p in result.written if p.suffix in OUTPUT_KINDS}
         self._tables(record, checked.budget)
@@ -146,6 +153,9 @@ class Workbench:
         try:
             diff = diff_files(self.store.input_path(previous), path, self.settings)
         except DiffError:
+            return
+        except Exception:  # noqa: BLE001 - a comparison that fails must not stop the generation
+            log.exception("diff of %s against %s failed", record.id, previous.id)
             return
         data = diff.to_json()
         data["old"], data["new"] = previous.get("name"), record.get("name")
