@@ -23,6 +23,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# The browser test drives Debian's chromium through chromium-driver (selenium). Installed like LibreOffice,
+# but a distribution without these packages only skips that test (it says why) instead of failing set-up.
+BROWSER_PACKAGES=(chromium chromium-driver)
+browser_missing=()
+if command -v dpkg >/dev/null 2>&1; then
+  for p in "${BROWSER_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || browser_missing+=("$p")
+  done
+fi
+if [ ${#browser_missing[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing browser for the web tests: ${browser_missing[*]}"
+  { [ ${#missing[@]} -gt 0 ] || $SUDO apt-get update -qq; } &&
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${browser_missing[@]}" >/dev/null ||
+    echo "setup: warning: could not install ${browser_missing[*]}; the browser test will be skipped" >&2
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv

@@ -259,7 +259,7 @@ def create_app(config: WebConfig) -> Starlette:
     # ---------------------------------------------------------------- bureau
 
     async def bureau(request: Request) -> Response:
-        return page(request, "bureau.html", nav="bureau")
+        return page(request, "bureau.html", nav="bureau", batches=store.recent_batches())
 
     async def bureau_upload(request: Request) -> Response:
         form = await read_form(request)

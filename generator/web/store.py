@@ -144,6 +144,10 @@ class Store:
         except (OSError, ValueError):
             return None
 
+    def recent_batches(self, limit: int = 20) -> list[Record]:
+        found = (self.batch(f.name) for f in sorted(self.batches.iterdir(), key=lambda p: p.name, reverse=True))
+        return [b for b in found if b is not None][:limit]
+
     def update_batch(self, record: Record, **changes) -> Record:
         with self._lock:
             current = self.batch(record.id) or record
