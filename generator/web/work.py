@@ -66,6 +66,8 @@ class Workbench:
         self.pdfs = ThreadPoolExecutor(max_workers=max(1, pdf_workers), thread_name_prefix="budgetdoc-pdf")
         self._pending = 0
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._converters: list = []
 
     # ---------------------------------------------------------------- queueing
 
@@ -90,6 +92,11 @@ class Workbench:
     def shutdown(self) -> None:
         for pool in (self.batches, self.checks, self.pdfs):
             pool.shutdown(wait=False, cancel_futures=True)
+        for converter in self._converters:
+            try:
+                converter.close()
+            except Exception:  # noqa: BLE001 - stopping LibreOffice at exit is best effort
+                log.exception("closing a PDF converter")
 
     def _guarded(self, record: Record, pdf: bool) -> None:
         try:
@@ -180,15 +187,32 @@ class Workbench:
             log.exception("PDF of %s failed", record.id)
             self.store.update(record, pdf="failed", pdf_problem="PDF 转换时发生内部错误。")
 
+    def _convert(self, docx: Path) -> Path:
+        """Through this worker's long-lived LibreOffice when the library has one (batch.office), else one run each."""
+        from ..writing.pdf import convert_to_pdf
+
+        converter = getattr(self._local, "converter", None)
+        if converter is None:
+            try:
+                from ..batch.office import default_converter
+            except ImportError:
+                return convert_to_pdf(docx)
+            converter = self._local.converter = default_converter()
+            with self._lock:
+                self._converters.append(converter)
+        target = docx.with_suffix(".pdf")
+        converter.convert(docx, target)
+        return target
+
     def make_pdf(self, record: Record) -> None:
-        """One LibreOffice run per job (the pool bounds how many at once), then PNG pages for the preview."""
-        from ..writing.pdf import PdfError, convert_to_pdf
+        """One conversion at a time per worker (the pool bounds how many at once), then PNG pages for the preview."""
+        from ..writing.pdf import PdfError
 
         record = self.store.upload(record.id) or record
         docx = record.folder / "out" / record.get("files", {}).get("docx", "")
         self.store.update(record, pdf="running")
         try:
-            pdf = convert_to_pdf(docx)
+            pdf = self._convert(docx)
         except PdfError as exc:
             self.store.update(record, pdf="failed", pdf_problem=str(exc).replace(str(record.folder), ""))
             return
