@@ -224,6 +224,7 @@ def diff(
     new: Annotated[Path, typer.Argument(help="修改后的预算文件")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式")] = OutputFormat.text,
     template_dir: Annotated[Path | None, typer.Option("--template-dir", help="另一套 .docx 模板所在目录")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="版式（地区），同 generate")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """比较两份预算生成的文档：列出每个不同的表格数字（表、行、列、旧 → 新）和每句不同的文字，按部分分组。
@@ -234,7 +235,7 @@ def diff(
 
     settings = _settings(config)
     try:
-        result = diff_files(old, new, settings, template_dir)
+        result = diff_files(old, new, settings, template_dir, profile)
     except DiffError as exc:
         _print_findings(exc.findings)
         typer.echo(str(exc), err=True)

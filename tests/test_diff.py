@@ -126,3 +126,10 @@ def test_sentence_changes_pair_replacements_and_keep_additions():
     changes = sentence_changes(["甲。", "乙。", "丙。"], ["甲。", "乙改。", "丙。", "丁。"])
     assert [(c.old, c.new) for c in changes] == [("乙。", "乙改。"), (None, "丁。")]
     assert [(c.old, c.new) for c in sentence_changes(["甲。", "乙。"], ["乙。"])] == [("甲。", None)]
+
+
+def test_profile_option_is_the_generate_one(tmp_path: Path):
+    result = runner.invoke(app, ["diff", str(GOOD), str(GOOD), "--profile", "湖北"])
+    assert result.exit_code == 0, result.output
+    missing = runner.invoke(app, ["diff", str(GOOD), str(GOOD), "--profile", str(tmp_path / "无此版式")])
+    assert missing.exit_code == 2 and "版式" in missing.output

@@ -397,3 +397,15 @@ def test_docx_download_text_is_the_department(web: TestClient):
     doc = Document(io.BytesIO(web.get(f"/u/{upload_id}/download/docx").content))
     title = next(p.text for p in doc.paragraphs if p.text.strip())
     assert title == "测试市戊局2024年部门预算"
+
+
+def test_profile_choices_come_from_the_library():
+    from generator import pipeline
+    from generator.layout.profile import DEFAULT_PROFILE, shipped_profiles
+    from generator.web.options import choices, clean_choice, pipeline_options
+
+    c = choices()
+    assert c.profiles == tuple(shipped_profiles()) and c.default_profile == DEFAULT_PROFILE
+    assert pipeline_options(pipeline.generate, DEFAULT_PROFILE, "") == {"profile": DEFAULT_PROFILE}
+    assert pipeline_options(pipeline.generate, "../../etc", "") == {}  # only what the server offered
+    assert clean_choice("<script>", c.profiles, c.default_profile) == DEFAULT_PROFILE

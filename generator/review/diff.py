@@ -284,10 +284,12 @@ def _document_text(data: bytes) -> tuple[dict[str, str], dict[str, list[str]], d
     return titles, sentences, where
 
 
-def snapshot(path: str | Path, settings: Settings | None = None, template_dir: str | Path | None = None) -> Snapshot:
-    """Validate one input and build what its document publishes; DiffError when it has no model."""
+def snapshot(path: str | Path, settings: Settings | None = None, template_dir: str | Path | None = None,
+             profile: str | Path | None = None) -> Snapshot:
+    """Validate one input and build what its document publishes (in its layout profile); DiffError when it has no model."""
     from ..layout.narrate import build_context
-    from ..pipeline import validate
+    from ..layout.profile import ProfileError
+    from ..pipeline import choose_profile, validate
     from ..writing.render import RenderError, render_bytes, template_path
 
     settings = settings or Settings()
@@ -300,9 +302,13 @@ def snapshot(path: str | Path, settings: Settings | None = None, template_dir: s
     if not isinstance(result.budget, Budget):
         kind = getattr(result.budget.基本信息, "文种", "")
         raise DiffError(f"{result.file}：文种“{kind}”的文档比较尚不支持。", result.findings)
-    ctx = build_context(result.budget, settings, None)
     try:
-        data = render_bytes(ctx, template_path(Path(template_dir) if template_dir else None))
+        chosen = choose_profile(result.budget, path, settings, profile)
+    except ProfileError as exc:
+        raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
+    ctx = build_context(result.budget, settings, None, chosen)
+    try:
+        data = render_bytes(ctx, template_path(Path(template_dir) if template_dir else None, chosen))
     except RenderError as exc:
         raise DiffError(str(exc), result.findings) from None
     titles, sentences, where = _document_text(data)
@@ -364,6 +370,6 @@ def compare(old: Snapshot, new: Snapshot) -> DocumentDiff:
 
 
 def diff_files(old: str | Path, new: str | Path, settings: Settings | None = None,
-               template_dir: str | Path | None = None) -> DocumentDiff:
-    """Validate both inputs, build both documents and list every differing cell and sentence."""
-    return compare(snapshot(old, settings, template_dir), snapshot(new, settings, template_dir))
+               template_dir: str | Path | None = None, profile: str | Path | None = None) -> DocumentDiff:
+    """Validate both inputs, build both documents (same profile rules as `generate`) and list every difference."""
+    return compare(snapshot(old, settings, template_dir, profile), snapshot(new, settings, template_dir, profile))

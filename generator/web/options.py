@@ -27,7 +27,7 @@ def _profiles() -> tuple[tuple[str, ...], str]:
         from ..layout import profile as profiles  # regional layouts, when the library has them
     except ImportError:
         return (), ""
-    for name in ("available_profiles", "list_profiles", "profile_names"):
+    for name in ("shipped_profiles", "available_profiles", "list_profiles"):
         lister = getattr(profiles, name, None)
         if callable(lister):
             try:

@@ -158,7 +158,8 @@ class Workbench:
         from ..review.diff import DiffError, diff_files
 
         try:
-            diff = diff_files(self.store.input_path(previous), path, self.settings)
+            profile = pipeline_options(pipeline.generate, record.get("profile", ""), "").get("profile")
+            diff = diff_files(self.store.input_path(previous), path, self.settings, profile=profile)
         except DiffError:
             return
         except Exception:  # noqa: BLE001 - a comparison that fails must not stop the generation
