@@ -133,3 +133,16 @@ def test_profile_option_is_the_generate_one(tmp_path: Path):
     assert result.exit_code == 0, result.output
     missing = runner.invoke(app, ["diff", str(GOOD), str(GOOD), "--profile", str(tmp_path / "无此版式")])
     assert missing.exit_code == 2 and "版式" in missing.output
+
+
+def test_final_accounts_are_compared_too(tmp_path: Path):
+    final = DATA / "final_small.yaml"
+    text = final.read_text(encoding="utf-8")
+    old_line = '  - {科目编码: "30201", 科目名称: 办公费, 公用经费: 5.00}'
+    assert old_line in text
+    new = tmp_path / "决算.yaml"
+    new.write_text(text.replace(old_line, old_line.replace("5.00", "6.00")), encoding="utf-8")
+    assert runner.invoke(app, ["diff", str(final), str(final)]).exit_code == 0
+    diff = diff_files(final, new)
+    cells = [(c.row, c.column, c.old, c.new) for p in diff.parts for c in p.cells if c.row.startswith("30201")]
+    assert cells and all(old == "5.00" and new_value == "6.00" for _, _, old, new_value in cells), cells

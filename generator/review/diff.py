@@ -284,33 +284,42 @@ def _document_text(data: bytes) -> tuple[dict[str, str], dict[str, list[str]], d
     return titles, sentences, where
 
 
+def _render(result, path, settings: Settings, template_dir, profile) -> tuple[bytes, object]:
+    """The .docx bytes `generate` would write (budget in its layout profile, or the 决算), in memory."""
+    from ..layout.narrate import build_context
+    from ..layout.profile import ProfileError
+    from ..pipeline import choose_profile
+    from ..reading.final_model import FinalAccounts
+    from ..writing.render import RenderError, named_template, render_bytes, template_path
+
+    folder = Path(template_dir) if template_dir else None
+    try:
+        if isinstance(result.budget, FinalAccounts):
+            from ..layout.final_narrate import build_final_context
+
+            ctx = build_final_context(result.budget, settings, None)
+            return render_bytes(ctx, named_template(folder, ctx.模板)), ctx
+        try:
+            chosen = choose_profile(result.budget, path, settings, profile)
+        except ProfileError as exc:
+            raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
+        ctx = build_context(result.budget, settings, None, chosen)
+        return render_bytes(ctx, template_path(folder, chosen)), ctx
+    except RenderError as exc:
+        raise DiffError(str(exc), result.findings) from None
+
+
 def snapshot(path: str | Path, settings: Settings | None = None, template_dir: str | Path | None = None,
              profile: str | Path | None = None) -> Snapshot:
     """Validate one input and build what its document publishes (in its layout profile); DiffError when it has no model."""
-    from ..layout.narrate import build_context
-    from ..layout.profile import ProfileError
-    from ..pipeline import choose_profile, validate
-    from ..writing.render import RenderError, render_bytes, template_path
+    from ..pipeline import validate
 
     settings = settings or Settings()
     result = validate(path, settings)
     if result.budget is None:
         kind = "无法读取" if result.unreadable else "有错误，无法建立预算数据"
         raise DiffError(f"{result.file}：{kind}，不能比较。", result.findings)
-    from ..reading.model import Budget
-
-    if not isinstance(result.budget, Budget):
-        kind = getattr(result.budget.基本信息, "文种", "")
-        raise DiffError(f"{result.file}：文种“{kind}”的文档比较尚不支持。", result.findings)
-    try:
-        chosen = choose_profile(result.budget, path, settings, profile)
-    except ProfileError as exc:
-        raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
-    ctx = build_context(result.budget, settings, None, chosen)
-    try:
-        data = render_bytes(ctx, template_path(Path(template_dir) if template_dir else None, chosen))
-    except RenderError as exc:
-        raise DiffError(str(exc), result.findings) from None
+    data, ctx = _render(result, path, settings, template_dir, profile)
     titles, sentences, where = _document_text(data)
     tables = _context_tables(ctx)
     table_parts = {key: where.get(_clean(title), TABLES) for key, (title, _) in tables.items()}
