@@ -222,3 +222,20 @@ def test_nothing_optional_given_states_nothing_false(tmp_path: Path):
         assert said in text, said
     rules = {f.rule for f in validate(tmp_path / "预算.json").findings}
     assert {"INFO-MISSING", "PRIOR-MISSING"} <= rules
+
+
+def test_sections_of_the_new_fields_only_when_given(tmp_path: Path):
+    """其他需要说明的事项 and the 机构设置 table appear with their text when given, and not at all otherwise."""
+    given = _render(copy.deepcopy(BASE), tmp_path / "given")
+    text = "\n".join(_texts(given))
+    assert f"其他需要说明的事项\n{BASE['其他需要说明的事项']}" in text
+    row = BASE["部门概况"]["机构设置"][0]
+    assert [row["单位名称"], row["单位性质"], row["单位规格"], row["经费保障形式"]] in [r for t in given.tables for r in t]
+    data = copy.deepcopy(BASE)
+    del data["其他需要说明的事项"]
+    del data["部门概况"]["机构设置"]
+    bare = _render(data, tmp_path / "bare")
+    assert "其他需要说明的事项" not in "\n".join(_texts(bare))
+    assert not any(r[:1] == ["单位名称"] for t in bare.tables for r in t)
+    plan = BASE["项目"][0]["资金支出计划"]
+    assert any(f"12月底{plan['12月底']:.2f}" in t for t in _texts(given))

@@ -149,6 +149,8 @@ def test_staff_zero_only_when_given_as_zero():
     ("完成率达到98.5%", "HYG-PUNCT", False),
     ("完成任务.2024年继续", "HYG-PUNCT", True),
     ("N/A", "HYG-PLACEHOLDER", True),
+    ("原因：N/A", "HYG-PLACEHOLDER", True),
+    ("DNA检测", "HYG-PLACEHOLDER", False),
     ("请填写", "HYG-PLACEHOLDER", True),
     ("……", "HYG-PLACEHOLDER", True),
     ("等等……", "HYG-PLACEHOLDER", False),

@@ -19,7 +19,7 @@ from generator.cli import app
 from generator.findings import InputError
 from generator.pipeline import validate
 from generator.reading.load import load_file
-from generator.reading.model import Budget, build
+from generator.reading.model import Assets, Budget, build
 from generator.reading.workbook import read_workbook
 from generator.reading.workbook_layout import SHEET_NAMES, ExcelError
 from generator.writing.fill_in import write_template
@@ -355,6 +355,17 @@ def test_new_fields_round_trip_through_the_workbook(tmp_path):
     assert got.国有资产.上年末固定资产总额 == Decimal("286.40")
     assert [(a.类别, a.数量, a.价值) for a in got.国有资产.固定资产占用][0] == ("房屋", 1, Decimal("212.60"))
     assert got.三公经费.会议费 == Decimal("0.40") and got.三公经费.教学科研人员因公出国境费 == 0
+
+
+def test_blank_template_leaves_counts_not_given(tmp_path):
+    """The blank workbook lists the vehicle types with empty counts: read back, that is “not given”, not 0 vehicles."""
+    book = tmp_path / "空白.xlsx"
+    write_template(book)
+    data, _ = read_workbook(book)
+    vehicles = data["国有资产"]["车辆"]
+    assert vehicles and all("数量" not in v for v in vehicles)
+    assert Assets.model_validate({"车辆": vehicles}).vehicle_count() is None
+    assert "政府采购" not in data and "实有人数" not in data.get("部门概况", {}).get("人员构成", {})
 
 
 def test_workbook_without_the_newer_sections_is_still_read(good_xlsx, tmp_path):

@@ -634,7 +634,7 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
 
 
 PLACEHOLDER = re.compile(
-    r"XX|xx|××|待填写|待补充|请填写|TODO|TBD|\bN/?A\b|\{\s*(单位|部门)\s*\}|（略）|\(略\)|【\s*】|\?\?\?|？？？|^\s*(……|\.\.\.)\s*$"
+    r"XX|xx|××|待填写|待补充|请填写|TODO|TBD|(?<![A-Za-z])N/?A(?![A-Za-z])|\{\s*(单位|部门)\s*\}|（略）|\(略\)|【\s*】|\?\?\?|？？？|^\s*(……|\.\.\.)\s*$"
 )
 
 
