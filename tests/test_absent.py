@@ -239,3 +239,20 @@ def test_sections_of_the_new_fields_only_when_given(tmp_path: Path):
     assert not any(r[:1] == ["单位名称"] for t in bare.tables for r in t)
     plan = BASE["项目"][0]["资金支出计划"]
     assert any(f"12月底{plan['12月底']:.2f}" in t for t in _texts(given))
+
+
+def test_history_values_absent_versus_zero(tmp_path: Path):
+    """近两年指标值: not given leaves the two cells empty; given as 0 they show 0 with the unit."""
+    def variant(value: str | None) -> dict:
+        data = copy.deepcopy(BASE)
+        ind = data["项目"][0]["绩效目标"]["指标"][0]
+        for key in ("前年值", "上年值"):
+            if value is None:
+                ind.pop(key)
+            else:
+                ind[key] = value
+        return data
+
+    unit = BASE["项目"][0]["绩效目标"]["指标"][0]["计量单位"]
+    only_absent, only_zero = _differing(_render(variant(None), tmp_path / "a"), _render(variant("0"), tmp_path / "z"))
+    assert only_zero == [f"0{unit}", f"0{unit}"] and only_absent == ["", ""]
