@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..findings import Finding
 from ..reading.model import ZERO, Budget, Indicator, Project
-from .check import BOTH_KINDS, CheckContext, _target_sets, rule, walk
+from .check import BOTH_KINDS, CheckContext, _target_sets, rule
 
 HUNDRED = Decimal("100")
 
@@ -220,7 +220,7 @@ def _officer_texts(ctx: CheckContext) -> Iterator[tuple[tuple, str]]:
     """Every free text of the input with its path (codes, names of 科目 and the like carry no prose)."""
     skip = {"科目编码", "科目名称", "项目编码", "编码", "部门编码", "联系电话", "符号", "计量单位", "类型", "资金来源",
             "一级指标", "二级指标", "起止日期"}
-    for path, value, _node, key in walk(ctx.budget):
+    for path, value, _node, key in ctx.leaves:
         if isinstance(value, str) and value.strip() and key not in skip:
             yield path, value
 
