@@ -100,6 +100,8 @@ class Final:
         assert data["基本信息"]["金额单位"] == "万元", "the independent checks read 万元 samples"
         self.rows = data["支出"]["功能分类"]
         self.income = {s: dec(data["收入"]["本年收入"].get(s)) for s in INCOME}
+        self.template = data["基本信息"].get("版式", "湖北") == "上海"
+        """上海: the official template's wording; 湖北: the Zengdu wording."""
 
     def row_total(self, r: dict) -> Decimal:
         return sum((dec(r.get(k)) for k in KINDS), ZERO)
@@ -171,19 +173,26 @@ class Final:
 
         # ---------------------------------------------------------------- narrative figures
         prior = d.get("上年数", {})
-        sentences.append(f"{y}年度收、支总计均为{wan(grand)}万元")
         words = change(grand, _prior(prior.get("收入支出总计")))
-        if words and words != "持平":
-            sentences.append(f"与{y - 1}年度相比，收、支总计各{words}")
+        if self.template:
+            sentences.append(f"{y}年度收入支出总计{wan(grand)}万元")
+            if words and words != "持平":
+                sentences.append(f"与{y - 1}年度相比，收入支出总计{words}")
+        else:
+            sentences.append(f"{y}年度收、支总计均为{wan(grand)}万元")
+            if words and words != "持平":
+                sentences.append(f"与{y - 1}年度相比，收、支总计各{words}")
+        of_income = "占" if self.template else "占本年收入"
+        of_expense = "占" if self.template else "占本年支出"
         fiscal_income = sum((self.income[s] for s in INCOME[:3]), ZERO)
-        sentences.append(f"财政拨款收入{wan(fiscal_income)}万元，占本年收入{pct(fiscal_income, inc_total)}")
+        sentences.append(f"财政拨款收入{wan(fiscal_income)}万元，{of_income}{pct(fiscal_income, inc_total)}")
         for s in INCOME[3:]:
             if self.income[s]:
-                sentences.append(f"{s}{wan(self.income[s])}万元，占本年收入{pct(self.income[s], inc_total)}")
+                sentences.append(f"{s}{wan(self.income[s])}万元，{of_income}{pct(self.income[s], inc_total)}")
         basic_all = sum((basic(r) for r in self.rows), ZERO)
         projects_all = sum((dec(r.get("项目支出")) for r in self.rows), ZERO)
-        sentences.append(f"基本支出{wan(basic_all)}万元，占本年支出{pct(basic_all, exp_total)}")
-        sentences.append(f"项目支出{wan(projects_all)}万元，占本年支出{pct(projects_all, exp_total)}")
+        sentences.append(f"基本支出{wan(basic_all)}万元，{of_expense}{pct(basic_all, exp_total)}")
+        sentences.append(f"项目支出{wan(projects_all)}万元，{of_expense}{pct(projects_all, exp_total)}")
         sentences.append(f"一般公共预算财政拨款支出{wan(gpb_total)}万元，占本年支出合计的{pct(gpb_total, exp_total)}")
         # per 类 share, per 项 completion with the direction word
         for code, v in gpb.items():
@@ -203,15 +212,18 @@ class Final:
         uses = {str(r["科目编码"]): r["主要用途"] for r in gpb_rows if r.get("主要用途")}
         for code in sorted(actual):
             b = budgets.get(code)
-            head = qualified_name(code, names) + "。" + (f"主要用于{uses[code].rstrip('。')}。" if code in uses else "")
+            head = qualified_name(code, names) + "。" + (f"主要用于{'：' if self.template else ''}{uses[code].rstrip('。')}。" if code in uses else "")
             if b is None:
                 sentences.append(head + f"支出决算为{wan(actual[code])}万元")
                 continue
             text = f"年初预算为{wan(b)}万元，支出决算为{wan(actual[code])}万元"
-            if b != 0:
-                text += f"，完成年初预算的{pct(actual[code], b)}"
             delta = r2(actual[code] - b)
             word = "大于" if delta > 0 else "小于" if delta < 0 else "等于"
+            if self.template:  # 上海: no percentage per 项; equal figures need no sentence
+                sentences.append(head + text + (f"。决算数{word}预算数" if word != "等于" else "。"))
+                continue
+            if b != 0:
+                text += f"，完成年初预算的{pct(actual[code], b)}"
             sentences.append(head + text + f"。决算数{word}年初预算数")
         if all(budgets.get(c) is not None for c in actual) and actual:
             total_budget = sum((budgets[c] for c in actual if budgets[c] is not None), ZERO)
@@ -219,17 +231,32 @@ class Final:
                              + (f"，完成年初预算的{pct(gpb_total, total_budget)}" if total_budget else ""))
         # 三公
         b_all, a_all = sg("预算数", "合计"), sg("决算数", "合计")
-        text = f"“三公”经费财政拨款支出全年预算为{wan(b_all)}万元，支出决算为{wan(a_all)}万元"
-        if b_all:
-            text += f"，完成全年预算的{pct(a_all, b_all)}"
-        words = change(a_all, _prior(prior.get("三公经费")))
-        if words:
-            text += "，与上年持平" if words == "持平" else f"，较上年{words}"
         delta = r2(a_all - b_all)
-        sentences.append(text + f"。决算数{'大于' if delta > 0 else '小于' if delta < 0 else '等于'}全年预算数")
+        word = "大于" if delta > 0 else "小于" if delta < 0 else "等于"
+        words = change(a_all, _prior(prior.get("三公经费")))
         abroad = t.get("出国", {})
-        if abroad.get("团组数") is not None and abroad.get("人次") is not None:
-            sentences.append(f"全年支出涉及出国（境）团组{abroad['团组数']}个，累计{abroad['人次']}人次")
+        if self.template:
+            text = f"“三公”经费财政拨款支出年初预算为{wan(b_all)}万元，支出决算为{wan(a_all)}万元"
+            sentences.append(text + (f"，完成预算的{pct(a_all, b_all)}" if b_all else ""))
+            sentences.append(f"{y}年度“三公”经费支出决算数{word}预算数")
+            if words and words != "持平":
+                sentences.append(f"{y}年度“三公”经费财政拨款支出决算数比{y - 1}年度{words}")
+            for key, name in (("因公出国（境）费", "因公出国（境）费支出决算"), ("公务用车购置及运行维护费", "公务用车购置及运行维护费支出决算"),
+                              ("公务接待费", "公务接待费支出决算")):
+                wi = change(sg("决算数", key), _prior(prior.get(key)))
+                if wi:
+                    sentences.append(f"{name}{wi}")
+            if abroad.get("团组数") is not None and abroad.get("人次") is not None:
+                sentences.append(f"全年安排因公出国（境）团组{abroad['团组数']}个、累计{abroad['人次']}人次")
+        else:
+            text = f"“三公”经费财政拨款支出全年预算为{wan(b_all)}万元，支出决算为{wan(a_all)}万元"
+            if b_all:
+                text += f"，完成全年预算的{pct(a_all, b_all)}"
+            if words:
+                text += "，与上年持平" if words == "持平" else f"，较上年{words}"
+            sentences.append(text + f"。决算数{word}全年预算数")
+            if abroad.get("团组数") is not None and abroad.get("人次") is not None:
+                sentences.append(f"全年支出涉及出国（境）团组{abroad['团组数']}个，累计{abroad['人次']}人次")
         cars = t.get("公务用车", {})
         if cars.get("保有量") is not None:
             sentences.append(f"开支财政拨款的公务用车保有量为{cars['保有量']}辆")
@@ -251,8 +278,15 @@ class Final:
         if proc is not None:
             kinds = {k: dec(proc.get("合同金额", {}).get(k)) for k in ("货物", "工程", "服务")}
             total = sum(kinds.values(), ZERO)
-            sentences.append(f"政府采购支出总额{wan(total)}万元")
-            if total:
+            if self.template:
+                sme_total = sum((dec(proc.get("授予中小企业", {}).get(k)) for k in kinds), ZERO)
+                sentences.append(f"政府采购金额（以合同签订为准）为{wan(total)}万元，其中：货物采购金额{wan(kinds['货物'])}万元、"
+                                 f"工程采购金额{wan(kinds['工程'])}万元、服务采购金额{wan(kinds['服务'])}万元")
+                if total:
+                    sentences.append(f"由中小企业供应商中标或成交的采购金额{wan(sme_total)}万元，占政府采购金额的{pct(sme_total, total)}")
+            else:
+                sentences.append(f"政府采购支出总额{wan(total)}万元")
+            if total and not self.template:
                 sme = {k: dec(proc.get("授予中小企业", {}).get(k)) for k in kinds}
                 sme_total = sum(sme.values(), ZERO)
                 sentences.append(f"授予中小企业合同金额{wan(sme_total)}万元，占政府采购支出总额的{pct(sme_total, total)}")
@@ -270,15 +304,18 @@ class Final:
             sentences += [f"{v['类型']}{v['数量']}辆" for v in assets["车辆"]]
         # 绩效自评 coverage
         ev = (d.get("绩效自评") or {}).get("项目") or []
-        if ev:
+        if ev and self.template:
+            budget = sum((dec(p["全年预算数"]) for p in ev), ZERO)
+            sentences.append(f"绩效自评的{y}年度项目{len(ev)}个，涉及预算金额{wan(budget)}万元")
+        if ev and not self.template:
             executed = sum((dec(p["执行数"]) for p in ev), ZERO)
             projects_gpb = sum((dec(r.get("项目支出")) for r in gpb_rows), ZERO)
             sentences.append(f"共涉及项目{len(ev)}个，资金{wan(executed)}万元，占一般公共预算项目支出总额的"
                              f"{pct(executed, projects_gpb)}")
-            for p in ev:
-                b, x = dec(p["全年预算数"]), dec(p["执行数"])
-                sentences.append(f"{p['项目名称']}项目绩效自评综述：项目全年预算数为{wan(b)}万元，执行数为{wan(x)}万元"
-                                 + (f"，完成预算{pct(x, b)}" if b else ""))
+        for p in ev:
+            b, x = dec(p["全年预算数"]), dec(p["执行数"])
+            sentences.append(f"{p['项目名称']}项目绩效自评综述：项目全年预算数为{wan(b)}万元，执行数为{wan(x)}万元"
+                             + (f"，完成预算{pct(x, b)}" if b else ""))
         return Expected(cells, sentences, y, empty_funds)
 
 

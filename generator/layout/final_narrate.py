@@ -181,6 +181,35 @@ class FinalNarrative:
     有政府性基金: bool
     有国有资本经营: bool
     有三公: bool
+    模板式: TemplateWording | None = None
+    """The same figures in the wording of the official 决算 template (上海): see TemplateWording."""
+
+
+@dataclass
+class TemplateWording:
+    """Sentences as the official 决算 template words them (上海市 2024 模板): "收入支出总计XXX万元",
+    per 项 "主要用于：…。年初预算为…，支出决算为…。决算数大于（小于）预算数的主要原因：…", "三公" with
+    完成预算 % per item and the changes against last year, 绩效自评 counts, 政府采购 by contract."""
+
+    收支总体: str
+    收入: str
+    支出: str
+    财政拨款总体: str
+    一般公共预算总体: str
+    一般公共预算结构: str
+    一般公共预算具体总述: str
+    一般公共预算具体: list[Line]
+    基本支出: str
+    三公总体: list[str]
+    三公具体: list[str]
+    政府性基金: str
+    政府性基金具体: list[Line]
+    国有资本经营: str
+    国有资本经营具体: list[Line]
+    绩效: str
+    机关运行经费: str
+    政府采购: list[str]
+    国有资产: str
 
 
 @dataclass
@@ -772,6 +801,254 @@ class _Narrator:
         return work, whole, lines, uses
 
 
+class _TemplateNarrator(_Narrator):
+    """The official template's wording (上海): the same figures as _Narrator, other sentences."""
+
+    def __init__(self, a: FinalAccounts, f: FinalFigures, places: int, subject: str):
+        super().__init__(a, f, places)
+        self.subject = subject
+
+    def _vs(self, key: str, subject: str) -> str:
+        c = self.f.changes[key]
+        words = change_words(c, self.src, self.places)
+        if not words:
+            return ""
+        if words == "持平":
+            return f"与{self.prior_year}年度相比，{subject}持平。"
+        reason = _reason_text(c.reason)
+        return f"与{self.prior_year}年度相比，{subject}{words}。" + (f"主要原因：{reason}。" if reason else "")
+
+    def _items(self, item: Decimal, name: str) -> str:
+        return f"{name}{self.w(item)}万元"
+
+    def wording(self) -> TemplateWording:
+        f, a, y, subj = self.f, self.a, self.year, self.subject
+        totals = f"{subj}{y}年度收入支出总计{self.w(f.income_total)}万元。" + self._vs("收入支出总计", "收入支出总计")
+        items = [("财政拨款收入", f.fiscal_income)] + [(s, f.income_by_source[s]) for s in FINAL_INCOME_SOURCES[3:]]
+        income = _sentence(f"本年收入合计{self.w(f.income_current)}万元，其中：" + "；".join(
+            f"{n}{self.w(v)}万元，占{self.share(v, f.income_current)}" for n, v in items if v))
+        kinds = [("基本支出", f.basic), ("项目支出", f.by_kind["项目支出"])] + [
+            (k, f.by_kind[k]) for k in ("上缴上级支出", "经营支出", "对附属单位补助支出") if f.by_kind[k]]
+        expense = _sentence(f"本年支出合计{self.w(f.expense_current)}万元，其中：" + "；".join(
+            f"{n}{self.w(v)}万元，占{self.share(v, f.expense_current)}" for n, v in kinds if v))
+        fiscal = f"{subj}{y}年度财政拨款收入支出总计{self.w(f.fiscal_total)}万元。" + self._vs(
+            "财政拨款收入支出总计", "财政拨款收入支出总计")
+        budget = f.gpb_budget
+        head = "一般公共预算财政拨款支出" + self.completion(budget, f.gpb_total)
+        gap = self.gap(budget, f.gpb_total, a.支出.年初预算原因, "预算数") if a.支出.年初预算原因 else ""
+        gpb_head = _sentence(head) + _sentence(gap) + "其中："
+        return TemplateWording(
+            收支总体=totals, 收入=income, 支出=expense, 财政拨款总体=fiscal,
+            一般公共预算总体=f"一般公共预算财政拨款支出{self.w(f.gpb_total)}万元，占本年支出合计的"
+                          f"{self.share(f.gpb_total, f.expense_current)}。" + self._vs("一般公共预算财政拨款支出", "一般公共预算财政拨款支出"),
+            一般公共预算结构=_sentence(f"一般公共预算财政拨款支出{self.w(f.gpb_total)}万元，主要用于以下方面：" + "；".join(
+                f"{c.name}（类）{self.w(c.values[0])}万元，占{self.share(c.values[0], f.gpb_total)}"
+                for c in f.gpb_tree.classes())),
+            一般公共预算具体总述=gpb_head,
+            一般公共预算具体=self.subject_lines([r for r in a.支出.功能分类 if r.资金来源 == "一般公共预算财政拨款"]),
+            基本支出=self.basic_names(), 三公总体=self.sangong_overall(), 三公具体=self.sangong_detail(),
+            政府性基金=self.fund_head("政府性基金预算财政拨款"),
+            政府性基金具体=self.subject_lines(fund_rows_of(a, "政府性基金预算财政拨款")),
+            国有资本经营=self.fund_head("国有资本经营预算财政拨款"),
+            国有资本经营具体=self.subject_lines(fund_rows_of(a, "国有资本经营预算财政拨款")),
+            绩效=self.performance_summary(), 机关运行经费=self.operating_vs_last_year(),
+            政府采购=self.procurement_contracts(), 国有资产=self.assets_listed(),
+        )
+
+    def subject_lines(self, rows) -> list[Line]:
+        """1、X（类）Y（款）Z（项）。主要用于：…。年初预算为…万元，支出决算为…万元。决算数大于（小于）预算数的主要原因：…"""
+        merged: dict[str, list] = {}
+        for r in rows:
+            if not r.total() and r.年初预算数 is None:
+                continue
+            m = merged.setdefault(r.科目编码, [r.科目编码, ZERO, None, "", ""])
+            m[1] += r.total()
+            if r.年初预算数 is not None:
+                m[2] = (m[2] or ZERO) + r.年初预算数
+            m[3] = m[3] or r.预决算差异原因
+            m[4] = m[4] or r.主要用途
+        lines = []
+        for i, code in enumerate(sorted(merged), 1):
+            _, actual, budget, reason, use = merged[code]
+            text = f"{i}、{qualified_function_name(code, self.a)}。"  # type: ignore[arg-type]
+            if use:
+                text += f"主要用于：{use.rstrip('。')}。"
+            text += _sentence(f"年初预算为{self.w(budget)}万元，支出决算为{self.w(actual)}万元" if budget is not None
+                              else f"支出决算为{self.w(actual)}万元")
+            if budget is not None and direction(actual, budget, self.src) != "等于":
+                why = _reason_text(reason)
+                text += f"决算数{direction(actual, budget, self.src)}预算数" + (f"的主要原因：{why}。" if why else "。")
+            lines.append(Line(text))
+        return lines
+
+    def basic_names(self) -> str:
+        tree = self.f.economic
+        people = [r.name for r in tree.rows if r.level != 1 and r.values[1]]
+        public = [r.name for r in tree.rows if r.level != 1 and r.values[2]]
+        return _sentence(f"一般公共预算财政拨款基本支出{self.w(tree.total[0])}万元。其中：人员经费{self.w(tree.total[1])}万元"
+                         + (f"，主要包括：{'、'.join(people)}" if people else "")
+                         + f"；公用经费{self.w(tree.total[2])}万元" + (f"，主要包括：{'、'.join(public)}" if public else ""))
+
+    def sangong_overall(self) -> list[str]:
+        t = self.a.三公经费
+        b, d, y = t.预算数, t.决算数, self.year
+        if not (b.total() or d.total()):
+            return []
+
+        def done(actual: Decimal, budget: Decimal) -> str:
+            return f"，完成预算的{percent(actual * 100 / budget, self.places)}" if budget else ""
+
+        first = (f"“三公”经费财政拨款支出年初预算为{self.w(b.total())}万元，支出决算为{self.w(d.total())}万元"
+                 f"{done(d.total(), b.total())}，其中：因公出国（境）费决算为{self.w(d.因公出国境费)}万元"
+                 f"{done(d.因公出国境费, b.因公出国境费)}；公务用车购置及运行维护费支出决算为{self.w(d.vehicles())}万元"
+                 f"{done(d.vehicles(), b.vehicles())}；公务接待费支出决算为{self.w(d.公务接待费)}万元"
+                 f"{done(d.公务接待费, b.公务接待费)}。")
+        word = direction(d.total(), b.total(), self.src)
+        reason = _reason_text(t.预决算差异原因.get("合计", ""))
+        first += (f"{y}年度“三公”经费支出决算数等于预算数。" if word == "等于" else
+                  f"{y}年度“三公”经费支出决算数{word}预算数" + (f"的主要原因：{reason}。" if reason else "。"))
+        out = [first]
+        c = self.f.changes["三公经费"]
+        words = change_words(c, self.src, self.places)
+        if words:
+            second = (f"{y}年度“三公”经费财政拨款支出决算数与{self.prior_year}年度持平" if words == "持平"
+                      else f"{y}年度“三公”经费财政拨款支出决算数比{self.prior_year}年度{words}")
+            parts, reasons = [], []
+            for key, name in (("因公出国（境）费", "因公出国（境）费支出决算"), ("公务用车购置及运行维护费", "公务用车购置及运行维护费支出决算"),
+                              ("公务接待费", "公务接待费支出决算")):
+                ci = self.f.changes[key]
+                wi = change_words(ci, self.src, self.places)
+                if wi:
+                    parts.append(f"{name}{'持平' if wi == '持平' else wi}")
+                    why = _reason_text(t.增减原因.get(key, "") or ci.reason)
+                    if wi != "持平" and why:
+                        reasons.append(f"{key}支出{'增加' if ci.current > (ci.prior or ZERO) else '减少'}的主要原因是{why}。")
+            second += ("，其中：" + "；".join(parts) if parts else "") + "。" + "".join(reasons)
+            out.append(second)
+        return out
+
+    def sangong_detail(self) -> list[str]:
+        t = self.a.三公经费
+        d = t.决算数
+        whole = d.total()
+        if not whole:
+            return []
+        out = [_sentence("“三公”经费财政拨款支出决算中，" + "；".join(
+            f"{n}支出决算{self.w(v)}万元，占{self.share(v, whole)}" for n, v in (
+                ("因公出国（境）费", d.因公出国境费), ("公务用车购置及运行维护费", d.vehicles()), ("公务接待费", d.公务接待费))))
+               + "具体情况如下："]
+        ab = t.出国
+        text = f"1、因公出国（境）费支出{self.w(d.因公出国境费)}万元。"
+        if ab.团组数 is not None and ab.人次 is not None:
+            text += f"全年安排因公出国（境）团组{ab.团组数}个、累计{ab.人次}人次。"
+        if ab.用途:
+            text += f"开支内容包括：{ab.用途.rstrip('。')}。"
+        out.append(text)
+        cars = t.公务用车
+        text = f"2、公务用车购置及运行维护费支出{self.w(d.vehicles())}万元。其中：公务用车购置支出为{self.w(d.公务用车购置费)}万元。"
+        if cars.购置用途:
+            text += f"主要用于{cars.购置用途.rstrip('。')}。"
+        if cars.购置数 is not None:
+            text += f"购置公务用车{cars.购置数}辆。"
+        text += f"公务用车运行维护支出{self.w(d.公务用车运行维护费)}万元。"
+        if cars.运行用途:
+            text += f"主要用于{cars.运行用途.rstrip('。')}。"
+        if cars.保有量 is not None:
+            text += f"{self.year}年，{self.subject}所属各预算单位开支财政拨款的公务用车保有量为{cars.保有量}辆。"
+        out.append(text)
+        text = f"3、公务接待费支出{self.w(d.公务接待费)}万元。"
+        if t.公务接待 is not None:
+            home, guest = t.公务接待.国内, t.公务接待.外宾
+            text += f"其中：国内公务接待支出{self.w(home.金额 + guest.金额)}万元（含外宾接待支出{self.w(guest.金额)}万元）。"
+            if home.对象:
+                text += f"主要用于{home.对象.rstrip('。')}。"
+            if home.批次 is not None and home.人次 is not None and guest.批次 is not None and guest.人次 is not None:
+                text += (f"全年国内公务接待{home.批次 + guest.批次}批次、{home.人次 + guest.人次}人次，"
+                         f"其中：接待外宾{guest.批次}批次、{guest.人次}人次。")
+        out.append(text)
+        return out
+
+    def fund_head(self, fund: str) -> str:
+        tree = self.f.fund_tables[fund]
+        if not any(tree.total):
+            return ""
+        return f"{fund}收入{self.w(tree.total[1])}万元，支出{self.w(tree.total[2])}万元，支出具体情况如下："
+
+    def performance_summary(self) -> str:
+        ev = self.a.绩效自评
+        y, subj = self.year, self.subject
+        text = f"{subj}{y}年度预算绩效管理工作开展情况如下：" + (_sentence(ev.工作开展情况) if ev.工作开展情况 else "")
+        if not ev.项目:
+            return text
+        budget = sum((p.全年预算数 for p in ev.项目), ZERO)
+        text += f"绩效自评的{y}年度项目{len(ev.项目)}个，涉及预算金额{self.w(budget)}万元"
+        scores = [p.得分 for p in ev.项目]
+        if all(s is not None for s in scores):
+            given = [s for s in scores if s is not None]
+            mean = (sum(given, ZERO) / len(given)).quantize(Decimal("0.01"))
+            grades = [("优", lambda s: s >= 90), ("良", lambda s: 80 <= s < 90), ("合格", lambda s: 60 <= s < 80),
+                      ("不合格", lambda s: s < 60)]
+            counts = "；".join(f"绩效评级为“{g}”的项目{sum(1 for s in given if test(s))}个" for g, test in grades)
+            text += f"，平均得分{_score(mean)}分（其中，{counts}）"
+        return text + "。"
+
+    def operating_vs_last_year(self) -> str:
+        op = self.a.机关运行经费
+        if op is None:
+            return ""
+        if not op.决算数:
+            return f"{self.subject}{self.year}年度无机关运行经费支出。"
+        c = self.f.changes["机关运行经费"]
+        words = change_words(c, self.src, self.places)
+        text = f"机关运行经费支出{self.w(op.决算数)}万元"
+        if words == "持平":
+            text += f"，与{self.prior_year}年度持平"
+        elif words:
+            text += f"，比{self.prior_year}年度{words}"
+        why = _reason_text(op.原因 or c.reason)
+        return _sentence(text) + (f"主要原因是{why}。" if why and words and words != "持平" else "")
+
+    def procurement_contracts(self) -> list[str]:
+        p = self.a.政府采购
+        if p is None:
+            return []
+        y, subj = self.year, self.subject
+        k = p.合同金额
+        out = [f"{subj}{y}年度政府采购金额（以合同签订为准）为{self.w(k.total())}万元，其中：货物采购金额{self.w(k.货物)}万元、"
+               f"工程采购金额{self.w(k.工程)}万元、服务采购金额{self.w(k.服务)}万元。"]
+        sme = p.授予中小企业.total()
+        reserved = []
+        if p.预留中小企业预算 is not None:
+            reserved.append(f"面向中小企业预留政府采购项目预算金额{self.w(p.预留中小企业预算)}万元")
+        if p.预留小微企业预算 is not None:
+            reserved.append(f"面向小微企业预留政府采购项目预算金额{self.w(p.预留小微企业预算)}万元")
+        text = f"{y}年度本部门" + "，".join(reserved) + "。" if reserved else ""
+        if k.total():
+            text += (f"由中小企业供应商中标或成交的采购金额{self.w(sme)}万元，占政府采购金额的{self.share(sme, k.total())}"
+                     + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(p.授予小微企业)}万元" if sme else "") + "。")
+        if text:
+            out.append(text)
+        return out
+
+    def assets_listed(self) -> str:
+        assets = self.a.国有资产
+        if assets is None:
+            return ""
+        when = assets.截至日期 or dt.date(self.year, 12, 31)
+        parts = []
+        if assets.车辆 is not None:
+            total = sum(v.数量 for v in assets.车辆)
+            detail = "、".join(f"{v.类型}{v.数量}辆" for v in assets.车辆)
+            parts.append(f"{self.subject}共有车辆{total}辆" + (f"，其中：{detail}" if detail else ""))
+        if assets.单价100万元以上设备 is not None:
+            parts.append(f"单价100万元（含）以上设备（不含车辆）{assets.单价100万元以上设备}台（套）")
+        return f"截至{when.year}年{when.month}月{when.day}日，" + "。".join(parts) + "。" if parts else ""
+
+
+def fund_rows_of(a: FinalAccounts, fund: str) -> list:
+    return [r for r in a.支出.功能分类 if r.资金来源 == fund and r.total()]
+
+
 def _score(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -841,6 +1118,7 @@ def build_final_context(a: FinalAccounts, settings: Settings | None = None,
         绩效工作=work, 整体评价=whole, 项目自评=projects, 结果应用=uses,
         有政府性基金=bool(fund_text), 有国有资本经营=bool(state_text),
         有三公=bool(a.三公经费.决算数.total() or a.三公经费.预算数.total()),
+        模板式=_TemplateNarrator(a, f, settings.百分比小数位, subject).wording(),
     )
     ov = a.部门概况
     units = ov.决算单位
@@ -879,6 +1157,9 @@ def build_final_context(a: FinalAccounts, settings: Settings | None = None,
         表={t.key: t for t in tables}, 表目录=toc, 说明=narrative,
         整体自评=whole_report, 整体自评表头=[], 名词解释=_glossary(a, layout, settings),
         其他说明=[_sentence(x) for x in a.其他需要说明的情况], 模板=layout.模板,
+        文中表={"决算单位": TableCtx(
+            "决算单位", 0, "", "", "", [[HeaderCell("序号"), HeaderCell("单位名称"), HeaderCell("备注")]],
+            [Row([str(i), u.名称, u.备注]) for i, u in enumerate(units, 1)], ["center", "left", "left"], [8, 40, 20])},
     )
 
 

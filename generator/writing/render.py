@@ -509,6 +509,8 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
     for row in rows[-3:-1]:  # nor is a closing total row alone on a page: the last three stay together
         if not row.header:
             row.keep_next = True
+    if body and (t.notes or t.empty_note) and not rows[-1].header:  # a note under the table never starts a page alone
+        rows[-1].keep_next = True
     return _table_xml(styles, widths, rows, _size_hp(size, styles.base_pt))
 
 
