@@ -277,8 +277,12 @@ def build(
     options = BuildOptions(pdf=pdf, xlsx=xlsx, jobs=jobs, settings=_settings(config), config_path=config,
                            profile=profile, template_dir=template_dir, force=force, rebuild_all=rebuild_all,
                            shard=slice_)
-    with stop_on_sigterm(), reporter() as progress:
-        report = run(inputs, output, options, progress)
+    try:
+        with stop_on_sigterm(), reporter() as progress:
+            report = run(inputs, output, options, progress)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: LibreOffice and staging already cleaned up
+        typer.echo("已中断：已写出的部门文件保留，汇总未更新；再次运行 build 会继续完成其余部门", err=True)
+        raise typer.Exit(2) from None
     for path in report.missing:
         typer.echo(f"{path}: 找不到文件或目录", err=True)
     for record in report.records:  # warnings are in the summary; errors and failures are shown here too

@@ -60,3 +60,42 @@ def _alive_in_group(group: int) -> list[int]:
         if int(fields[2]) == group and fields[0] not in "ZX":
             alive.append(int(stat.parent.name))
     return alive
+
+
+def _children_running_soffice(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"--accept=pipe" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_sigterm_stops_the_build_and_every_libreoffice(tmp_path: Path):
+    import shutil
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sample in sorted((Path(__file__).resolve().parents[1] / "inputs").glob("*.yaml")):
+        shutil.copy(sample, folder / sample.name)
+    budgetdoc = str(Path(sys.executable).with_name("budgetdoc"))
+    proc = subprocess.Popen([budgetdoc, "build", str(folder), "-o", str(tmp_path / "out"), "--pdf", "-j", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+    offices: list[int] = []
+    while not offices and proc.poll() is None and time.monotonic() < deadline:
+        offices = _children_running_soffice(proc.pid)
+        time.sleep(0.2)
+    assert offices, "build never started LibreOffice"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "已中断" in err.decode() and "Traceback" not in err.decode()
+    time.sleep(0.5)
+    assert all(_alive_in_group(pid) == [] for pid in offices)
+    assert not list((tmp_path / "out" / ".budgetdoc").glob("stage-*"))

@@ -108,7 +108,28 @@ def _executor(jobs: int) -> Executor | None:
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_signals)
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the parent (which stops them) and die at once on SIGTERM."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_pool(pool: Executor, interrupted: bool) -> None:
+    """Shut the workers down; when interrupted, without waiting for the departments under way."""
+    if not interrupted:
+        pool.shutdown(cancel_futures=True)
+        return
+    processes = list(getattr(pool, "_processes", {}).values())  # ProcessPoolExecutor keeps them here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(timeout=10)
 
 
 def _run_all(jobs: list[Job], pool: Executor | None, pdf: bool, progress: Progress, phase: str) -> list[Record]:
@@ -207,9 +228,14 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
                 records[i] = record
         for i in fresh:
             _commit(records[i], out, Path(fresh[i].stage if i not in redo else f"{fresh[i].stage}-2"))
+    except BaseException:  # Ctrl-C, SIGTERM: stop the workers now; nothing staged is committed
+        if pool is not None:
+            _stop_pool(pool, interrupted=True)
+            pool = None
+        raise
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            _stop_pool(pool, interrupted=False)
         shutil.rmtree(stage_root, ignore_errors=True)
     if options.pdf:
         _convert_all([records[i] for i in fresh if records[i].outputs], out, options, progress)
@@ -307,19 +333,27 @@ def _convert_all(records: list[Record], out: Path, options: BuildOptions, progre
     from .office import ConverterPool
 
     total = len(records)
-    with ConverterPool(_jobs(options.jobs), options.converter_factory, options.pdf_timeout) as converters:
-        with ThreadPoolExecutor(max(1, min(_jobs(options.jobs), total))) as threads:
-            futures = {threads.submit(converters.convert, out / r.outputs[0]): r for r in records}
-            for done, future in enumerate(as_completed(futures), 1):
-                record = futures[future]
-                problem = future.result()
-                if problem:
-                    record.status, record.failed = FAILED, True
-                    record.note = f"PDF 转换失败：{problem}"
-                    stale = (out / record.outputs[0]).with_suffix(".pdf")
-                    if stale.exists():  # it shows last run's figures: never leave it beside the new document
-                        stale.unlink()
-                else:
-                    record.outputs.append(record.outputs[0][: -len(".docx")] + ".pdf")
-                progress("PDF", done, total, record.部门名称 or record.input)
+    converters = ConverterPool(_jobs(options.jobs), options.converter_factory, options.pdf_timeout)
+    threads = ThreadPoolExecutor(max(1, min(_jobs(options.jobs), total)))
+    try:
+        futures = {threads.submit(converters.convert, out / r.outputs[0]): r for r in records}
+        for done, future in enumerate(as_completed(futures), 1):
+            record = futures[future]
+            problem = future.result()
+            if problem:
+                record.status, record.failed = FAILED, True
+                record.note = f"PDF 转换失败：{problem}"
+                stale = (out / record.outputs[0]).with_suffix(".pdf")
+                if stale.exists():  # it shows last run's figures: never leave it beside the new document
+                    stale.unlink()
+            else:
+                record.outputs.append(record.outputs[0][: -len(".docx")] + ".pdf")
+            progress("PDF", done, total, record.部门名称 or record.input)
+    except BaseException:  # Ctrl-C or SIGTERM: drop the queue and stop LibreOffice now, not after the batch
+        threads.shutdown(wait=False, cancel_futures=True)
+        converters.abort()
+        raise
+    finally:
+        threads.shutdown(wait=True)
+        converters.close()
     progress("PDF", total, total, "")

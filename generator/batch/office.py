@@ -189,6 +189,11 @@ class OfficeConverter:
                     self._office.wait(timeout=10)
             self._stop()
 
+    def kill(self) -> None:
+        """Kill LibreOffice and the bridge without waiting for a conversion under way (it then fails)."""
+        for proc in (self._bridge, self._office):
+            _kill(proc)
+
     def _stop(self) -> None:
         for proc in (self._bridge, self._office):
             _kill(proc)
@@ -343,6 +348,12 @@ class ConverterPool:
             return str(exc)
         finally:
             self._idle.put(converter)
+
+    def abort(self) -> None:
+        """Kill every LibreOffice at once (Ctrl-C, SIGTERM): conversions under way fail fast."""
+        for converter in list(self._made):
+            with contextlib.suppress(Exception):
+                (getattr(converter, "kill", None) or converter.close)()
 
     def close(self) -> None:
         for converter in self._made:
