@@ -257,8 +257,8 @@ def _zip(members: dict[str, bytes], mode=zipfile.ZIP_DEFLATED) -> bytes:
 
 
 def _dept(name: str, code: str) -> bytes:
-    return GOOD.read_text(encoding="utf-8").replace("测试市示例局", name).replace('部门编码: "901"', f'部门编码: "{code}"') \
-        .encode("utf-8")
+    text = GOOD.read_text(encoding="utf-8").replace("测试市示例局", name).replace('部门编码: "901"', f'部门编码: "{code}"')
+    return text.replace('编码: "901001"', f'编码: "{code}001"').encode("utf-8")
 
 
 def _wait_batch(client: TestClient, batch_id: str) -> dict:
@@ -282,19 +282,34 @@ def test_bureau_batch_from_a_zip_and_loose_files(web: TestClient):
     assert _wait_batch(web, batch_id)["state"] == "done"
     page = web.get(f"/b/{batch_id}")
     summary = _text(page.text[page.text.index('id="summary"'):])
-    for dept in ("测试市甲局", "测试市乙局", "测试市丁局"):
+    for dept in ("测试市甲局", "测试市乙局", "测试市丁局", "测试市示例局"):
         assert dept in summary
     assert "已生成 3 个，未生成 1 个" in _text(page.text)
-    assert "有错误，未生成" in summary
+    assert "有错误" in summary and "BAL-INCOME" in page.text  # 丙局's finding in the 问题清单
+    assert "子目录/乙局.yaml" in summary or "乙局.yaml" in summary
+    assert "150.00" in summary  # 收入总计 of the generated departments, 万元 as in the documents
+    links = re.findall(rf'href="(/b/{batch_id}/r/\d+/\d+)"', page.text)
+    assert len(links) == 6  # Word and 预算表 for three departments
+    first = web.get(links[0])
+    assert first.status_code == 200 and first.content[:2] == b"PK"
+    assert web.get(f"/b/{batch_id}/r/9/0").status_code == 404
+    assert web.get(f"/b/{batch_id}/summary.xlsx").status_code == 200
     bundle = web.get(f"/b/{batch_id}/all.zip")
     assert bundle.status_code == 200
     with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
         names = archive.namelist()
-        table = archive.read("汇总.csv").decode("utf-8-sig")
-    assert sum(n.endswith(".docx") for n in names) == 3 and sum(n.endswith(".xlsx") for n in names) == 3
-    assert any("测试市乙局_2024年部门预算公开.docx" in n for n in names)
-    assert all(not n.startswith("/") and ".." not in n for n in names)
-    assert table.count("\n") == 5 and "丙局.yaml" in table
+    assert sum(n.endswith("部门预算公开.docx") for n in names) == 3 and sum(n.endswith("部门预算表.xlsx") for n in names) == 3
+    assert "测试市乙局_2024年部门预算公开.docx" in names and "汇总.xlsx" in names and "index.html" in names
+    assert all(not n.startswith((".", "/")) and ".." not in n for n in names)
+
+
+def test_batch_checks_across_departments_show_on_the_page(web: TestClient):
+    twins = _zip({"甲.yaml": _dept("测试市甲局", "902"), "乙.yaml": _dept("测试市甲局", "902")})
+    response = web.post("/bureau", data={"csrf": _csrf(web)}, files=[("files", ("两份.zip", twins))])
+    batch_id = response.headers["location"].rsplit("/", 1)[-1]
+    assert _wait_batch(web, batch_id)["state"] == "done"
+    page = web.get(f"/b/{batch_id}").text
+    assert "BATCH-NAME" in page and "已生成 0 个，未生成 2 个" in _text(page)
 
 
 @pytest.mark.parametrize("members, status, words", [

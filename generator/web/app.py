@@ -294,14 +294,34 @@ def create_app(config: WebConfig) -> Starlette:
 
     async def show_batch(request: Request) -> Response:
         batch = batch_or_404(request.path_params["batch_id"])
-        rows = bench.summary_rows(batch)
-        return page(request, "batch.html", b=batch, rows=rows, nav="bureau",
+        return page(request, "batch.html", b=batch, nav="bureau",
                     ready=(batch.folder / "all.zip").is_file() and batch.get("state") == "done")
 
     async def batch_status(request: Request) -> Response:
         batch = batch_or_404(request.path_params["batch_id"])
-        done = sum(1 for r in bench.summary_rows(batch) if r.get("state") not in ("queued", "checking", "generating"))
-        return JSONResponse({"state": batch.get("state"), "done": done})
+        return JSONResponse({"state": batch.get("state"), "done": batch.get("progress", "")})
+
+    def batch_file(batch, relative: str) -> Path:
+        """A file the build wrote, named by the library (never by an upload), and inside the batch's out/."""
+        out = (batch.folder / "out").resolve()
+        path = (out / relative).resolve()
+        if out not in path.parents or not path.is_file():
+            raise HTTPException(404, "这个文件不存在（该部门未生成）。")
+        return path
+
+    async def batch_output(request: Request) -> Response:
+        batch = batch_or_404(request.path_params["batch_id"])
+        rows = batch.get("rows", [])
+        row, number = request.path_params["row"], request.path_params["number"]
+        if not (0 <= row < len(rows)) or not (0 <= number < len(rows[row]["outputs"])):
+            raise HTTPException(404, "这个文件不存在（该部门未生成）。")
+        relative = rows[row]["outputs"][number]
+        kind = relative.rsplit(".", 1)[-1]
+        return attachment(batch_file(batch, relative), Path(relative).name, media.get(kind, "application/octet-stream"))
+
+    async def batch_summary(request: Request) -> Response:
+        batch = batch_or_404(request.path_params["batch_id"])
+        return attachment(batch_file(batch, "汇总.xlsx"), "汇总.xlsx", media["xlsx"])
 
     async def batch_zip(request: Request) -> Response:
         batch = batch_or_404(request.path_params["batch_id"])
@@ -367,6 +387,8 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/b/{batch_id}", show_batch),
         Route("/b/{batch_id}/status", batch_status),
         Route("/b/{batch_id}/all.zip", batch_zip),
+        Route("/b/{batch_id}/summary.xlsx", batch_summary),
+        Route("/b/{batch_id}/r/{row:int}/{number:int}", batch_output),
         Route("/login", login),
         Route("/login", login_post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -11,12 +11,11 @@ page (the traceback goes to the server log only).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import subprocess
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -86,6 +85,7 @@ class Workbench:
         self.checks.submit(self._guarded, record, self.pdf)
 
     def submit_batch(self, batch: Record, members: list[tuple[str, str, bytes]], pdf: bool) -> None:
+        """One batch at a time through the library's `build` (it runs its own LibreOffice for the PDFs)."""
         self._reserve(len(members))
         self.batches.submit(self._run_batch, batch, members, pdf)
 
@@ -234,58 +234,69 @@ class Workbench:
     # ---------------------------------------------------------------- bureau batches
 
     def _run_batch(self, batch: Record, members: list[tuple[str, str, bytes]], pdf: bool) -> None:
-        """Every file of the batch through the same steps as an officer's upload, then one .zip of all outputs."""
+        """The library's batch `build` on the uploaded files, then one .zip of everything it wrote."""
+        from ..batch import BuildOptions, build
+
         store = self.store
         try:
-            records = [store.new_upload(name, suffix, data, {"profile": batch.get("profile", ""),
-                                                             "kind": batch.get("kind", "")}, batch=batch.id)
-                       for name, suffix, data in members]
-            store.update_batch(batch, state="running", uploads=[r.id for r in records])
-            for record in records:
-                try:
-                    self.process(record, pdf=False)
-                except Exception:  # noqa: BLE001
-                    log.exception("batch upload %s failed", record.id)
-                    store.update(record, state="failed", problem="处理时发生内部错误。")
-                finally:
-                    self._release()
-            if pdf:
-                for record in records:
-                    fresh = store.upload(record.id)
-                    if fresh is not None and fresh.get("state") == "done":
-                        self._pdf_guarded(fresh)
-            self._bundle(batch, [store.upload(r.id) or r for r in records])
-            store.update_batch(batch, state="done")
+            inputs = batch.folder / "in"
+            inputs.mkdir(exist_ok=True)
+            names: dict[str, str] = {}
+            for number, (name, suffix, data) in enumerate(members, start=1):
+                path = inputs / f"{number:03d}{suffix}"  # the server's name; the officer's is only shown
+                path.write_bytes(data)
+                names[path.name] = name
+            store.update_batch(batch, state="running", names=names)
+            profile = pipeline_options(pipeline.generate, batch.get("profile", ""), "").get("profile", "")
+            options = BuildOptions(pdf=pdf, xlsx=True, jobs=1, settings=self.settings, profile=profile)
+            report = build([inputs], batch.folder / "out", options, self._progress(batch))
+            rows = [self._row(r, names, str(inputs)) for r in report.records]
+            problem = report.problem.replace(str(batch.folder), "") if report.problem else ""
+            self._bundle(batch)
+            store.update_batch(batch, state="done" if not problem else "failed", rows=rows, problem=problem,
+                               summary=bool(report.summary))
         except Exception:  # noqa: BLE001
             log.exception("batch %s failed", batch.id)
             store.update_batch(batch, state="failed", problem="批量处理时发生内部错误。")
+        finally:
+            for _ in members:
+                self._release()
 
-    def summary_rows(self, batch: Record) -> list[Record]:
-        return [r for r in (self.store.upload(i) for i in batch.get("uploads", [])) if r is not None]
+    def _progress(self, batch: Record):
+        last = [0.0]
 
-    def _bundle(self, batch: Record, records: list[Record]) -> None:
-        """全部结果.zip: each department's outputs in its own folder, plus 汇总.csv."""
-        buffer = io.BytesIO()
-        summary = io.StringIO()
-        writer = csv.writer(summary)
-        writer.writerow(["序号", "上传文件", "部门", "年度", "状态", "错误", "警告", "生成文件"])
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for number, record in enumerate(records, start=1):
-                folder = f"{number:03d}_{record.get('department') or '未能读取'}"
-                names = []
-                for name in record.get("files", {}).values():
-                    source = record.folder / "out" / name
-                    if source.is_file():
-                        archive.write(source, f"{folder}/{name}")
-                        names.append(name)
-                writer.writerow([number, record.get("name"), record.get("department", ""), record.get("year", ""),
-                                 STATE_ZH.get(record.get("state"), record.get("state")), record.get("errors", 0),
-                                 record.get("warnings", 0), "；".join(names)])
-            archive.writestr("汇总.csv", "\ufeff" + summary.getvalue())
-        target = batch.folder / "all.zip"
+        def report(phase: str, done: int, total: int, department: str = "") -> None:
+            now = time.monotonic()
+            if now - last[0] > 0.5 or done == total:  # a meta write at most twice a second
+                last[0] = now
+                self.store.update_batch(batch, progress=f"{phase} {done}/{total}")
+
+        return report
+
+    @staticmethod
+    def _row(record, names: dict[str, str], folder: str) -> dict:
+        """One 汇总 line for the page: the officer's file name instead of the server's path."""
+        shown = names.get(Path(record.input).name, Path(record.input).name)
+        findings = [{"where": f.location, "rule": f.rule, "severity": f.severity,
+                     "severity_zh": SEVERITY_ZH.get(f.severity, f.severity),
+                     "message": f.message.replace(folder, "")} for f in record.findings]
+        return {"name": shown, "department": record.部门名称, "year": record.预算年度, "kind": record.文种,
+                "status": record.status, "errors": record.errors, "warnings": record.warnings,
+                "figures": dict(record.figures), "outputs": list(record.outputs),
+                "note": record.note.split("（加 --force")[0],  # the web offers no --force
+                "findings": findings}
+
+    @staticmethod
+    def _bundle(batch: Record) -> None:
+        """全部结果.zip: everything the build wrote (documents, 汇总.xlsx, index.html), not its hidden state."""
+        out = batch.folder / "out"
         tmp = batch.folder / ".all.zip.part"
-        tmp.write_bytes(buffer.getvalue())
-        tmp.replace(target)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(out.rglob("*")):
+                relative = path.relative_to(out)
+                if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    archive.write(path, relative.as_posix())
+        tmp.replace(batch.folder / "all.zip")
 
 
 STATE_ZH = {
