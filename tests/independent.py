@@ -1040,3 +1040,85 @@ def code_rows(rows: list[list[str]]) -> list[str]:
 
 
 AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d{2}|-?\d+\.\d{2}")
+
+
+# ================================================================= 河北 layout (hebei-layout.md), recomputed
+
+HEBEI_TITLES = (
+    "部门预算收支总表", "部门预算收入总表", "部门预算支出总表", "部门预算财政拨款收支总表",
+    "部门预算一般公共预算财政拨款支出表", "部门预算一般公共预算财政拨款基本支出表",
+    "部门预算政府性基金预算财政拨款支出表", "部门预算国有资本经营预算财政拨款支出表",
+    "部门预算财政拨款“三公”经费支出表",
+)
+HEBEI_CLASSES = (
+    "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出", "文化旅游体育与传媒支出",
+    "社会保障和就业支出", "社会保险基金支出", "卫生健康支出", "节能环保支出", "城乡社区支出", "农林水支出", "交通运输支出",
+    "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "自然资源海洋气象等支出", "住房保障支出",
+    "粮油物资储备支出", "国有资本经营预算支出", "灾害防治及应急管理支出", "预备费", "其他支出", "转移性支出", "债务还本支出",
+    "债务付息支出", "债务发行费用支出", "抗疫特别国债安排的支出", "人行科目",
+)
+"""The 31 类 of the Hebei 收支总表, in order (hebei-layout.md)."""
+HEBEI_CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+
+
+def hebei_ordinal(n: int) -> str:
+    """一 … 十九, 二十, 二十一 … 三十一 (Hebei writes 二十一, never 廿一)."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return HEBEI_CN[ones]
+    return ("" if tens == 1 else HEBEI_CN[tens]) + "十" + HEBEI_CN[ones]
+
+
+def blank(text: str) -> str:
+    """Hebei tables leave zero amounts blank."""
+    return "" if text in ("0.00", "0") else text
+
+
+def hebei_class_value(b: Budget, name: str) -> Decimal:
+    codes = [c for c in b.expense_tree.classes() if b.expense_tree.names.get(c) == name]
+    return b.expense_tree.nodes[codes[0]][0] if codes else ZERO
+
+
+def hebei_income_by_function(b: Budget) -> dict[str, list[Decimal | None]]:
+    """收入总表 by 功能分类: code → [合计, 本年小计, 财政拨款, 财政专户, 事业, 经营, 上级补助, 附属上缴, 其他, 上年结转].
+
+    A 单位资金 row is shown under its income source only when the department has exactly one."""
+    unit_sources = [s for s in INCOME_SOURCES[4:] if b.income[s]]
+    only = unit_sources[0] if len(unit_sources) == 1 else None
+    leaves = []
+    for r in b.data["支出"]["功能分类"]:
+        vals = {k: dec(r.get(k)) for k in KINDS}
+        total = sum(vals.values(), ZERO)
+        if not total:
+            continue
+        carry = dec(r.get("上年结转"))
+        now = total - carry
+        fund = r.get("资金来源") or "一般公共预算"
+        by_source = [now if fund in FISCAL else ZERO, now if fund == "财政专户管理资金" else ZERO]
+        by_source += [now if fund == "单位资金" and only == s else ZERO for s in INCOME_SOURCES[4:]]
+        leaves.append((str(r["科目编码"]), str(r["科目名称"]), [total, now, *by_source, carry]))
+    tree = build_tree(leaves, (3, 5, 7), function_catalog())
+    out: dict[str, list[Decimal | None]] = {"合计": list(tree.total)}
+    out.update({code: list(tree.nodes[code]) for code in tree.codes()})
+    return out
+
+
+def hebei_three_public(b: Budget) -> list[tuple[str, Decimal | None]]:
+    """The rows of the Hebei 三公 table with their 合计 (= 一般公共预算财政拨款) column; None: not entered."""
+    tp = b.data.get("三公经费") or {}
+
+    def given(key: str) -> Decimal | None:
+        return None if tp.get(key) is None else dec(tp.get(key))
+
+    meeting, training = given("会议费"), given("培训费")
+    return [
+        ("合计", b.three_total + (meeting or ZERO) + (training or ZERO)),
+        ("“三公”经费小计", b.three_total),
+        ("一、因公出国（境）费", b.three["因公出国（境）费"]),
+        ("二、公务用车购置及运维费", b.three["公务用车购置费"] + b.three["公务用车运行维护费"]),
+        ("其中：公务用车购置费", b.three["公务用车购置费"]),
+        ("公务用车运行维护费", b.three["公务用车运行维护费"]),
+        ("三、公务接待费", b.three["公务接待费"]),
+        ("四、会议费", meeting),
+        ("五、培训费", training),
+    ]

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.layout.profile import ProfileError, load_profile, shipped_profiles
+from generator.reading.model import ZERO
 from tests.independent import DocView
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,3 +95,140 @@ def test_profiles_command_lists_the_shipped_profiles():
     assert result.exit_code == 0
     for name in shipped_profiles():
         assert name in result.output
+
+
+# ================================================================= 河北, against independent arithmetic
+
+from generator.pipeline import generate  # noqa: E402
+from tests.independent import (  # noqa: E402
+    HEBEI_CLASSES,
+    HEBEI_TITLES,
+    TABLE_NAMES,
+    W_NS,
+    Budget,
+    blank,
+    hebei_class_value,
+    hebei_income_by_function,
+    hebei_ordinal,
+    hebei_three_public,
+)
+
+HEBEI = ROOT / "inputs" / "示例县科工局_2024_河北.yaml"
+SAMPLES = sorted((ROOT / "inputs").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def hebei(tmp_path_factory) -> tuple[DocView, Budget, Path]:
+    out = tmp_path_factory.mktemp("hebei")
+    docx = generate(HEBEI, out).written[0]
+    return DocView(docx), Budget(HEBEI), docx
+
+
+def _table(doc: DocView, title: str) -> tuple[list[list[str]], list[bool]]:
+    """A table's rows (cell texts) and, per row, whether it repeats as a header row on every page."""
+    found = doc.find_table(title)
+    assert found is not None, f"找不到表“{title}”"
+    rows = doc.blocks[found[1]].rows
+    tbl = [el for el in doc.doc.element.body.iterchildren() if el.tag == f"{W_NS}tbl"][doc.table_index(found[1])]
+    repeats = [tr.find(f"{W_NS}trPr/{W_NS}tblHeader") is not None for tr in tbl.iterchildren(f"{W_NS}tr")]
+    return rows, repeats
+
+
+def _body(rows: list[list[str]]) -> list[list[str]]:
+    k = next(i for i, r in enumerate(rows) if r[0] == "栏次")
+    return rows[k + 1:]
+
+
+def test_hebei_every_table_has_its_furniture(hebei):
+    doc, b, _ = hebei
+    for title in HEBEI_TITLES:
+        rows, repeats = _table(doc, title)
+        assert rows[0] == [f"{b.code} {b.name}"] and rows[1] == [f"预算年度：{b.year}"] and rows[2] == [f"单位：{b.unit}"]
+        k = next(i for i, r in enumerate(rows) if r[0] == "栏次")
+        assert rows[k][1:] == [str(i) for i in range(1, len(rows[k]))], title  # 栏次 numbers every column
+        assert all(repeats[: k + 1]) and not any(repeats[k + 1:]), title  # info lines + header repeat per page
+        body = rows[k + 1:]
+        if body:
+            assert [r[0] for r in body] == [str(i) for i in range(1, len(body) + 1)], title  # 序号 1…n
+        assert not any(c.strip() in ("0.00", "0") for r in body for c in r[1:]), f"{title}: a zero is not blank"
+
+
+def test_hebei_summary_lists_the_31_classes_with_independent_figures(hebei):
+    doc, b, _ = hebei
+    body = _body(_table(doc, "部门预算收支总表")[0])
+    unit_funds = sum((b.income[s] for s in ("事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")), ZERO)
+    left = {r[1]: r[2] for r in body}
+    assert left["一、一般公共预算拨款收入"] == blank(b.cell(b.income["一般公共预算拨款"]))
+    assert left["五、单位资金"] == blank(b.cell(unit_funds))
+    assert left["本年收入合计"] == blank(b.cell(b.income_current))
+    assert left["上年结转结余"] == blank(b.cell(b.carry_in_total))
+    assert left["收入总计"] == blank(b.cell(b.income_total))
+    right = [(r[3], r[4]) for r in body if r[3]]
+    expected = [(f"{hebei_ordinal(i)}、{name}", blank(b.cell(hebei_class_value(b, name))))
+                for i, name in enumerate(HEBEI_CLASSES, 1)]
+    assert right[: len(expected)] == expected
+    assert right[len(expected):] == [("本年支出合计", blank(b.cell(b.expense_current))),
+                                     ("年终结转结余", blank(b.cell(b.carry_out_total))),
+                                     ("支出总计", blank(b.cell(b.expense_total)))]
+
+
+def test_hebei_income_table_splits_each_function_row_into_this_year_and_carry_over(hebei):
+    doc, b, _ = hebei
+    body = _body(_table(doc, "部门预算收入总表")[0])
+    expected = hebei_income_by_function(b)
+    shown = {r[1].replace("\u3000", ""): r[3:] for r in body}
+    assert set(shown) == set(expected)
+    for code, values in expected.items():
+        assert shown[code] == [blank(b.cell(v)) for v in values], code
+    assert any(v for v in expected["合计"][-1:]), "the sample has a carry-over to show"
+
+
+def test_hebei_three_public_by_fund_with_meeting_and_training(hebei):
+    doc, b, _ = hebei
+    body = _body(_table(doc, "部门预算财政拨款“三公”经费支出表")[0])
+    rows = {r[1]: r[2:] for r in body}
+    for label, value in hebei_three_public(b):
+        text = "" if value is None else blank(b.cell(value))
+        assert rows[label] == [text, text, "", ""], label
+    assert rows["四、会议费"][0]  # the sample has 会议费
+
+
+def test_hebei_text_items_and_tables_inside_it(hebei):
+    doc, b, _ = hebei
+    text = doc.text()
+    for item in ("一、单位职责及机构设置情况", "二、部门预算安排的总体情况", "三、机关运行经费安排情况",
+                 "四、财政拨款“三公”经费预算情况及增减变化原因", "五、部门项目预算安排情况及绩效目标", "六、政府采购预算情况",
+                 "七、国有资产信息", "八、名词解释", "九、其他需要说明的事项"):
+        assert item in text
+    assert "封面" not in text and "第一部分" not in text
+    assert (f"{b.year}年预算收入为{b.wan(b.income_total)}万元，其中：一般公共预算收入"
+            f"{b.wan(b.income['一般公共预算拨款'])}万元") in text
+    assert f"机关运行经费共计安排{b.wan(b.operating)}万元" in text
+    for i, p in enumerate(b.perf_projects(), 1):
+        assert any(par.strip() == f"{i}、{p['项目名称']}绩效目标表" for par in doc.paragraphs)
+    assert any("绩效指标描述" in c for t in doc.tables for r in t for c in r)
+    org = [r for t in doc.tables for r in t if r and r[0] == b.data["部门概况"]["机构设置"][0]["单位名称"]]
+    assert org and org[0][1:] == [b.data["部门概况"]["机构设置"][0][k] for k in ("单位性质", "单位规格", "经费保障形式")]
+    glossary = doc.part("八、名词解释", "九、其他需要说明的事项").splitlines()[1:]
+    assert len(glossary) == 10 and glossary[0].startswith("1.财政拨款收入：")
+
+
+def test_hebei_is_byte_identical_on_regeneration(hebei, tmp_path: Path):
+    _, _, docx = hebei
+    again = generate(HEBEI, tmp_path).written[0]
+    assert again.read_bytes() == docx.read_bytes()
+
+
+def _titles(profile: str, b: Budget) -> list[str]:
+    return list(HEBEI_TITLES) if profile == "河北" else [b.title(n) for n in TABLE_NAMES]
+
+
+@pytest.mark.parametrize("profile", shipped_profiles())
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_every_sample_renders_under_every_profile(sample: Path, profile: str, tmp_path: Path):
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path), "--profile", profile, "--force"])
+    assert result.exit_code == 0, result.output
+    doc = DocView(next(tmp_path.glob("*.docx")))
+    b = Budget(sample)
+    for title in _titles(profile, b):
+        assert doc.find_table(title) is not None, (profile, title)

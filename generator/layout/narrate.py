@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .. import catalog
 from ..config import Settings
-from ..fmt import change_phrase, ordinal, reason_clause, share_phrase, table_amount, wan
+from ..fmt import change_phrase, ordinal, percent, reason_clause, share_phrase, table_amount, wan
 from ..layout.compute import Change, compute, qualified_function_name
 from ..reading.model import (
     FISCAL_SOURCES,
@@ -30,7 +30,7 @@ from ..reading.model import (
     Procurement,
 )
 from .profile import DEFAULT_PROFILE, Profile, load_profile
-from .tables import HeaderCell, Row, TableCtx, build_tables, build_text_tables
+from .tables import HeaderCell, Row, TableCtx, build_tables, build_text_tables, scalar_figures
 
 # ================================================================= table context (built in layout/tables.py)
 
@@ -82,6 +82,8 @@ class PerfTable:
     indicators: list[IndicatorRow]
     years: tuple[str, str]
     show_history: bool
+    show_description: bool = False
+    """A 绩效指标描述 column (河北)."""
 
 
 # ================================================================= narrative context
@@ -209,6 +211,9 @@ class RenderContext:
     工作任务: list[str]
     机构设置表: TableCtx | None
     文中表: dict[str, TableCtx | None]
+    数字: dict[str, str]
+    """Every named figure of docs/profiles.md in 万元 as the text shows it ("" when not entered)."""
+    词语: dict[str, str]
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
@@ -252,11 +257,38 @@ def _groups(rows: list[IndicatorRow]) -> list[tuple[str, str, list[IndicatorRow]
     return [(first, second, items) for (first, second), items in buckets.items()]
 
 
-def _perf(title: str, info: list[tuple[str, str]], indicators: list[Indicator], year: int) -> PerfTable:
+def _perf(title: str, info: list[tuple[str, str]], indicators: list[Indicator], year: int,
+          description: bool = False) -> PerfTable:
     rows = _indicator_rows(indicators)
     # keep stable input order within a group, but group in the standard 一级 order
     return PerfTable(title, info, _groups(rows), rows, (f"{year - 2}年", f"{year - 1}年"),
-                     any(r.前年值 or r.上年值 for r in rows))
+                     any(r.前年值 or r.上年值 for r in rows), description)
+
+
+PROJECT_INFO = ("项目编码", "项目名称", "项目单位", "项目类型", "项目属性", "项目负责人", "项目起止日期", "项目资金",
+                "预算规模及资金用途", "资金用途", "资金支出计划", "资金支出计划（%）", "项目概况", "立项依据", "项目总目标",
+                "年度绩效目标", "绩效目标")
+"""The rows a profile's 项目绩效.信息 may list (a row whose data is not entered is left out)."""
+
+
+def _project_info(p, perf, cell, names: list[str], dept: str) -> list[tuple[str, str]]:
+    """The info rows of a project's 绩效目标表, in the profile's order, each only when entered."""
+    fiscal = sum((p.资金来源.get(s) for s in FISCAL_SOURCES), ZERO)
+    total = p.total()
+    plan = [(label, v) for label, v in p.资金支出计划.points() if v is not None] if p.资金支出计划 else []
+    values = {
+        "项目编码": p.项目编码, "项目名称": p.项目名称, "项目单位": p.项目单位 or dept,
+        "项目类型": p.项目类型, "项目属性": p.项目属性, "项目负责人": p.项目负责人, "项目起止日期": p.起止日期,
+        "项目资金": f"{cell(total)}万元",
+        "预算规模及资金用途": (f"预算数{cell(total)}万元，其中：财政资金{cell(fiscal)}万元，其他资金{cell(total - fiscal)}万元"
+                        + (f"。资金用途：{p.资金用途.rstrip('。')}" if p.资金用途 else "")),
+        "资金用途": p.资金用途,
+        "资金支出计划": "；".join(f"{label}{cell(v)}万元" for label, v in plan),
+        "资金支出计划（%）": "；".join(f"{label}{percent(v * 100 / total) if total else '—'}" for label, v in plan),
+        "项目概况": p.项目概况, "立项依据": p.立项依据, "项目总目标": perf.总目标 or perf.年度目标,
+        "年度绩效目标": perf.年度目标, "绩效目标": perf.年度目标,
+    }
+    return [(name, values[name]) for name in names if values.get(name)]
 
 
 # ================================================================= the whole context
@@ -418,9 +450,16 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         for kind in ("长期目标", "年度目标") for i, tg in enumerate(getattr(b.部门整体绩效, kind), 1)
     ]
     project_perf = []
-    for p in perf_projects:
+    pspec = profile.项目绩效
+    for number, p in enumerate(perf_projects, 1):
         perf = p.绩效目标
         assert perf is not None
+        title = (pspec.标题.replace("{序}", str(number)).replace("{项目名称}", p.项目名称)
+                 .replace("{项目编码}", p.项目编码))
+        if pspec.信息:
+            rows = _project_info(p, perf, cell, pspec.信息, info.部门名称)
+            project_perf.append(_perf(title, rows, perf.指标, year, description=pspec.指标描述列))
+            continue
         funds = "；".join(f"{s}{cell(p.资金来源.get(s))}万元" for s in FUND_SOURCES if p.资金来源.get(s))
         pinfo = [("项目名称", p.项目名称), ("项目编码", p.项目编码), ("项目单位", p.项目单位 or info.部门名称),
                  ("项目类型", p.项目类型 or "—"), ("项目属性", p.项目属性 or "—"),
@@ -437,13 +476,13 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         if plan is not None and any(v is not None for _, v in plan.points()):
             pinfo.insert(pinfo.index(("项目概况", p.项目概况 or "—")), ("资金支出计划（累计，万元）", "；".join(
                 f"{label}{cell(v)}" for label, v in plan.points() if v is not None)))
-        project_perf.append(_perf(f"{p.项目名称}项目支出绩效目标表", pinfo, perf.指标, year))
+        project_perf.append(_perf(title, pinfo, perf.指标, year, description=pspec.指标描述列))
 
     # --- glossary
     fiscal_level = settings.财政级次 or (f"{info.地区}本级财政" if info.地区 else "本级财政")
     overrides = {t.术语: t.解释 for t in b.名词解释}
     terms = []
-    for term, text in catalog.default_terms():
+    for term, text in [(t.术语, t.解释) for t in profile.名词解释] or catalog.default_terms():
         terms.append((term, overrides.pop(term, text).replace("{财政级次}", fiscal_level)))
     terms += list(overrides.items())
     used = sorted({r.科目编码 for r in b.支出.功能分类 if r.total()})
@@ -465,6 +504,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         职责=duties, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
         机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
+        数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语),
         表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )

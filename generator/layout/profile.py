@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..findings import Finding, InputError, Position, SourceMap
 from ..reading.load import load_file
@@ -65,7 +65,7 @@ class PairSpec(_Spec):
 class TableSpec(_Spec):
     """One table: a row source × columns, plus its header and furniture."""
 
-    来源: Literal["收支总表", "收入按单位", "功能分类", "经济分类", "三公", "项目", "政府采购", "机构设置"] = Field(
+    来源: Literal["收支总表", "收入按单位", "功能分类", "经济分类", "三公", "项目", "政府采购", "机构设置", "固定资产"] = Field(
         description="行的来源")
     标题: str = Field(description="表标题；可用 {主体} {部门} {年度}")
     目录名: str = Field("", description="目录中的名称；不填则为去掉“{主体}{年度}年”前缀的标题")
@@ -76,6 +76,10 @@ class TableSpec(_Spec):
     列: list[str] = Field(default_factory=list, description="数值列（度量名），见 docs/profiles.md")
     范围: str = Field("全部", description="功能分类行的资金范围：全部、财政拨款、一般公共预算、政府性基金预算 …")
     合计位置: Literal["首行", "末行"] = "首行"
+    分类小计: bool = Field(True, description="政府采购：货物类/工程类/服务类小计行")
+    序号: bool | None = Field(None, description="本表是否加序号列；不填则按 表格.序号")
+    栏次: bool | None = Field(None, description="本表是否加栏次行；不填则按 表格.栏次")
+    信息行: list[list[str]] | None = Field(None, description="本表的信息行；不填则按 表格.信息行")
     合计名称: str = "合计"
     缩进: bool = Field(True, description="款/项名称前按级次缩进")
     左: list[LineSpec] = Field(default_factory=list, description="两栏表：左栏各行")
@@ -116,12 +120,25 @@ class Furniture(_Spec):
     栏次: bool = Field(False, description="表头下一行“栏次”，为其余各列编号 1…n")
     编码列: Literal["一列", "类款项"] = Field("一列", description="科目编码一列，或拆成 类/款/项 三列（表头由 表头 给出）")
     类序号: Literal["廿", "二十"] = Field("廿", description="收支总表类序号 21 以上写作 廿一 或 二十一")
-    类列表: list[str] = Field(default_factory=list, description="收支总表列示的类（编码，或无编码的名称）；空则用科目表")
+    类列表: list[Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]] = Field(default_factory=list, description="收支总表列示的类（编码，或无编码的名称）；空则用科目表")
 
 
 class PartSpec(_Spec):
     名称: str = Field(description="模板源中 [[部分 名称]] 的名称")
     标题: str = Field("", description="部分标题（# 行）；空则无标题（封面、目录）")
+
+
+class TermSpec(_Spec):
+    术语: str
+    解释: str = Field(description="可用 {财政级次}")
+
+
+class ProjectPerfSpec(_Spec):
+    """The 项目支出绩效目标表 of each project."""
+
+    标题: str = Field("{项目名称}项目支出绩效目标表", description="可用 {序} {项目名称} {项目编码}")
+    信息: list[str] = Field(default_factory=list, description="表上部的信息行（名称见 docs/profiles.md）；空则为湖北的行")
+    指标描述列: bool = Field(False, description="指标表加“绩效指标描述”列")
 
 
 class Profile(_Spec):
@@ -144,6 +161,8 @@ class Profile(_Spec):
     文字: TextFormat = Field(default_factory=TextFormat)
     百分比小数位: int | None = Field(None, ge=0, le=4, description="不填则用配置文件的 百分比小数位")
     词语: dict[str, str] = Field(default_factory=dict, description="模板可用的词语（{{ 词语.键 }}）")
+    名词解释: list[TermSpec] = Field(default_factory=list, description="名词解释的术语和顺序；空则用随附的标准术语")
+    项目绩效: ProjectPerfSpec = Field(default_factory=ProjectPerfSpec)
 
     # set after loading: where the files are
     folder: Path = Field(default=Path("."), exclude=True)

@@ -84,8 +84,24 @@ TAIL_NOTE = "注：因四舍五入，合计数与分项之和可能存在尾差�
 # ================================================================= measures
 
 
-def _row_measure(name: str) -> Callable[[FunctionRow], Decimal | None]:
-    """A column of a 功能分类 table: the value of one input row under that column."""
+UNIT_SOURCES = INCOME_SOURCES[4:]
+"""The income sources of 单位资金 (事业收入 … 其他收入)."""
+
+
+def unit_source(b: Budget) -> str | None:
+    """The one income source the department's 单位资金 comes from, or None when it has several (or none).
+
+    A 功能分类 row paid from 单位资金 can be shown under 事业收入 (etc.) only when that is unambiguous."""
+    given = [s for s in UNIT_SOURCES if b.收入.本年收入.get(s)]
+    return given[0] if len(given) == 1 else None
+
+
+def _row_measure(name: str, source: str | None = None) -> Callable[[FunctionRow], Decimal | None]:
+    """A column of a 功能分类 table: the value of one input row under that column.
+
+    ``source``: the department's only 单位资金 income source (see unit_source)."""
+    if name in UNIT_SOURCES:
+        return lambda r: r.total() - (r.上年结转 or ZERO) if r.资金来源 == "单位资金" and source == name else None
     if name == "合计":
         return lambda r: r.total()
     if name == "基本支出":
@@ -110,7 +126,7 @@ def _row_measure(name: str) -> Callable[[FunctionRow], Decimal | None]:
 
 ROW_MEASURES = ("合计", "基本支出", "人员经费", "公用经费", "项目支出", "事业单位经营支出", "上缴上级支出",
                 "对附属单位补助支出", *FUND_SOURCES, "财政拨款", "上年结转", "本年收入", "财政拨款收入",
-                *[f + "收入" for f in FUND_SOURCES])
+                *[f + "收入" for f in FUND_SOURCES], *UNIT_SOURCES)
 """Every column name a 功能分类 table (and the right side of a two-sided table) may use."""
 
 
@@ -167,6 +183,14 @@ def scalar_figures(f: Figures) -> dict[str, Decimal | None]:
         "其他因公出国（境）费": t.其他因公出国境费,
     })
     out["会议费"], out["培训费"] = t.会议费, t.培训费  # None when not entered (absent is not zero)
+    out["三公经费及会议费培训费"] = t.total() + (t.会议费 or ZERO) + (t.培训费 or ZERO)
+    out["基本支出"] = f.basic
+    out["人员经费"] = f.by_kind["人员经费"]
+    out["公用经费"] = f.by_kind["公用经费"]
+    out["项目支出"] = f.by_kind["项目支出"]
+    out["政府采购"] = None if b.政府采购 is None else b.政府采购.total()
+    out["上年末固定资产总额"] = b.国有资产.上年末固定资产总额
+    out["资产配置预算"] = b.国有资产.资产配置预算
     return out
 
 
@@ -174,7 +198,9 @@ SCALAR_FIGURES = (*INCOME_SOURCES, *[f"上年结转结余.{s}" for s in FUND_SOU
                   *[f"年终结转结余.{s}" for s in FUND_SOURCES], "单位资金收入", "财政拨款收入", "财政拨款上年结转",
                   "财政拨款收入总计", "本年收入合计", "上年结转结余", "收入总计", "本年支出合计", "年终结转结余", "支出总计",
                   "三公经费", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行维护费", "公务接待费",
-                  "机关运行经费", "会议费", "培训费", "教学科研人员因公出国（境）费", "其他因公出国（境）费")
+                  "机关运行经费", "会议费", "培训费", "教学科研人员因公出国（境）费", "其他因公出国（境）费",
+                  "三公经费及会议费培训费", "基本支出", "人员经费", "公用经费", "项目支出", "政府采购",
+                  "上年末固定资产总额", "资产配置预算")
 """Every figure name a line's ``值`` may use (and, for the right side, 本年支出/年终结转结余/支出总计 by column)."""
 SIDE_FIGURES = ("本年支出", "年终结转结余", "支出总计")
 
@@ -245,7 +271,9 @@ class TableBuilder:
         self.amt = Formatter(profile, self.src, self.unit)
         self.scalars = scalar_figures(f)
         self.parents = parent_names(b)
+        asof = b.国有资产.截至日期
         self.words = {"主体": subject, "部门": info.部门名称, "编码": info.部门编码, "年度": str(self.year),
+                      "截止日期": asof.isoformat() if asof else "",
                       "单位": self.unit}
 
     def fill(self, text: str) -> str:
@@ -287,21 +315,24 @@ class TableBuilder:
     def build(self, key: str, number: int, spec: TableSpec) -> TableCtx:
         maker = {"收支总表": self.two_sided, "功能分类": self.function, "经济分类": self.economic,
                  "收入按单位": self.by_unit, "三公": self.three_public, "项目": self.projects,
-                 "政府采购": self.procurement, "机构设置": self.institutions}[spec.来源]
+                 "政府采购": self.procurement, "机构设置": self.institutions,
+                 "固定资产": self.fixed_assets}[spec.来源]
         self.given = True
         rows, empty, notes = maker(spec)
         fur = self.profile.表格
-        lines = [[self.fill(x) for x in line] for line in fur.信息行]
+        serial = fur.序号 if spec.序号 is None else spec.序号
+        numbers = fur.栏次 if spec.栏次 is None else spec.栏次
+        lines = [[self.fill(x) for x in line] for line in (fur.信息行 if spec.信息行 is None else spec.信息行)]
         first = (lines[0] if lines else []) + ["", ""]
         header = [[HeaderCell(self.fill(c)) if isinstance(c, str) else HeaderCell(self.fill(c.文字), c.跨列, c.跨行)
                    for c in line] for line in spec.表头]
         align, widths = list(spec.对齐), list(spec.宽度)
         if fur.编码列 == "类款项" and spec.来源 in ("功能分类", "经济分类"):
             rows = [_split_codes(r) if _has_code(r) else _pad_codes(r) for r in rows]
-        if fur.序号:
+        if serial:
             header, rows, align, widths = _with_serial(header, rows, align, widths)
-        if fur.栏次:
-            header = _with_column_numbers(header, len(align), fur.序号)
+        if numbers:
+            header = _with_column_numbers(header, len(align), serial)
         inside = fur.信息行在表内
         return TableCtx(
             key, number, self.fill(spec.标题), "" if inside else first[0], "" if inside else first[1],
@@ -326,7 +357,8 @@ class TableBuilder:
 
     def _tree(self, scope_name: str, columns: list[str]) -> Tree:
         scope = _in_scope(scope_name)
-        measures = {c: _row_measure(c) for c in columns}
+        source = unit_source(self.b)
+        measures = {c: _row_measure(c, source) for c in columns}
         rows = [r for r in self.b.支出.功能分类 if scope(r)]
         return function_tree(rows, columns, lambda r, c: measures[c](r) or ZERO, self.parents)
 
@@ -367,9 +399,12 @@ class TableBuilder:
         fixed: list[tuple[str, str]] = []
         if spec.类 == "全部":
             if listed:
-                for item in listed:
-                    entry = catalog.function_subject(item) if item.isdigit() else None
-                    fixed.append((item, entry.name if entry else item))
+                for item in listed:  # "201", "209 社会保险基金支出" or a name without code ("人行科目")
+                    code, _, name = item.partition(" ")
+                    if not code.isdigit():
+                        code, name = item, item
+                    entry = catalog.function_subject(code) if code.isdigit() else None
+                    fixed.append((code, name.strip() or (entry.name if entry else code)))
             else:
                 fixed = [(s.code, s.name) for s in catalog.summary_classes()]
         out: list[tuple[str, list[Decimal] | None]] = []
@@ -537,24 +572,35 @@ class TableBuilder:
 
     # ---- 政府采购预算表
 
+    PROCUREMENT_COLUMNS = ("项目", "品目", "类别", "数量", "计量单位", "金额", "面向中小企业", "面向小微企业")
+    """Columns of a procurement table (``列``; empty: all of them, in this order)."""
+
     def procurement(self, spec: TableSpec) -> tuple[list[Row], bool, list[str]]:
         self.given = self.b.政府采购 is not None
         p = self.b.政府采购 or Procurement()
-        rows = [Row([spec.合计名称, "", "", "", "", self.amt(p.total()), self.amt(p.面向中小企业),
-                     self.amt(p.面向小微企业)], "total", 0)]
+        columns = list(spec.列) or list(self.PROCUREMENT_COLUMNS)
+        amounts = ("金额", "面向中小企业", "面向小微企业")
+
+        def line(values: dict[str, str], kind: str = "item", level: int = 3) -> Row:
+            return Row([values.get(c, "") for c in columns], kind, level)
+
+        rows = [line({columns[0]: spec.合计名称, "金额": self.amt(p.total()), "面向中小企业": self.amt(p.面向中小企业),
+                      "面向小微企业": self.amt(p.面向小微企业)}, "total", 0)]
         for kind in ("货物", "工程", "服务"):
             items = [i for i in p.明细 if i.类别 == kind]
             amount = getattr(p, kind)
             if not items and amount == 0:
                 continue
-            sme = sum((i.面向中小企业 for i in items), ZERO)
-            micro = sum((i.面向小微企业 for i in items), ZERO)
-            rows.append(Row([f"{kind}类", "", "", "", "", self.amt(amount),
-                             self.amt(sme) if items else "", self.amt(micro) if items else ""], "class", 1))
+            if spec.分类小计:
+                sme = sum((i.面向中小企业 for i in items), ZERO)
+                micro = sum((i.面向小微企业 for i in items), ZERO)
+                rows.append(line({columns[0]: f"{kind}类", "金额": self.amt(amount),
+                                  "面向中小企业": self.amt(sme) if items else "",
+                                  "面向小微企业": self.amt(micro) if items else ""}, "class", 1))
             for i in items:
                 qty = "" if i.数量 is None else f"{i.数量.normalize():f}"
-                rows.append(Row([i.项目, i.品目, i.类别, qty, i.计量单位, self.amt(i.金额), self.amt(i.面向中小企业),
-                                 self.amt(i.面向小微企业)]))
+                rows.append(line({"项目": i.项目, "品目": i.品目, "类别": i.类别, "数量": qty, "计量单位": i.计量单位,
+                                  **{c: self.amt(getattr(i, c)) for c in amounts}}))
         checks: Checks = [(p.total(), [p.货物, p.工程, p.服务])]
         if p.明细:  # each 类别 row and the SME columns are sums of the items shown under them
             checks += [(p.面向中小企业, [i.面向中小企业 for i in p.明细]), (p.面向小微企业, [i.面向小微企业 for i in p.明细])]
@@ -564,6 +610,18 @@ class TableBuilder:
                 checks += [(sum((getattr(i, col) for i in items), ZERO), [getattr(i, col) for i in items])
                            for col in ("面向中小企业", "面向小微企业")] if items else []
         return rows, self._empty(spec, p.total() != 0, p.total()), self.tail_notes(checks)
+
+    # ---- 固定资产占用
+
+    def fixed_assets(self, spec: TableSpec) -> tuple[list[Row], bool, list[str]]:
+        """固定资产总额 then each kind held, with 数量 and 价值 as entered (a count not given stays blank)."""
+        a = self.b.国有资产
+        rows = []
+        if a.上年末固定资产总额 is not None:
+            rows.append(Row([spec.合计名称, "", self.amt(a.上年末固定资产总额)], "total", 0))
+        for x in a.固定资产占用:
+            rows.append(Row([x.类别, "" if x.数量 is None else str(x.数量), self.amt(x.价值)]))
+        return rows, not rows, []
 
 
 # ================================================================= furniture

@@ -535,7 +535,11 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
 
 
 def _perf_columns(p: PerfTable) -> list[float]:
-    return [9, 11, 24, 13, 10, 10, 16] if p.show_history else [10, 12, 30, 16, 22]
+    widths = [9, 11, 24, 13, 10, 10, 16] if p.show_history else [10, 12, 30, 16, 22]
+    if p.show_description:  # 绩效指标描述 after 三级指标, taking from it
+        widths[2] -= 8
+        widths.insert(3, 16)
+    return widths
 
 
 def _indicator_rows(p: PerfTable, styles: _Styles, at_top: bool) -> list[_Row]:
@@ -549,8 +553,13 @@ def _indicator_rows(p: PerfTable, styles: _Styles, at_top: bool) -> list[_Row]:
                   _Cell("", head, 1, "continue"), _Cell(p.years[0], head), _Cell(p.years[1], head),
                   _Cell("", head, 1, "continue")], at_top, True),
         ]
+        if p.show_description:
+            rows[0].cells.insert(3, _Cell("绩效指标描述", head, 1, "restart"))
+            rows[1].cells.insert(3, _Cell("", head, 1, "continue"))
     else:
-        rows = [_Row([_Cell(x, head) for x in ("一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据")], at_top, True)]
+        names = ("一级指标", "二级指标", "三级指标", *(("绩效指标描述",) if p.show_description else ()), "指标值",
+                 "指标值确定依据")
+        rows = [_Row([_Cell(x, head) for x in names], at_top, True)]
     flat: list[tuple[int, IndicatorRow]] = [(g, r) for g, (_, _, items) in enumerate(p.groups) for r in items]
     for i, (g, r) in enumerate(flat):
         def merge(same_prev: bool, same_next: bool) -> str | None:
@@ -564,7 +573,9 @@ def _indicator_rows(p: PerfTable, styles: _Styles, at_top: bool) -> list[_Row]:
                        nxt is not None and nxt[1].一级指标 == r.一级指标)
         level2 = merge(prev is not None and prev[0] == g, nxt is not None and nxt[0] == g)
         cells = [_Cell(r.一级指标, styles.text, 1, level1, jc="center"), _Cell(r.二级指标, styles.text, 1, level2, jc="center"),
-                 _Cell(r.三级指标, styles.text), _Cell(r.指标值文字, styles.text, jc="center")]
+                 _Cell(r.三级指标, styles.text),
+                 *([_Cell(r.绩效指标描述, styles.text)] if p.show_description else []),
+                 _Cell(r.指标值文字, styles.text, jc="center")]
         if p.show_history:
             cells += [_Cell(r.前年文字, styles.text, jc="center"), _Cell(r.上年文字, styles.text, jc="center")]
         cells.append(_Cell(r.指标值确定依据, styles.text))
