@@ -163,13 +163,22 @@ def init(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    kind: Annotated[Kind, typer.Option("--kind", "-k", help="文种：预算 或 决算")] = Kind.预算,
+) -> None:
     """输出输入文件的 JSON Schema（中文标题和说明），供 VS Code 等编辑器自动补全和提示。"""
-    from .reading.model import Budget
+    if kind is Kind.决算:
+        from .reading.final_model import FinalAccounts
 
-    data = Budget.model_json_schema(by_alias=True)
-    data = {"$schema": "https://json-schema.org/draft/2020-12/schema", **data, "title": "部门预算公开数据",
-            "description": "budgetdoc 输入文件：一个部门一年的预算。键名即中文字段名。"}
+        data = FinalAccounts.model_json_schema(by_alias=True)
+        title, what = "部门决算公开数据", "一个部门一年的决算（基本信息.文种: 决算）"
+    else:
+        from .reading.model import Budget
+
+        data = Budget.model_json_schema(by_alias=True)
+        title, what = "部门预算公开数据", "一个部门一年的预算"
+    data = {"$schema": "https://json-schema.org/draft/2020-12/schema", **data, "title": title,
+            "description": f"budgetdoc 输入文件：{what}。键名即中文字段名。"}
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

@@ -90,3 +90,13 @@ def test_budget_rules_do_not_run_on_final_accounts():
     assert kinds and all("决算" in k for k in kinds)
     budget = validate(ROOT / "tests" / "data" / "bad" / "bal_total_and_fund.yaml").findings
     assert budget and not any(f.rule.startswith("FIN-") for f in budget)
+
+
+def test_schema_kind_final_describes_the_final_accounts():
+    import json
+
+    result = runner.invoke(app, ["schema", "--kind", "决算"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["title"] == "部门决算公开数据"
+    assert "使用非财政拨款结余" in json.dumps(data, ensure_ascii=False)

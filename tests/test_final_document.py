@@ -169,3 +169,11 @@ def test_final_with_errors_is_refused_and_writes_nothing(tmp_path):
     assert forced.exit_code == 0, forced.output
     doc = DocView(next((tmp_path / "out").glob("*.docx")))
     assert "本文档未通过校验" in doc.text()
+
+
+def test_batch_build_generates_final_accounts(tmp_path):
+    """`budgetdoc build` over 决算 files: each gets its layout's document, nothing is refused for being a 决算."""
+    samples = [ROOT / "inputs" / "决算" / "曾都区科经局_2023_决算.yaml", ROOT / "tests" / "data" / "final_small.yaml"]  # one year
+    result = runner.invoke(app, ["build", *map(str, samples), "-o", str(tmp_path / "batch")])
+    names = sorted(p.name for p in (tmp_path / "batch").glob("*.docx"))
+    assert len(names) == len(samples) and all(n.endswith("部门决算公开.docx") for n in names), result.output

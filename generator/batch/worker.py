@@ -122,6 +122,8 @@ def _run(job: Job, pdf: bool, record: Record) -> Record:
     from ..writing.render import RenderError, template_path
 
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors] + list(job.extra_failed)
+    if getattr(b.基本信息, "文种", "预算") == "决算":  # the second 文种: its own context and its layout's template
+        return _run_final(job, pdf, record, b, failed, errors)
     try:
         profile = choose_profile(b, job.path, job.settings, job.profile or None)
         template = template_path(Path(job.template_dir) if job.template_dir else None, profile)
@@ -142,6 +144,34 @@ def _run(job: Job, pdf: bool, record: Record) -> Record:
         record.status, record.failed = FAILED, True
         record.note = f"生成失败：{type(exc).__name__}: {exc}"
         return record
+    record.planned = planned_names(ctx, job.xlsx, pdf)
+    if errors and not job.force:
+        record.note = "输入有错误，未生成（加 --force 可强制生成带警示的文档）"
+        return record
+    if job.stage:
+        _render(job, ctx, template, record)
+    return record
+
+
+def _run_final(job: Job, pdf: bool, record: Record, b, failed: list[str], errors: list) -> Record:
+    """A 部门决算 of the batch: layout data and template of its 版式 (profiles/决算/), the rest as for a budget."""
+    from ..layout.final_narrate import build_final_context
+    from ..writing.render import RenderError, named_template
+    from .manifest import file_digest
+
+    try:
+        ctx = build_final_context(b, job.settings, failed)
+        template = named_template(Path(job.template_dir) if job.template_dir else None, ctx.模板)
+    except RenderError as exc:
+        record.status, record.failed, record.note = FAILED, True, f"生成失败：{exc}"
+        return record
+    except Exception as exc:  # noqa: BLE001 - never a traceback for one department of a batch
+        if errors:
+            record.note = "输入有错误，未生成"
+            return record
+        record.status, record.failed, record.note = FAILED, True, f"生成失败：{type(exc).__name__}: {exc}"
+        return record
+    record.deps = {str(template): file_digest(template)}
     record.planned = planned_names(ctx, job.xlsx, pdf)
     if errors and not job.force:
         record.note = "输入有错误，未生成（加 --force 可强制生成带警示的文档）"
