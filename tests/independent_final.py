@@ -20,7 +20,6 @@ from independent import (  # the budget's own helpers (test code)
     dec,
     function_catalog,
     qualified_name,
-    summary_classes,
 )
 
 from generator.reading.load import load_file
@@ -137,16 +136,72 @@ class Final:
         cells[("收支总表", "使用非财政拨款结余")] = [cell(use), "结余分配", cell(dist)]
         cells[("收支总表", "年初结转和结余")] = [cell(carry_in), "年末结转和结余", cell(sum(carry_out_by.values(), ZERO))]
         cells[("收支总表", "总计")] = [cell(grand), "总计", cell(exp_total + dist + sum(carry_out_by.values(), ZERO))]
+        for i, source in enumerate(INCOME):
+            cells[("收支总表", "一二三四五六七八"[i] + "、" + source)] = [cell(self.income[source])]
         # 支出决算表, 一般公共预算财政拨款支出决算表
         basic = lambda r: dec(r.get("人员经费")) + dec(r.get("公用经费"))  # noqa: E731
         expense = self.tree(self.rows, [self.row_total, basic, *[_column(k) for k in KINDS[2:]]])
         for code, v in expense.items():
             cells[("支出表", code)] = [cell(x) for x in v]
+            if len(code) == 3:
+                cells[("收支总表", "@" + class_names()[code])] = [cell(v[0])]
         gpb_rows = [r for r in self.rows if self.fund(r) == GPB]
         gpb = self.tree(gpb_rows, [self.row_total, basic, lambda r: dec(r.get("项目支出"))])
         for code, v in gpb.items():
             cells[("一般公共预算支出表", code)] = [cell(x) for x in v]
         gpb_total = sum((self.row_total(r) for r in gpb_rows), ZERO)
+        # 收入决算表: each row's income by source (typed on the row, or — with nothing carried — what it spent)
+        sources = ("财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
+        others = [s for s in INCOME[3:] if self.income[s]]
+
+        def row_income(r: dict) -> list[Decimal]:
+            given = r.get("本年收入")
+            if given is not None:
+                return [dec(given.get(k)) for k in sources]
+            out = [ZERO] * len(sources)
+            if self.fund(r) != "其他资金":
+                out[0] = self.row_total(r)
+            elif others:
+                out[sources.index(others[0])] = self.row_total(r)
+            return out
+
+        income_tree: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 7)
+        for r in self.rows:
+            values = row_income(r)
+            if not any(values):
+                continue
+            for n in (3, 5, 7):
+                code = str(r["科目编码"])[:n]
+                income_tree[code] = [a + b for a, b in zip(income_tree[code], [sum(values, ZERO), *values], strict=True)]
+        for code, v in income_tree.items():
+            cells[("收入表", code)] = [cell(x) for x in v]
+        # 财政拨款收入支出决算总表: each 类 by fund (合计, 一般公共预算, 政府性基金, 国有资本经营)
+        fiscal = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+        classes: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 4)
+        for r in self.rows:
+            if self.fund(r) in fiscal and self.row_total(r):
+                k = str(r["科目编码"])[:3]
+                classes[k][0] += self.row_total(r)
+                classes[k][1 + fiscal.index(self.fund(r))] += self.row_total(r)
+        names = class_names()
+        for code, v in classes.items():
+            cells[("财政拨款总表", "@" + names[code])] = [cell(x) for x in v]
+        # 政府性基金 收入支出决算表 (湖北 and 上海 alike): 年初, 收入, 支出 合计/基本/项目, 年末 per 项
+        for key, fund, block in (("政府性基金表", "政府性基金预算财政拨款", "政府性基金"),):
+            per: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)
+            for subject in d.get(block) or []:
+                v = per[str(subject["科目编码"])]
+                v[0] += dec(subject.get("年初结转和结余"))
+                v[1] += dec(subject.get("本年收入"))
+                v[5] += dec(subject.get("年末结转和结余"))
+            for r in self.rows:
+                if self.fund(r) == fund and self.row_total(r):
+                    v = per[str(r["科目编码"])]
+                    v[2] += self.row_total(r)
+                    v[3] += basic(r)
+                    v[4] += dec(r.get("项目支出"))
+            for code, v in per.items():
+                cells[(key, code)] = [cell(x) for x in v]
         # 基本支出 by 经济分类: each 款 shows its 人员经费 on the left or its 公用经费 on the right
         econ = d.get("经济分类基本支出", [])
         for r in econ:
@@ -320,4 +375,5 @@ class Final:
 
 
 def class_names() -> dict[str, str]:
-    return dict(summary_classes())
+    """类 code → name, from the catalog file (test data, not generator code)."""
+    return {code: entry["name"] for code, entry in function_catalog().items() if len(code) == 3}
