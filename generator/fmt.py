@@ -32,10 +32,13 @@ def table_amount(value: Decimal, source_unit: str, table_unit: str) -> str:
     return f"{shown:,.2f}" if table_unit == "元" else f"{shown:.2f}"
 
 
-def wan(value: Decimal, source_unit: str) -> str:
-    """An amount in a sentence, in 万元 with two decimals; zero is written "0"."""
-    shown = round2(to_unit(value, source_unit, "万元"))
-    return "0" if shown == 0 else f"{shown:.2f}"
+def wan(value: Decimal, source_unit: str, decimals: int = 2, grouping: bool = False) -> str:
+    """An amount in a sentence, in 万元 with two decimals (a profile may ask for fewer, and thousands
+    separators: 上海 writes 17,192万元); zero is written "0"."""
+    shown = to_unit(value, source_unit, "万元").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if shown == 0:
+        return "0"
+    return f"{shown:,.{decimals}f}" if grouping else f"{shown:.{decimals}f}"
 
 
 def percent(value: Decimal, places: int = 2) -> str:
@@ -45,7 +48,8 @@ def percent(value: Decimal, places: int = 2) -> str:
     return f"{shown}%"
 
 
-def change_phrase(current: Decimal | None, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年") -> str:
+def change_phrase(current: Decimal | None, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年",
+                  decimals: int = 2, grouping: bool = False) -> str:
     """比上年增加24.23万元，增长1.40% / 比上年减少…，下降… / 与上年持平 / 上年无此项预算.
 
     Last year (or this year) not given: "" — no comparison at all; absent is not zero."""
@@ -54,9 +58,9 @@ def change_phrase(current: Decimal | None, prior: Decimal | None, unit: str, pla
     if prior == 0 and current != 0:
         return "上年无此项预算"
     delta = current - prior
-    if round2(to_unit(delta, unit, "万元")) == 0:
+    if to_unit(delta, unit, "万元").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) == 0:
         return "与上年持平"
-    amount = wan(abs(delta), unit)
+    amount = wan(abs(delta), unit, decimals, grouping)
     ratio = delta * 100 / prior
     if delta > 0:
         return f"{lead}增加{amount}万元，增长{percent(ratio, places)}"

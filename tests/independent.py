@@ -931,7 +931,7 @@ class DocView:
                 if nxt.kind == "t":
                     return i, j
                 text = nxt.text.strip()
-                if text and not text.startswith("部门（单位）") and not text.startswith("单位："):
+                if text and not text.startswith(("部门（单位）", "单位：", "编制单位：")):
                     break
         return None
 
@@ -1122,3 +1122,34 @@ def hebei_three_public(b: Budget) -> list[tuple[str, Decimal | None]]:
         ("四、会议费", meeting),
         ("五、培训费", training),
     ]
+
+
+# ================================================================= 上海 layout (shanghai-caizhengju-2025-budget.txt)
+
+SHANGHAI_TABLES = (
+    "预算单位财务收支预算总表", "预算单位收入预算总表", "预算单位支出预算总表", "预算单位财政拨款收支预算总表",
+    "预算单位一般公共预算支出功能分类预算表", "预算单位政府性基金预算支出功能分类预算表",
+    "预算单位国有资本经营预算支出功能分类预算表", "预算单位一般公共预算基本支出部门预算经济分类预算表",
+    "单位“三公”经费和机关运行经费预算表",
+)
+
+
+def shanghai_titles(b: Budget) -> list[str]:
+    return [f"{b.year}年{name}" for name in SHANGHAI_TABLES]
+
+
+def whole_yuan(b: Budget, value: Decimal) -> str:
+    """A Shanghai table cell: 元 without decimals, thousands separators, zero blank."""
+    shown = convert(value, b.src, b.unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return "" if shown == 0 else f"{shown:,}"
+
+
+def whole_wan(b: Budget, value: Decimal) -> str:
+    """A Shanghai sentence amount: whole 万元 with thousands separators; zero is 0."""
+    shown = convert(value, b.src, "万元").quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return "0" if shown == 0 else f"{shown:,}"
+
+
+def split_code(code: str) -> list[str]:
+    """2010601 → [201, 06, 01]; 20106 → [201, 06, ""]; 201 → [201, "", ""]."""
+    return [code[:3], code[3:5], code[5:7]]

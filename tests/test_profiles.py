@@ -220,6 +220,10 @@ def test_hebei_is_byte_identical_on_regeneration(hebei, tmp_path: Path):
 
 
 def _titles(profile: str, b: Budget) -> list[str]:
+    from tests.independent import shanghai_titles
+
+    if profile == "上海":
+        return shanghai_titles(b)
     return list(HEBEI_TITLES) if profile == "河北" else [b.title(n) for n in TABLE_NAMES]
 
 
@@ -232,3 +236,54 @@ def test_every_sample_renders_under_every_profile(sample: Path, profile: str, tm
     b = Budget(sample)
     for title in _titles(profile, b):
         assert doc.find_table(title) is not None, (profile, title)
+
+
+# ================================================================= 上海, against independent arithmetic
+
+from tests.independent import SHANGHAI_TABLES, shanghai_titles, split_code, whole_wan, whole_yuan  # noqa: E402
+
+SHANGHAI = ROOT / "inputs" / "上海市财政局_2025_上海.yaml"
+
+
+@pytest.fixture(scope="module")
+def shanghai(tmp_path_factory) -> tuple[DocView, Budget]:
+    out = tmp_path_factory.mktemp("shanghai")
+    return DocView(generate(SHANGHAI, out).written[0]), Budget(SHANGHAI)
+
+
+def test_shanghai_tables_whole_yuan_split_codes_total_last(shanghai):
+    doc, b = shanghai
+    assert len(SHANGHAI_TABLES) == 9
+    for title in shanghai_titles(b):
+        found = doc.find_table(title)
+        assert found is not None, title
+        assert doc.blocks[found[0] + 1].text.split("\t") == [f"编制单位：{b.name}", f"单位：{b.unit}"], title
+    rows = doc.blocks[doc.find_table(shanghai_titles(b)[2])[1]].rows  # 支出预算总表
+    body = [r for r in rows if r[0].isdigit() or (len(r) > 3 and r[3] == "合计")]
+    for code in b.expense_tree.codes():
+        want = [*split_code(code), b.expense_tree.names[code],
+                *[whole_yuan(b, v) for v in b.expense_tree.nodes[code][:2]], whole_yuan(b, b.expense_tree.nodes[code][2])]
+        assert want in body, code
+    assert body[-1] == ["", "", "", "合计", *[whole_yuan(b, v) for v in b.expense_tree.total[:3]]]
+    cells = [c for t in doc.tables for r in t for c in r]
+    assert "0" not in cells and "0.00" not in cells  # zeros are blank
+    summary = doc.blocks[doc.find_table(shanghai_titles(b)[0])[1]].rows
+    gpb_personnel = sum((r.vals["人员经费"] for r in b.rows), ZERO)
+    total_row = next(r for r in summary if r[0] == "收入总计")
+    assert total_row == ["收入总计", whole_yuan(b, b.income_total), "支出总计", whole_yuan(b, b.expense_total),
+                         whole_yuan(b, gpb_personnel), whole_yuan(b, sum((r.vals["公用经费"] for r in b.rows), ZERO)),
+                         whole_yuan(b, b.by_kind["项目支出"])]
+
+
+def test_shanghai_text_in_whole_wan_and_part_order(shanghai):
+    doc, b = shanghai
+    text = doc.text()
+    assert f"{b.year}年，{b.name}收入预算{whole_wan(b, b.income_total)}万元，其中：财政拨款收入" in text
+    for i, code in enumerate(b.gpb_tree.classes(), 1):
+        assert f"{i}.“{b.gpb_tree.names[code]}”科目{whole_wan(b, b.gpb_tree.nodes[code][0])}万元" in text
+    heads = [p.strip() for p in doc.paragraphs]
+    order = [f"一、{b.name}（单位）主要职能", f"二、{b.name}（单位）机构设置", "三、名词解释",
+             f"四、{b.year}年单位预算编制说明", "五、单位预算表", "六、其他相关情况说明"]
+    at = [heads.index(h) for h in order]
+    assert at == sorted(at)
+    assert f"{b.year}年“三公”经费预算数为{whole_wan(b, b.three_total)}万元" in text

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .. import catalog
 from ..config import Settings
-from ..fmt import change_phrase, ordinal, percent, reason_clause, share_phrase, table_amount, wan
+from ..fmt import change_phrase, cn_number, ordinal, percent, reason_clause, share_phrase, table_amount, wan
 from ..layout.compute import Change, compute, qualified_function_name
 from ..reading.model import (
     FISCAL_SOURCES,
@@ -214,6 +214,8 @@ class RenderContext:
     数字: dict[str, str]
     """Every named figure of docs/profiles.md in 万元 as the text shows it ("" when not entered)."""
     词语: dict[str, str]
+    序数: list[str]
+    """Chinese numerals by index (序数[3] = "三"), for numbering in a profile's template."""
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
@@ -306,11 +308,13 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     f = compute(b)
     info = b.基本信息
     src = info.金额单位
-    places = settings.百分比小数位
+    places = settings.百分比小数位 if profile.百分比小数位 is None else profile.百分比小数位
+    text_fmt = profile.文字
     year = info.预算年度
     subject = info.部门名称 + ("（汇总）" if info.汇总 else "")
-    w = lambda v: wan(v, src)  # noqa: E731
-    ch = lambda c: change_phrase(c.current, c.prior, src, places)  # noqa: E731
+    w = lambda v: wan(v, src, text_fmt.小数位, text_fmt.千分位)  # noqa: E731
+    ch = lambda c: change_phrase(c.current, c.prior, src, places, decimals=text_fmt.小数位,  # noqa: E731
+                                 grouping=text_fmt.千分位)
     rs = lambda c: _reason(ch(c), c.reason)  # noqa: E731
     sh = lambda part, whole: share_phrase(part, whole, places)  # noqa: E731
 
@@ -504,7 +508,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         职责=duties, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
         机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
-        数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语),
+        数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语), 序数=["", *[cn_number(i) for i in range(1, 100)]],
         表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )

@@ -328,7 +328,8 @@ class TableBuilder:
                    for c in line] for line in spec.表头]
         align, widths = list(spec.对齐), list(spec.宽度)
         if fur.编码列 == "类款项" and spec.来源 in ("功能分类", "经济分类"):
-            rows = [_split_codes(r) if _has_code(r) else _pad_codes(r) for r in rows]
+            depth = 3 if spec.来源 == "功能分类" else 2
+            rows = [_split_codes(r, depth) if _has_code(r) else _pad_codes(r, depth) for r in rows]
         if serial:
             header, rows, align, widths = _with_serial(header, rows, align, widths)
         if numbers:
@@ -437,7 +438,8 @@ class TableBuilder:
             return [carry(c) for c in columns]
         if name == "支出总计":
             now = list(tree.total) if tree.total else [ZERO] * len(columns)
-            return [None if carry(c) is None else n + carry(c) for n, c in zip(now, columns, strict=True)]
+            # carry-out is kept by fund only: a column it does not split (人员经费 …) shows this year's spending
+            return [n if carry(c) is None else n + carry(c) for n, c in zip(now, columns, strict=True)]
         value = self.scalars[name]
         return [value] + [None] * (len(columns) - 1)
 
@@ -649,17 +651,18 @@ def _has_code(row: Row) -> bool:
     return bool(row.cells) and row.cells[0].strip("\u3000").isdigit()
 
 
-def _split_codes(row: Row) -> Row:
-    """Codes as 类/款/项 columns: 2010601 → 201 | 06 | 01 (经济分类 30101 → 301 | 01 | )."""
+def _split_codes(row: Row, depth: int = 3) -> Row:
+    """Codes as 类/款/项 columns: 2010601 → 201 | 06 | 01; 经济分类 30101 → 301 | 01 (depth 2)."""
     code = row.cells[0].strip("\u3000")
-    parts = [code[:3], code[3:5], code[5:7]]
-    bold = None if row.bold is None else [row.bold[0]] * 2 + row.bold
+    parts = [code[:3], code[3:5], code[5:7]][:depth]
+    bold = None if row.bold is None else [row.bold[0]] * (depth - 1) + row.bold
     return Row([*parts, *row.cells[1:]], row.kind, row.level, bold)
 
 
-def _pad_codes(row: Row) -> Row:
-    bold = None if row.bold is None else [row.bold[0]] * 2 + row.bold
-    return Row(["", "", *row.cells], row.kind, row.level, bold)
+def _pad_codes(row: Row, depth: int = 3) -> Row:
+    """A row without a code (合计) under 类/款/项 columns: blank codes, its label in the name column."""
+    bold = None if row.bold is None else [row.bold[0]] * (depth + 1) + row.bold[2:]
+    return Row([*[""] * depth, row.cells[0], *row.cells[2:]], row.kind, row.level, bold)
 
 
 def _with_serial(header, body, align, widths):
