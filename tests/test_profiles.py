@@ -287,3 +287,28 @@ def test_shanghai_text_in_whole_wan_and_part_order(shanghai):
     at = [heads.index(h) for h in order]
     assert at == sorted(at)
     assert f"{b.year}年“三公”经费预算数为{whole_wan(b, b.three_total)}万元" in text
+
+
+# ================================================================= the shipped 通城-style extension of 湖北
+
+TONGCHENG = ROOT / "docs" / "examples" / "通城"
+
+
+def test_tongcheng_example_puts_tables_last_and_performance_inside_the_explanation(tmp_path: Path):
+    sample = ROOT / "inputs" / "示例县档案馆_2024.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path), "--profile", str(TONGCHENG)])
+    assert result.exit_code == 0, result.output
+    doc = DocView(next(tmp_path.glob("*.docx")))
+    b = Budget(sample)
+    paras = [p.strip() for p in doc.paragraphs]
+    parts = [max(i for i, p in enumerate(paras) if p == head) for head in  # the heading, after its 目录 line
+             (f"第一部分 {b.subject}概况", f"第二部分 {b.year}年部门预算编制情况及说明", "第三部分 名词解释",
+              f"第四部分 {b.year}年部门预算公开表")]
+    assert parts == sorted(parts)
+    whole = paras.index(b.whole_perf_title)
+    first_table = doc.find_table(b.title("部门收支总表"))
+    assert parts[1] < whole < parts[2] < first_table[0]  # 绩效 inside 第二部分, tables at the end
+    # 整体绩效 with the two prior years' values, as the input gives them
+    years = [c for t in doc.tables for r in t for c in r if c in (f"{b.year - 2}年", f"{b.year - 1}年")]
+    assert years and any("近两年指标值" in c for t in doc.tables for r in t for c in r)
+    assert not any(p.startswith("第五部分") for p in paras)
