@@ -114,7 +114,7 @@ from tests.independent import (  # noqa: E402
 )
 
 HEBEI = ROOT / "inputs" / "示例县科工局_2024_河北.yaml"
-SAMPLES = sorted((ROOT / "inputs").glob("*.yaml"))
+SAMPLES = [*sorted((ROOT / "inputs").glob("*.yaml")), ROOT / "docs" / "examples" / "上海" / "上海市财政局_2025.yaml"]
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +242,7 @@ def test_every_sample_renders_under_every_profile(sample: Path, profile: str, tm
 
 from tests.independent import SHANGHAI_TABLES, shanghai_titles, split_code, whole_wan, whole_yuan  # noqa: E402
 
-SHANGHAI = ROOT / "inputs" / "上海市财政局_2025_上海.yaml"
+SHANGHAI = ROOT / "docs" / "examples" / "上海" / "上海市财政局_2025.yaml"
 
 
 @pytest.fixture(scope="module")
