@@ -408,7 +408,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         项目列表=[_project_item(p, b, src, places) for p in b.项目],
         机关运行经费=w(op_cost) if op_cost is not None else "", 机关运行经费比上年=ch(c_all["机关运行经费"]),
         机关运行经费原因=rs(c_all["机关运行经费"]),
-        机关运行经费明细="、".join(f"{i.名称}{w(i.金额)}万元" for i in b.机关运行经费.明细),
+        机关运行经费明细=_items_text(b.机关运行经费.明细, op_cost, w),
         机关运行经费范围=_operating_scope(b), 有机关运行经费=op_cost is not None,
         政府采购合计=w(proc.total()),
         政府采购比上年="" if proc.total() == 0 and not c_all["政府采购"].prior else ch(c_all["政府采购"]),
@@ -512,6 +512,15 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )
+
+
+def _items_text(items: list, total: Decimal | None, w) -> str:
+    """明细 of a declared total, with the 尾差 note when they do not add up to it exactly: the
+    total is the exact figure the officer declared (from the 元 system), the items were rounded."""
+    text = "、".join(f"{i.名称}{w(i.金额)}万元" for i in items)
+    if items and total is not None and sum((i.金额 for i in items), ZERO) != total:
+        text += "；因四舍五入，明细之和与合计存在尾差"
+    return text
 
 
 def _project_item(p, b: Budget, src: str, places: int) -> Item:

@@ -14,6 +14,7 @@ Extra decimals are not rounded away here: the HYG-DECIMALS rule reports them."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import io
 import re
@@ -28,7 +29,6 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..findings import Finding, InputError, Position, SourceMap
 from .workbook_layout import (
@@ -130,17 +130,29 @@ class _Reader:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-                return load_workbook(io.BytesIO(self.data), data_only=False)
+                return load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
             raise self._fail(f"工作簿无法读取（{type(exc).__name__}），请在 Excel 中打开并另存为 .xlsx 后重试") from None
 
-    def values_sheet(self, name: str) -> Worksheet:
+    def values_sheet(self, name: str) -> _SparseSheet:
         """The same sheet with formulas replaced by their cached values (loaded only when needed)."""
         if self._values_wb is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self._values_wb = load_workbook(io.BytesIO(self.data), data_only=True)
-        return self._values_wb[name]
+                self._values_wb = load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+            self._values_sheets: dict[str, _SparseSheet] = {}
+        if name not in self._values_sheets:
+            self._values_sheets[name] = _SparseSheet(self._values_wb[name], data_only=True)
+        return self._values_sheets[name]
+
+    def sheet(self, name: str) -> _SparseSheet:
+        """A sheet as the cells that hold values; a sheet with too many filled rows is a finding."""
+        sheet = _SparseSheet(self.wb[name], data_only=False)
+        if sheet.truncated:
+            self.issue("XLSX-ROWS", f"工作表“{name}”填写了超过 {MAX_SHEET_ROWS} 行，超出预算填报的合理范围："
+                       f"只读取了前 {MAX_SHEET_ROWS} 行。请删除多余的行（或确认选对了工作簿）",
+                       Position(sheet=name, cell=f"A{sheet.max_row}"))
+        return sheet
 
     def issue(self, rule: str, message: str, pos: Position) -> None:
         self.findings.append(Finding(rule, "error", message, file=self.display, position=pos))
@@ -159,11 +171,11 @@ class _Reader:
     # -------------------------------------------------------------- sheet level
 
     def read_sheet(self, spec: Sheet) -> dict[str, _Parsed]:
-        ws = self.wb[spec.name]
+        ws = self.sheet(spec.name)
         titles = {_norm(s.title): s for s in spec.sections}
         starts: list[tuple[int, Section]] = []
         boundaries: list[int] = []
-        for row in range(1, ws.max_row + 1):
+        for row in ws.rows_between(1, ws.max_row + 1):
             sec = titles.get(_norm(_text(ws.cell(row, 1).value)))
             if sec is not None and all(s is not sec for _, s in starts):
                 starts.append((row, sec))
@@ -185,16 +197,16 @@ class _Reader:
             out[sec.title] = parsed
         return out
 
-    def _read_section(self, ws: Worksheet, name: str, sec: Section, start: int, end: int,
+    def _read_section(self, ws: _SparseSheet, name: str, sec: Section, start: int, end: int,
                       merged: dict[tuple[int, int], str], parsed: _Parsed) -> None:
-        header_row = next((r for r in range(start + 1, end) if any(
-            _text(ws.cell(r, c).value) for c in range(1, ws.max_column + 1))), None)
+        header_row = next((r for r in ws.rows_between(start + 1, end) if any(
+            _text(ws.cell(r, c).value) for c in ws.by_row[r])), None)
         cols = sec.cols if isinstance(sec, Table) else sec.values
         if header_row is None:
             self.issue("XLSX-HEADER", f"“{sec.title}”下面缺少表头行", parsed.title_pos)
             return
         found: dict[str, int] = {}
-        headers = {_norm(_text(ws.cell(header_row, c).value)): c for c in range(1, ws.max_column + 1)}
+        headers = {_norm(_text(ws.cell(header_row, c).value)): c for c in sorted(ws.by_row[header_row])}
         for i, col in enumerate(cols):
             c = headers.get(_norm(col.header))
             if c is None:
@@ -205,7 +217,7 @@ class _Reader:
                 continue
             found[col.header] = c
         reported: set[str] = set()
-        for r in range(header_row + 1, end):
+        for r in ws.rows_between(header_row + 1, end):  # rows without any value would be skipped anyway
             cells: dict[str, _Cell] = {}
             for col in cols:
                 c = found.get(col.header)
@@ -239,7 +251,7 @@ class _Reader:
             elif any(cell.value is not None for h, cell in cells.items()):
                 parsed.rows.append(row)
 
-    def _value(self, ws: Worksheet, name: str, r: int, c: int, col: Col, merged: dict[tuple[int, int], str],
+    def _value(self, ws: _SparseSheet, name: str, r: int, c: int, col: Col, merged: dict[tuple[int, int], str],
                reported: set[str], pos: Position, raw: bool) -> Any:
         area = merged.get((r, c))
         if area is not None:
@@ -311,14 +323,89 @@ class _Reader:
         return text
 
 
-def _merged_map(ws: Worksheet) -> dict[tuple[int, int], str]:
-    """Every cell covered by a merged range (within the used area: a whole-column merge stays cheap)."""
+def _merged_map(ws: _SparseSheet) -> dict[tuple[int, int], str]:
+    """The cells holding values that a merged range covers: work bounded by the filled cells, never
+    by the size of the range (a merge of C1:Z1048576 costs nothing)."""
     out: dict[tuple[int, int], str] = {}
-    for rng in ws.merged_cells.ranges:
-        for r in range(rng.min_row, min(rng.max_row, ws.max_row) + 1):
-            for c in range(rng.min_col, min(rng.max_col, ws.max_column) + 1):
-                out[(r, c)] = rng.coord
+    for rng in ws.merged:
+        out[(rng.min_row, rng.min_col)] = rng.coord  # a merge over empty input cells is reported too
+        for r, c in ws.filled_in(rng):
+            out[(r, c)] = rng.coord
     return out
+
+
+MAX_SHEET_ROWS = 5000
+"""Filled rows read per sheet: a department's budget needs a few hundred; more means a wrong or hostile file."""
+
+
+@dataclass
+class _SparseCell:
+    value: Any = None
+    data_type: str = "n"
+
+
+_EMPTY = _SparseCell()
+
+
+class _SparseSheet:
+    """A worksheet as the cells that hold values, streamed from the XML (openpyxl's read-only parser).
+
+    openpyxl's normal mode builds a cell object for every cell of a merged range and loops over
+    the sheet's declared dimension; a merge of C1:Z1048576 or one cell at XFD1048576 then costs
+    gigabytes and minutes. Here work and memory follow the filled cells only, capped at
+    MAX_SHEET_ROWS filled rows. ``max_row``/``max_column`` are those of the filled cells."""
+
+    def __init__(self, ws: Any, data_only: bool):
+        from openpyxl.worksheet._reader import WorkSheetParser
+        from openpyxl.worksheet.cell_range import CellRange
+
+        self.cells: dict[tuple[int, int], _SparseCell] = {}
+        self.by_row: dict[int, list[int]] = {}
+        self.truncated = False
+        with ws._get_source() as src:
+            parser = WorkSheetParser(src, ws._shared_strings, data_only=data_only, epoch=ws.parent.epoch,
+                                     date_formats=ws.parent._date_formats,
+                                     timedelta_formats=ws.parent._timedelta_formats)
+            for _idx, row in parser.parse():
+                for cell in row:
+                    value = cell["value"]
+                    if value is None or value == "":
+                        continue
+                    r, c = cell["row"], cell["column"]
+                    if r not in self.by_row:
+                        if len(self.by_row) >= MAX_SHEET_ROWS:
+                            self.truncated = True
+                            break
+                        self.by_row[r] = []
+                    self.by_row[r].append(c)
+                    self.cells[(r, c)] = _SparseCell(value, cell["data_type"])
+                if self.truncated:
+                    break
+            merges = parser.merged_cells.mergeCell if parser.merged_cells else []
+        self.merged = []
+        for m in merges:
+            try:
+                self.merged.append(CellRange(m.ref))
+            except (ValueError, TypeError):
+                continue
+        self._rows: list[int] | None = None
+        self.max_row = max(self.by_row, default=0)
+        self.max_column = max((c for cols in self.by_row.values() for c in cols), default=0)
+
+    def cell(self, row: int, column: int) -> _SparseCell:
+        return self.cells.get((row, column), _EMPTY)
+
+    def rows_between(self, first: int, end: int) -> list[int]:
+        """The filled rows from ``first`` up to (not including) ``end``, in order."""
+        if self._rows is None:
+            self._rows = sorted(self.by_row)
+        lo, hi = bisect.bisect_left(self._rows, first), bisect.bisect_left(self._rows, end)
+        return self._rows[lo:hi]
+
+    def filled_in(self, rng: Any) -> list[tuple[int, int]]:
+        """The filled cells inside a range, found through the filled rows (never the range's area)."""
+        return [(r, c) for r, cols in self.by_row.items() if rng.min_row <= r <= rng.max_row
+                for c in cols if rng.min_col <= c <= rng.max_col]
 
 
 def _text(value: Any) -> str:

@@ -112,9 +112,13 @@ class CheckContext:
         )
 
     def compare(
-        self, what: str, node: Node | None, key: str | None, declared: Decimal | None, parts: list[Decimal]
+        self, what: str, node: Node | None, key: str | None, declared: Decimal | None, parts: list[Decimal],
+        shows_declared: bool = False, noted: bool = False,
     ) -> Iterator[Finding]:
-        """A declared total against the sum of its parts: error, or a 尾差 warning when within 0.01 a part."""
+        """A declared total against the sum of its parts: error, or a 尾差 warning when within 0.01 a part.
+
+        ``shows_declared``: the document prints the declared total, not the sum (``noted``: with a
+        尾差 note beside its parts); the warning says exactly which figure the document shows."""
         if declared is None:
             return
         expected = sum(parts, ZERO)
@@ -122,8 +126,11 @@ class CheckContext:
         if diff == 0:
             return
         if abs(diff) <= CENT * max(sum(1 for p in parts if p), 1):  # only parts that carry a figure round
+            shown = (f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）"
+                     + ("，并在分项后注明尾差" if noted else "")
+                     if shows_declared else f"文档按分项之和 {expected:f} 列示")
             yield self.finding(
-                f"{what}与分项之和有尾差 {diff:f}：文档按分项之和 {expected:f} 列示，请确认所填 {declared:f} 是否四舍五入所致",
+                f"{what}与分项之和有尾差 {diff:f}：{shown}，请确认所填 {declared:f} 是否四舍五入所致",
                 node, key, expected, declared, rule_id="ROUNDING",
             )
         else:
@@ -419,7 +426,16 @@ def check_operating_items(ctx: CheckContext) -> Iterator[Finding]:
     if cost.明细 and cost.金额 is None:
         yield ctx.finding("填写了机关运行经费明细，但没有填写机关运行经费金额", cost, "明细")
     elif cost.明细:
-        yield from ctx.compare("机关运行经费", cost, "金额", cost.金额, [i.金额 for i in cost.明细])
+        yield from ctx.compare("机关运行经费", cost, "金额", cost.金额, [i.金额 for i in cost.明细], shows_declared=True,
+                                   noted=True)
+
+
+@rule("GPS-TOTAL", "error", "政府购买服务：填了明细时，合计 = 明细之和")
+def check_purchased_services(ctx: CheckContext) -> Iterator[Finding]:
+    services = ctx.budget.政府购买服务
+    if services is not None and services.明细 and services.合计 is not None:
+        yield from ctx.compare("政府购买服务合计", services, "合计", services.合计, [i.金额 for i in services.明细],
+                               shows_declared=True)
 
 
 # ================================================================= 政府采购
@@ -671,6 +687,20 @@ def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
         if isinstance(value, str) and (m := CONTROL.search(value)):
             yield ctx.finding(f"文字中有不可见的控制字符 U+{ord(m.group(0)):04X}，请删除或改为换行：“{CONTROL.sub('␣', value)[:40]}”",
                               path=path)
+
+
+@rule("HYG-COUNT", "error", "人数、车辆数、设备数等不得为负数", BOTH_KINDS)
+def check_counts(ctx: CheckContext) -> Iterator[Finding]:
+    for path, value, _node, key in walk(ctx.budget):
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            yield ctx.finding(f"“{key}”不能为负数：{value}", path=path)
+
+
+@rule("INFO-DUTIES", "error", "主要职责至少填写一条", BOTH_KINDS)
+def check_duties(ctx: CheckContext) -> Iterator[Finding]:
+    overview = getattr(ctx.budget, "部门概况", None)
+    if overview is not None and not getattr(overview, "主要职责", ["?"]):
+        yield ctx.finding("“主要职责”是空的：请至少填写一条（每段一条，不带编号）", overview, "主要职责")
 
 
 @rule("HYG-EMPTY", "error", "必填文字不得为空", BOTH_KINDS)

@@ -178,11 +178,11 @@ class _TablesWriter:
                 if parsed is not None:
                     cell.value, cell.number_format = parsed
                     widths[c] = max(widths[c], len(shown) + 2)
+                elif text:
+                    text_at(ws, r, c + 1, text)
+                    widths[c] = max(widths[c], display_width(shown) + 1.5)
                 else:
-                    cell.value = text or None
-                    if text:
-                        cell.data_type = "s"
-                        widths[c] = max(widths[c], display_width(shown) + 1.5)
+                    cell.value = None
                 cell.font = self.font(10, bold)
                 horizontal = align if align in ("left", "right", "center") else "general"
                 if indent and horizontal not in ("left", "right"):

@@ -45,14 +45,27 @@ def clean_text(text: str) -> str:
     return XML_ILLEGAL_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""Text starting with these is read as a formula (or DDE) by Excel, WPS or LibreOffice when the cell is edited."""
+
+
+def _as_text_cell(cell: Any, text: str) -> None:
+    """Store ``text`` as a text cell; mark formula-like text (quotePrefix) so no spreadsheet runs it."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_LEADS):
+        cell.quotePrefix = True
+
+
 def text_at(ws: Worksheet, row: int, col: int, text: Any) -> Any:
-    """Put a caption or note into a cell as text (never a formula, even when it starts with "=")."""
+    """Put a caption or note into a cell as text (never a formula, even when it starts with "=", "+", "-", "@")."""
     cell = ws.cell(row, col)
     if isinstance(text, str):
         text = clean_text(text)
-    cell.value = text if text != "" else None
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
+    if isinstance(text, str) and text != "":
+        _as_text_cell(cell, text)
+    else:
+        cell.value = text if text != "" else None
     return cell
 
 
@@ -63,16 +76,11 @@ def set_value(cell: Any, value: Any, kind: str = TEXT) -> None:
     if value is None or value == "":
         cell.value = None
     elif isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith("="):
-            cell.quotePrefix = True  # Excel keeps it text when the officer edits the cell
+        _as_text_cell(cell, value)  # Excel keeps it text when the officer edits the cell
     elif isinstance(value, bool):
-        cell.value = YES if value else NO
-        cell.data_type = "s"
+        _as_text_cell(cell, YES if value else NO)
     elif kind in (TEXT, CODE, LONG, CHOICE):
-        cell.value = clean_text(as_text(value))
-        cell.data_type = "s"
+        _as_text_cell(cell, clean_text(as_text(value)))
     else:
         cell.value = value
     cell.number_format = FORMATS.get(kind, "@")
