@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .. import catalog
 from ..config import Settings
