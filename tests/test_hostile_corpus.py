@@ -195,3 +195,14 @@ def test_R21_staging_of_a_killed_run_is_cleaned(corpus, tmp_path: Path):
     proc = run(["generate", str(folder / "good.yaml"), "-o", str(tmp_path)])
     assert proc.returncode == 0 and not stale.exists() and "已清理" in proc.stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_R12_the_document_shows_the_declared_total_with_the_note(corpus, tmp_path: Path):
+    from docx import Document
+
+    folder, _ = corpus
+    proc = run(["generate", str(folder / "R12_rounding.yaml"), "-o", str(tmp_path)])
+    assert "文档列示所填的 12.01" in proc.stdout
+    text = "\n".join(p.text for p in Document(next(tmp_path.glob("*.docx"))).paragraphs)
+    sentence = next(line for line in text.splitlines() if "机关运行经费12.01万元" in line)
+    assert "明细之和与合计存在尾差" in sentence
