@@ -691,7 +691,7 @@ def check_control_chars(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("HYG-COUNT", "error", "人数、车辆数、设备数等不得为负数", BOTH_KINDS)
 def check_counts(ctx: CheckContext) -> Iterator[Finding]:
-    for path, value, _node, key in walk(ctx.budget):
+    for path, value, _node, key in ctx.leaves:
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             yield ctx.finding(f"“{key}”不能为负数：{value}", path=path)
 
