@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.reading.model import Budget, Node  # noqa: E402
+from generator.batch.crosscheck import BATCH_RULES  # noqa: E402
 from generator.rules.check import RULES  # noqa: E402
 
 SEVERITY = {"error": "错误", "warning": "警告"}
@@ -39,7 +40,14 @@ def rules_md() -> str:
         "",
         "模型阶段（字段类型、缺少必填项、不认识的键，退出码 1）：`MODEL-TYPE` `MODEL-ROOT`。",
         "",
+        "## 批量生成时的跨部门检查（`budgetdoc build`、`budgetdoc merge`，见 [batch.md](batch.md)）",
+        "",
+        "| 规则 | 默认级别 | 检查内容 |",
+        "| --- | --- | --- |",
     ]
+    for rule in BATCH_RULES.values():
+        lines.append(f"| `{rule.id}` | {SEVERITY[rule.severity]} | {rule.title} |")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -101,7 +101,7 @@ def _amount(value: Decimal | None) -> str:
 
 _CSS = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #bbb;padding:3px 6px;font-size:14px}
-th{background:#eef2f7}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef2f7}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.s{white-space:nowrap}
 tr.有错误 td.s,tr.无法读取 td.s,tr.生成失败 td.s,td.error{color:#b00020;font-weight:bold}
 tr.有警告 td.s,td.warning{color:#8a5a00}caption{text-align:left;font-weight:bold;margin:.5em 0}"""
 
