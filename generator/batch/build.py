@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..config import Settings
@@ -163,6 +164,12 @@ def _prepare_out(out: Path) -> str:
     return ""
 
 
+@lru_cache(maxsize=256)
+def _digest(path: str) -> str:
+    """file_digest, once per file per process: 200 departments share one profile and template."""
+    return file_digest(Path(path))
+
+
 def _reusable(old: Record | None, key: str, out: Path) -> bool:
     return (old is not None and old.key == key and not old.failed and not old.unreadable
             and all((out / name).is_file() for name in old.outputs))
@@ -176,6 +183,7 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
 
     options = options or BuildOptions()
     progress = progress or (lambda *a: None)
+    _digest.cache_clear()  # a long-lived caller (the web server) may have changed a template since
     out = Path(out)
     files, missing = discover(list(inputs), skip=[out])
     if options.shard:
@@ -260,7 +268,7 @@ def _reusable(old: Record | None, key: str, out: Path, force: bool) -> bool:
     """Same key and its files still there; or same key and legitimately not generated (file errors)."""
     if old is None or old.key != key or old.failed or old.unreadable:
         return False
-    if any(file_digest(Path(f)) != digest for f, digest in old.deps.items()):
+    if any(_digest(f) != digest for f, digest in old.deps.items()):
         return False  # its profile or template changed
     if old.outputs:
         return all((out / name).is_file() for name in old.outputs)
