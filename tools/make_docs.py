@@ -13,8 +13,8 @@ from typing import Any, get_args, get_origin
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.reading.model import Budget, Node  # noqa: E402
 from generator.batch.crosscheck import BATCH_RULES  # noqa: E402
+from generator.reading.model import Budget, Node  # noqa: E402
 from generator.rules.check import RULES  # noqa: E402
 
 SEVERITY = {"error": "错误", "warning": "警告"}
