@@ -161,3 +161,15 @@ def test_officer_text(text: str, rule: str, fires: bool):
     def edit(data):
         data["上年数"]["基本支出"] = {"金额": Decimal("105.00"), "增减原因": text}
     assert bool(_fired(edit, rule)) is fires, _rules(edit)
+
+
+def test_three_public_section_left_out_is_named():
+    """No 三公经费 section at all: the table and 说明 would print 0 万元 for every item, so the officer is told."""
+    def absent(data):
+        del data["三公经费"]
+
+    def zero(data):
+        data["三公经费"] = {"因公出国（境）费": 0, "公务用车购置费": 0, "公务用车运行维护费": 0, "公务接待费": 0}
+    found = [m for m in _fired(absent, "INFO-MISSING") if "三公" in m]
+    assert found and "0" in found[0], found
+    assert not [m for m in _fired(zero, "INFO-MISSING") if "三公" in m]

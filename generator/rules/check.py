@@ -616,7 +616,7 @@ def check_prior_balance(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= absent is not zero
 
 
-@rule("INFO-MISSING", "warning", "可选的人数、车辆、设备、金额未填写：文档略去该项或写“未填报”（不当作 0）")
+@rule("INFO-MISSING", "warning", "可选的人数、车辆、设备、金额未填写：文档略去该项或写“未填报”（不当作 0）；整节“三公经费”未填时提醒表中将写 0")
 def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
     b = ctx.budget
     staff = b.部门概况.人员构成
@@ -635,6 +635,8 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
         (b.机关运行经费.金额 is None, "机关运行经费.金额", b.机关运行经费, "金额", say_missing),
         (b.政府采购 is None, "政府采购", b, "政府采购", say_missing),
         (b.政府购买服务.合计 is None, "政府购买服务.合计", b.政府购买服务, "合计", say_missing),
+        ("三公经费" not in b.model_fields_set, "三公经费", b, "三公经费",
+         "“三公”经费表和情况说明将把各项写成 0 万元；确为 0 请各项填 0，否则请填写实际数"),
     ]
     for missing, label, node, key, effect in checks:
         if missing:
