@@ -777,7 +777,7 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     elif not amount:  # nothing this year, nothing (or no figure) last year: no comparison to make
         e["政府采购"] = f"本部门{y}年无政府采购预算。"
     else:
-        e["政府采购"] = f"本部门{y}年无政府采购预算，" + b.change_with_reason(b.proc_total, amount, reason)
+        e["政府采购"] = f"{y}年政府采购预算0万元，" + b.change_with_reason(b.proc_total, amount, reason)  # not “无…，比上年减少”
     amount, reason = b.prior("政府购买服务")
     if not b.purchased_given:
         e["政府购买服务"] = f"{y}年政府购买服务预算未填报。"
@@ -787,7 +787,7 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
     elif not amount:
         e["政府购买服务"] = f"本部门{y}年无政府购买服务预算。"
     else:
-        e["政府购买服务"] = f"本部门{y}年无政府购买服务预算，" + b.change_with_reason(b.purchased, amount, reason) + "。"
+        e["政府购买服务"] = f"{y}年政府购买服务预算0万元，" + b.change_with_reason(b.purchased, amount, reason) + "。"
 
     e.update(assets_expectations(b))
     perf = b.perf_projects()
