@@ -380,10 +380,16 @@ def test_workbook_without_the_newer_sections_is_still_read(good_xlsx, tmp_path):
             for row in range(1, 8):
                 if str(ws.cell(row, col).value or "").startswith(("资金支出计划", "其他资金", "资金用途")):
                     ws.cell(row, col).value = None
+        ws = wb["功能分类支出"]
+        for col in range(1, ws.max_column + 1):
+            for row in range(1, 8):
+                if str(ws.cell(row, col).value or "").startswith("其中：上年结转"):
+                    ws.cell(row, col).value = None
 
     got = _from_workbook(_mutate(good_xlsx, tmp_path / "old.xlsx", change))
     assert got.部门概况.机构设置 == [] and got.其他需要说明的事项 == ""
     assert all(p.资金支出计划 is None and p.其他资金 is None for p in got.项目)
+    assert all(r.上年结转 is None for r in got.支出.功能分类)
 
 
 def test_renamed_and_missing_sheets(good_xlsx, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..findings import Finding, InputError
 from .model import FUND_SOURCES, INCOME_SOURCES, PRIOR_ITEMS
@@ -207,7 +207,7 @@ SHEETS: tuple[Sheet, ...] = (
             _amount("对附属单位补助支出"),
             _amount("基本支出（可选）", ("基本支出",), False, "填写则校验 = 人员经费 + 公用经费"),
             _amount("合计（可选）", ("合计",), False, "填写则校验 = 各支出列之和"),
-            _amount("其中：上年结转（可选）", ("上年结转",), False, "本行支出中由上年结转结余安排的部分（河北收入总表分列）"),
+            replace(_amount("其中：上年结转（可选）", ("上年结转",), False, "本行支出中由上年结转结余安排的部分（河北收入总表分列）"), optional=True),
         ), ("支出", "功能分类"), spare=30),
         Table("【类/款小计（可选，填写则校验）】", (
             Col("科目编码", ("科目编码",), CODE, 12, lengths=(3, 5), note="类3位或款5位"),
