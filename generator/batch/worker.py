@@ -144,13 +144,7 @@ def _run(job: Job, pdf: bool, record: Record) -> Record:
         record.status, record.failed = FAILED, True
         record.note = f"生成失败：{type(exc).__name__}: {exc}"
         return record
-    record.planned = planned_names(ctx, job.xlsx, pdf)
-    if errors and not job.force:
-        record.note = "输入有错误，未生成（加 --force 可强制生成带警示的文档）"
-        return record
-    if job.stage:
-        _render(job, ctx, template, record)
-    return record
+    return _finish(job, ctx, template, record, pdf, errors)
 
 
 def _run_final(job: Job, pdf: bool, record: Record, b, failed: list[str], errors: list) -> Record:
@@ -172,6 +166,11 @@ def _run_final(job: Job, pdf: bool, record: Record, b, failed: list[str], errors
         record.status, record.failed, record.note = FAILED, True, f"生成失败：{type(exc).__name__}: {exc}"
         return record
     record.deps = {str(template): file_digest(template)}
+    return _finish(job, ctx, template, record, pdf, errors)
+
+
+def _finish(job: Job, ctx, template, record: Record, pdf: bool, errors: list) -> Record:
+    """The outputs a department plans, then rendered unless its errors hold it back (budget and 决算 alike)."""
     record.planned = planned_names(ctx, job.xlsx, pdf)
     if errors and not job.force:
         record.note = "输入有错误，未生成（加 --force 可强制生成带警示的文档）"
