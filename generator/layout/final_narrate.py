@@ -354,8 +354,8 @@ class _FinalTables:
         tree = self.f.income_tree
         header = [[HeaderCell("项目", 2), HeaderCell("本年收入合计", rowspan=2), HeaderCell("财政拨款收入", rowspan=2),
                    HeaderCell("上级补助收入", rowspan=2), HeaderCell("事业收入", rowspan=2), HeaderCell("经营收入", rowspan=2),
-                   HeaderCell("附属单位上缴收入", rowspan=2), HeaderCell("其他收入", rowspan=2)],
-                  [HeaderCell("功能分类科目编码"), HeaderCell("科目名称")]]
+                   HeaderCell("附属单位\n上缴收入", rowspan=2), HeaderCell("其他收入", rowspan=2)],
+                  [HeaderCell("功能分类\n科目编码"), HeaderCell("科目名称")]]
         if tree is None:  # rule FIN-INCOME-TABLE reports it; under --force the table says why it is empty
             tree = Tree(["本年收入合计"] * 7, [], [ZERO] * 7)
         return self.ctx("收入表", number, header, self.tree_rows(tree), ["left", "left", *["right"] * 7],
