@@ -815,7 +815,8 @@ def assets_expectations(b: Budget) -> dict[str, str]:
     a = b.assets
     counts = [int(v["数量"]) for v in a.get("车辆") or [] if v.get("数量") is not None]
     if counts:
-        e["车辆"] = f"本部门共有车辆{sum(counts)}辆" if sum(counts) else "本部门无公务车辆"
+        e["车辆"] = f"本部门共有车辆{sum(counts)}辆，其中：" + "、".join(
+            f"{v['类型']}{int(v['数量'])}辆" for v in a["车辆"] if v.get("数量") is not None)
     for key in ("单价50万元以上通用设备", "单价100万元以上专用设备"):
         if a.get(key) is not None:
             e[key] = f"{key}{int(a[key])}台（套）"

@@ -557,8 +557,9 @@ def _assets_sentence(a: Assets, year: int, src: str) -> str:
     clauses = []
     count = a.vehicle_count()
     if count is not None:
-        detail = "、".join(f"{v.类型}{v.数量}辆" for v in a.车辆 or [] if v.数量)
-        clauses.append(f"本部门共有车辆{count}辆，其中：{detail}" if count else "本部门无公务车辆")
+        # As the references write it: every type entered, zeros included (“共有车辆0辆，其中：机要通信用车0辆、…”).
+        detail = "、".join(f"{v.类型}{v.数量}辆" for v in a.车辆 or [] if v.数量 is not None)
+        clauses.append(f"本部门共有车辆{count}辆" + (f"，其中：{detail}" if detail else ""))
     for label, value in (("单价50万元以上通用设备", a.单价50万元以上通用设备), ("单价100万元以上专用设备", a.单价100万元以上专用设备)):
         if value is not None:
             clauses.append(f"{label}{value}台（套）")

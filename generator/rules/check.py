@@ -628,7 +628,7 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
         (staff.实有人数 is None, "人员构成.实有人数", staff, "实有人数", leave_out),
         (staff.离退休人数 is None, "人员构成.离退休人数", staff, "离退休人数", leave_out),
         (assets.vehicle_count() is None, "国有资产.车辆（各类型数量）", assets, "车辆",
-         "文档不写车辆情况（不会写“无公务车辆”）；没有车辆请按类型填 0"),
+         "文档不写车辆情况（不会写“共有车辆0辆”）；没有车辆请按类型填 0"),
         (assets.单价50万元以上通用设备 is None, "国有资产.单价50万元以上通用设备", assets, "单价50万元以上通用设备", leave_out),
         (assets.单价100万元以上专用设备 is None, "国有资产.单价100万元以上专用设备", assets, "单价100万元以上专用设备", leave_out),
         (assets.资产配置预算 is None, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),
