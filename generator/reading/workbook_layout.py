@@ -108,9 +108,17 @@ class KV:
     note_col: bool = True
     optional: bool = False
     """A section added in a later version: a workbook without it is still read."""
+    spread: bool = False
+    """Each value column's key is a path prefix and each line's path is appended to it (a grid: lines ×
+    columns, e.g. "三公" items × 预算数/决算数); a cell's kind is its line's, or its column's for a TEXT line."""
 
 
 Section = Table | KV
+
+
+def cell_kind(line: Line, col: Col) -> str:
+    """The kind of the cell of ``line`` under ``col`` in a spread KV section."""
+    return line.kind if line.kind != TEXT else col.kind
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,21 @@ class Sheet:
     sections: tuple[Section, ...]
     roots: tuple[tuple[str, ...], ...] = ()
     """Top-level data paths this sheet holds (for positions of findings on a whole part)."""
+
+
+@dataclass(frozen=True)
+class WorkbookKind:
+    """One 文种's fill-in workbook: its sheets, and the words its furniture uses."""
+
+    文种: str
+    title: str
+    document: str
+    tables: str
+    sheets: tuple[Sheet, ...]
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sheets)
 
 
 def _amount(header: str, key: tuple[str, ...] | None = None, zero_blank: bool = True, note: str = "") -> Col:
@@ -379,6 +402,7 @@ SHEETS: tuple[Sheet, ...] = (
     ), (("名词解释",),)),
 )
 SHEET_NAMES = tuple(s.name for s in SHEETS)
+BUDGET_WORKBOOK = WorkbookKind("预算", "部门预算填报工作簿", "部门预算公开", "预算表", SHEETS)
 
 
 def _section(sheet: str, title: str) -> Section:
