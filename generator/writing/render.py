@@ -499,7 +499,11 @@ def _info_rows(t: TableCtx, ncols: int, styles: _Styles) -> list[_Row]:
     return rows
 
 
-def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
+KEEP_TOGETHER_ROWS = 20
+"""A table inside the text with at most this many body rows moves to the next page whole rather than split."""
+
+
+def _budget_table(t: TableCtx, styles: _Styles, avail: int, keep_together: bool = False) -> str:
     ncols = len(t.widths) or len(t.align) or max((len(r.cells) for r in t.rows), default=1)
     if t.header:
         header_cols = sum(max(1, c.colspan) for c in t.header[0])
@@ -528,6 +532,9 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
             row.keep_next = True
     if body and (t.notes or t.empty_note) and not rows[-1].header:  # a note under the table never starts a page alone
         rows[-1].keep_next = True
+    if keep_together and len(body) <= KEEP_TOGETHER_ROWS:  # a short table in the text is not split across pages
+        for row in rows[:-1]:
+            row.keep_next = True
     return _table_xml(styles, widths, rows, _size_hp(size, styles.base_pt))
 
 
@@ -722,7 +729,8 @@ def build_subdocs(tpl: DocxTemplate, ctx: RenderContext, template: Path) -> dict
               for key, t in ctx.表.items()}
     for key, table in ctx.文中表.items():  # tables inside the text ([[表格 KEY]]), when they have data
         if table is not None:
-            tables[key] = XmlSubdoc([_budget_table(table, styles, _table_width(widths, "表格", key, False))])
+            tables[key] = XmlSubdoc([_budget_table(table, styles, _table_width(widths, "表格", key, False),
+                                                   keep_together=True)])
     perf = {
         "整体": XmlSubdoc(_whole_blocks(ctx, styles, _table_width(widths, "绩效表格", "整体", False))),
         "项目": XmlSubdoc(_project_blocks(ctx, styles, _table_width(widths, "绩效表格", "项目", False))),

@@ -17,7 +17,8 @@ Source line format (one line = one paragraph):
 - ``{%p ... %}``: a docxtpl paragraph tag, kept verbatim as its own paragraph.
 - ``[[表格]]``: the profile's tables not placed elsewhere, in order; ``[[表 KEY]]``: one table slot
   (title, department/unit line, the table, its notes); ``[[表格 KEY]]``: a table alone, inside the
-  text (the profile's ``文中表``, e.g. 机构设置 in 概况);
+  text (the profile's ``文中表``, e.g. 机构设置 in 概况); ``[[表题 KEY]]``: that table's title, in the
+  table-title style (left out with the table when it has no data);
   ``[[整体绩效]]`` / ``[[项目绩效]]``: the performance-target tables.
 - anything else: a body paragraph (正文).
 """
@@ -403,6 +404,15 @@ class Builder:
         self.par("{{ n }}", "表注")
         self.tag("{%p endfor %}")
 
+    def text_table_title(self, key: str):
+        """The title of a table inside the text (``文中表``), in the table-title style; nothing when it has no data."""
+        self.orient(False)
+        ref = f"文中表['{key}']"
+        self.tag(f"{{%p if {ref} %}}")
+        self.par(f"{{{{ {ref}.title }}}}", "表标题", page_break=False)
+        self.tag("{%p endif %}")
+        self.at_section_start = False
+
     def subdoc(self, expr: str):
         self.orient(False)
         self.par(f"{{{{p {expr} }}}}", "Normal")
@@ -425,6 +435,8 @@ class Builder:
                 self.table(m.group(1))
             elif m := re.fullmatch(r"\[\[表格 (\S+)\]\]", line):
                 self.subdoc(f"表格['{m.group(1)}']")
+            elif m := re.fullmatch(r"\[\[表题 (\S+)\]\]", line):
+                self.text_table_title(m.group(1))
             elif line == "[[整体绩效]]":
                 self.subdoc("绩效表格['整体']")
             elif line == "[[项目绩效]]":
