@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ from independent import DocView  # noqa: E402
 from independent_final import Final  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml"]
+YUAN = ROOT / "tests" / "data" / "final_yuan.yaml"
+"""final_small in 元, tables in 万元, with 项 ending in an exact half (see the file's header)."""
+SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml", YUAN]
 LAYOUTS = YAML(typ="safe").load((ROOT / "generator" / "profiles" / "决算" / "决算版式.yaml").read_text(encoding="utf-8"))
 runner = CliRunner()
 
@@ -186,3 +189,59 @@ def test_batch_build_generates_final_accounts(tmp_path):
     result = runner.invoke(app, ["build", *map(str, samples), "-o", str(tmp_path / "batch")])
     names = sorted(p.name for p in (tmp_path / "batch").glob("*.docx"))
     assert len(names) == len(samples) and all(n.endswith("部门决算公开.docx") for n in names), result.output
+
+
+TAIL_NOTE = "注：因四舍五入，合计数与分项之和可能存在尾差。"
+TREE_TABLES = {"收入表": [0, 1, 2, 3, 4, 5, 6], "支出表": [0, 1, 2, 3, 4, 5], "一般公共预算支出表": [0, 1, 2]}
+"""Tree tables: the 合计 column (first value column) is the sum of the others."""
+
+
+def _after(doc: DocView, name: str) -> tuple[list[list[str]], list[str]]:
+    """A table's rows and the paragraphs under it, up to the next table or title."""
+    for i, block in enumerate(doc.blocks):
+        if block.kind == "p" and block.text.strip().endswith(name) and not re.match(r"[一二三四五六七八九十]+、", block.text.strip()):
+            j = next(k for k in range(i + 1, len(doc.blocks)) if doc.blocks[k].kind == "t")
+            notes = []
+            for nxt in doc.blocks[j + 1:]:
+                if nxt.kind == "t" or (nxt.text.strip() and not nxt.text.strip().startswith("注")):
+                    break
+                notes.append(nxt.text.strip())
+            return doc.blocks[j].rows, notes
+    raise AssertionError(f"no table titled …{name}")
+
+
+def _displayed_sums_disagree(rows: list[list[str]]) -> bool:
+    """Whether a reader redoing the sums on the displayed figures finds a 0.01: 合计 row = Σ 类,
+    类 = Σ its 款, 款 = Σ its 项, and in each row 合计 column = Σ the other columns."""
+    body = [[_clean(c) for c in r] for r in rows if r and (_clean(r[0]).isdigit() or _clean(r[0]) == "合计")]
+    values = {r[0]: [Decimal(x) for x in r[2:]] for r in body}
+    total = values.pop("合计")
+    groups = [(total, [v for code, v in values.items() if len(code) == 3])]
+    for code, v in values.items():
+        kids = [w for c, w in values.items() if c.startswith(code) and len(c) == len(code) + 2]
+        if kids:
+            groups.append((v, kids))
+    for whole, parts in groups:
+        if any(whole[i] != sum((p[i] for p in parts), Decimal(0)) for i in range(len(whole))):
+            return True
+    return any(v[0] != sum(v[1:], Decimal(0)) for v in [total, *values.values()])
+
+
+def test_yuan_input_shown_in_wan_has_the_tail_note_where_sums_differ(tmp_path):
+    """A 决算 entered in 元 with tables in 万元 (the 青山 case of the budget, for the 决算): figures in the
+    tables and narrative are checked against the input by the tests above (parametrised on final_yuan);
+    here the 尾差 note must be under exactly the tables whose displayed figures do not add up."""
+    doc = DocView(generate(YUAN, tmp_path).written[0])
+    names = LAYOUTS["湖北"]["表"]
+    seen = {}
+    for key in TREE_TABLES:
+        rows, notes = _after(doc, names[key]["名称"])
+        seen[key] = (_displayed_sums_disagree(rows), TAIL_NOTE in notes)
+    assert all(needed == present for needed, present in seen.values()), seen
+    # the input is built so that each tree table does show a 0.01 (项 62.005 + 40.005 against 类 102.01)
+    assert all(needed for needed, _ in seen.values()), seen
+    rows, notes = _after(doc, names["三公表"]["名称"])  # whole 万元 there: no note
+    assert TAIL_NOTE not in notes
+    rows, _ = _after(doc, names["支出表"]["名称"])
+    shown = {_clean(r[0]): [_clean(c) for c in r[2:4]] for r in rows if r and _clean(r[0]).isdigit()}
+    assert shown["2010301"] == ["62.01", "62.01"] and shown["201"][0] == "114.01"  # ROUND_HALF_UP of 62.005
