@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from docx import Document
 from docx.oxml import parse_xml
@@ -309,6 +310,7 @@ class Builder:
         self.doc = Document(skeleton(sectpr_xml(False)))
         self.landscape = False          # orientation of the section being written
         self.at_section_start = True    # next visible paragraph starts a new page already
+        self.last_body: Any = None      # the body paragraph of the source line before (kept with a text table's title)
         self.numbered_sectpr = None     # the section whose footers all later sections inherit
         self.seen_cover = False
 
@@ -405,7 +407,16 @@ class Builder:
         self.tag("{%p endfor %}")
 
     def text_table_title(self, key: str):
-        """The title of a table inside the text (``文中表``), in the table-title style; nothing when it has no data."""
+        """The title of a table inside the text (``文中表``), in the table-title style; nothing when it has no data.
+
+        The body paragraph just before it (e.g. 机构设置：) stays on the page of the table, never alone at a page foot."""
+        if self.last_body is not None:
+            ppr = self.last_body._p.get_or_add_pPr()
+            el = parse_xml(f"<w:keepNext {NSDECL}/>")
+            if ppr.pStyle is not None:
+                ppr.pStyle.addnext(el)
+            else:
+                ppr.insert(0, el)
         self.orient(False)
         ref = f"文中表['{key}']"
         self.tag(f"{{%p if {ref} %}}")
@@ -451,7 +462,10 @@ class Builder:
                 self.visible(line[len(prefix):].strip(), style, breaks_page=breaks_page)
             else:
                 self.orient(False)
-                self.visible(line, "Normal")
+                self.last_body = self.visible(line, "Normal")
+                continue
+            if not line.startswith("{%p"):
+                self.last_body = None
         # the last section's properties are the body's own sectPr
         body = self.doc.element.body
         body.remove(body.sectPr)
