@@ -184,11 +184,12 @@ def schema(
 
 @app.command()
 def profiles() -> None:
-    """列出随附的版式（地区布局）。"""
+    """列出随附的版式（地区布局）及各版式支持的文种（预算、决算）。"""
     from .layout.profile import load_profile, shipped_profiles
 
     for name in shipped_profiles():
-        typer.echo(f"{name}\t{load_profile(name).说明}")
+        profile = load_profile(name)
+        typer.echo(f"{name}\t文种：{'、'.join(profile.文种)}\t{profile.说明}")
 
 
 @app.command()

@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 YUAN = ROOT / "tests" / "data" / "final_yuan.yaml"
 """final_small in 元, tables in 万元, with 项 ending in an exact half (see the file's header)."""
 SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml", YUAN]
-LAYOUTS = YAML(typ="safe").load((ROOT / "generator" / "profiles" / "决算" / "决算版式.yaml").read_text(encoding="utf-8"))
+LAYOUTS = {name: YAML(typ="safe").load((ROOT / "generator" / "profiles" / name / "版式.yaml").read_text(encoding="utf-8"))["决算"]
+           for name in ("湖北", "上海")}
+"""Each shipped profile's 决算 layout, read as plain data from its 版式.yaml (not through generator's loader)."""
 runner = CliRunner()
 
 
@@ -245,3 +247,92 @@ def test_yuan_input_shown_in_wan_has_the_tail_note_where_sums_differ(tmp_path):
     rows, _ = _after(doc, names["支出表"]["名称"])
     shown = {_clean(r[0]): [_clean(c) for c in r[2:4]] for r in rows if r and _clean(r[0]).isdigit()}
     assert shown["2010301"] == ["62.01", "62.01"] and shown["201"][0] == "114.01"  # ROUND_HALF_UP of 62.005
+
+
+# ================================================================= 决算 layouts are #10 profiles
+
+
+def _total_first(rows: list[list[str]]) -> bool:
+    labels = [_clean(r[0]) for r in rows if r and (_clean(r[0]).isdigit() or _clean(r[0]) == "合计")]
+    assert "合计" in (labels[0], labels[-1]), labels
+    return labels[0] == "合计"
+
+
+def test_total_row_where_the_layout_puts_it(generated):
+    """上海 template: 合计 first in 收入/支出/基金 tables, last in the 一般公共预算财政拨款支出决算表; 湖北: first."""
+    path, _, doc = generated
+    layout = _layout(path)
+    for key in ("收入表", "支出表", "一般公共预算支出表"):
+        where = layout["表"][key].get("合计位置", layout["合计位置"])
+        assert _total_first(_table(doc, layout["表"][key]["名称"])) == (where == "首行"), key
+
+
+def test_profiles_command_says_which_kind_each_profile_lays_out():
+    result = runner.invoke(app, ["profiles"])
+    assert result.exit_code == 0
+    lines = {line.split("\t")[0]: line for line in result.output.splitlines()}
+    assert "文种：预算、决算" in lines["湖北"] and "文种：预算、决算" in lines["上海"]
+    assert "文种：预算\t" in lines["河北"]
+
+
+EXTENSION = """\
+继承: 上海
+名称: 示例区
+说明: 上海某区的决算体例（测试用）
+决算:
+  标题格式: "{主体}{年度}年度{名称}"
+  表序: [收支总表, 支出表, 收入表, 财政拨款总表, 一般公共预算支出表, 基本支出表, 三公表, 政府性基金表, 国有资本经营表]
+  表:
+    收入表: {名称: 收入决算明细表, 注: "注：本表反映本区部门本年度取得的各项收入。", 合计位置: 末行}
+  名词编号: "（一）"
+  名词解释:
+    - [财政拨款收入, 指本区财政当年拨付的资金。]
+"""
+
+
+def test_user_profile_extending_a_final_layout_end_to_end(tmp_path):
+    """A profile file that 继承 上海 and changes a few 决算 keys: chosen by --profile, its tables renamed,
+    reordered and numbered, its glossary used, its own template compiled (it names none)."""
+    profile = tmp_path / "示例区.yaml"
+    profile.write_text(EXTENSION, encoding="utf-8")
+    sample = ROOT / "inputs" / "决算" / "上海市示例区市容管理局_2024_决算.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", str(profile)])
+    assert result.exit_code == 0, result.output
+    doc = DocView(next((tmp_path / "out").glob("*.docx")))
+    subject = "上海市示例区市容管理局"
+    assert f"{subject}2024年度收入决算明细表" in [p.strip() for p in doc.paragraphs]
+    assert "注：本表反映本区部门本年度取得的各项收入。" in doc.text()
+    assert not _total_first(_table(doc, "收入决算明细表"))  # the extension's 合计位置
+    assert _total_first(_table(doc, "支出决算表"))  # inherited from 上海
+    toc = [p.strip() for p in doc.paragraphs if re.match(r"[一二三]、(支出决算表|收入决算明细表)$", p.strip())]
+    assert toc and toc == ["二、支出决算表", "三、收入决算明细表"] * (len(toc) // 2)  # 目录 and 第二部分's list
+    titles = [p.strip() for p in doc.paragraphs]
+    assert titles.index(f"{subject}2024年度支出决算表") < titles.index(f"{subject}2024年度收入决算明细表")
+    text = re.sub(r"\s+", "", doc.text())
+    assert "（一）财政拨款收入：指本区财政当年拨付的资金。" in text
+    assert "事业收入：" not in text  # a list replaces the inherited one (profiles merge mappings, not lists)
+    # the 决算 figures are the same as under 上海
+    exp = Final(sample).expected()
+    missing = [s for s in exp.sentences if re.sub(r"\s+", "", s) not in text]
+    assert not missing, missing
+
+
+def test_profile_without_a_final_layout_is_refused_with_a_finding(tmp_path):
+    sample = ROOT / "tests" / "data" / "final_small.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", "河北"])
+    assert result.exit_code == 1
+    assert "[PROFILE]" in result.output and "没有部门决算的版式" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_bad_final_layout_key_is_located(tmp_path):
+    profile = tmp_path / "坏.yaml"
+    profile.write_text("继承: 湖北\n名称: 坏\n决算:\n  表:\n    收入表: {名称: 收入决算表, 名字: 错}\n  表序: [收支总表, 收入表, 总表]\n",
+                       encoding="utf-8")
+    sample = ROOT / "tests" / "data" / "final_small.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", str(profile)])
+    assert result.exit_code == 1
+    assert f"{profile}:5:" in result.output and "名字" in result.output  # the unknown key, at its line
+    profile.write_text("继承: 湖北\n名称: 坏\n决算:\n  表序: [收支总表, 收入表, 总表]\n", encoding="utf-8")
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", str(profile)])
+    assert result.exit_code == 1 and f"{profile}:3:" in result.output and "“总表”不是决算表" in result.output

@@ -871,6 +871,43 @@ def named_template(template_dir: Path | None, name: str) -> Path:
     return _checked(Path(template_dir or default_template_dir()) / name, None)  # type: ignore[arg-type]
 
 
+def compile_final(profile: Profile) -> bytes:
+    """The 决算 Word template of a profile, compiled from its 决算 template source (deterministic bytes)."""
+    from ..layout.profile import final_template_source
+    from .template_build import Builder
+
+    assert profile.决算 is not None
+    lines = _tables_in_order(final_template_source(profile).read_text(encoding="utf-8").splitlines(),
+                             profile.决算.表序)
+    buf = io.BytesIO()
+    Builder(lines, frozenset(profile.决算.横向)).build().save(buf)
+    return normalize_docx_bytes(buf.getvalue())
+
+
+def _tables_in_order(lines: list[str], order: list[str]) -> list[str]:
+    """The 决算 template source with its run of ``[[表 键]]`` lines in the layout's 表序 (tables the
+    layout does not list are left out), so that an extension's reordering moves the tables too."""
+    slots = [i for i, line in enumerate(lines) if re.fullmatch(r"\[\[表 \S+\]\]", line.strip())]
+    if not slots:
+        return lines
+    first, last = slots[0], slots[-1]
+    return [*lines[:first], *[f"[[表 {key}]]" for key in order], *lines[last + 1:]]
+
+
+def final_template(template_dir: Path | None, profile: Profile) -> Path | Compiled:
+    """The 决算 template of a profile: its committed .docx (``决算.模板``) in the template directory, or
+    its 决算 template source compiled (an extension that does not name one)."""
+    from .template_build import SourceError
+
+    assert profile.决算 is not None
+    if profile.决算.模板:
+        return named_template(template_dir, profile.决算.模板)
+    try:
+        return Compiled(f"{profile.名称}（决算）", compile_final(profile))
+    except (SourceError, OSError) as exc:
+        raise RenderError(f"版式“{profile.名称}”的决算模板源无法编译：{exc}") from None
+
+
 def _compiled(profile: Profile) -> Compiled:
     from .template_build import SourceError, compile_profile
 
@@ -888,4 +925,5 @@ def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = 
     write_atomic(Path(out_path), data)
 
 
-__all__ = ["RenderError", "default_template_dir", "normalize_docx_bytes", "output_name", "render_docx"]
+__all__ = ["RenderError", "compile_final", "default_template_dir", "final_template", "normalize_docx_bytes", "output_name",
+           "render_docx"]
