@@ -887,10 +887,13 @@ def compile_final(profile: Profile) -> bytes:
 def _tables_in_order(lines: list[str], order: list[str]) -> list[str]:
     """The 决算 template source with its run of ``[[表 键]]`` lines in the layout's 表序 (tables the
     layout does not list are left out), so that an extension's reordering moves the tables too."""
-    slots = [i for i, line in enumerate(lines) if re.fullmatch(r"\[\[表 \S+\]\]", line.strip())]
-    if not slots:
+    slot = re.compile(r"\[\[表 \S+\]\]")
+    first = next((i for i, line in enumerate(lines) if slot.fullmatch(line.strip())), None)
+    if first is None:
         return lines
-    first, last = slots[0], slots[-1]
+    last = first
+    while last + 1 < len(lines) and slot.fullmatch(lines[last + 1].strip()):
+        last += 1
     return [*lines[:first], *[f"[[表 {key}]]" for key in order], *lines[last + 1:]]
 
 
