@@ -79,6 +79,8 @@ class Finding:
     path: Path = ()
     expected: Decimal | None = None
     actual: Decimal | None = None
+    labels: tuple[str, str, str] = ("期望", "实际", "差额")
+    """How the two figures and their difference are named (PRIOR-REASON: 上年、本年、变动)."""
 
     @property
     def difference(self) -> Decimal | None:
@@ -94,10 +96,11 @@ class Finding:
         """``file:line:col: 错误 [RULE] message（期望 …，实际 …，差额 …）``"""
         text = f"{self.location()}: {SEVERITY_ZH[self.severity]} [{self.rule}] {self.message}"
         if self.expected is not None or self.actual is not None:
-            parts = [f"期望 {fmt_amount(self.expected)}"] if self.expected is not None else []
-            parts.append(f"实际 {fmt_amount(self.actual)}")
+            first, second, diff = self.labels
+            parts = [f"{first} {fmt_amount(self.expected)}"] if self.expected is not None else []
+            parts.append(f"{second} {fmt_amount(self.actual)}")
             if self.difference is not None:
-                parts.append(f"差额 {fmt_amount(self.difference)}")
+                parts.append(f"{diff} {fmt_amount(self.difference)}")
             text += "（" + "，".join(parts) + "）"
         if self.path:
             text += f"  ← {format_path(self.path)}"
@@ -115,6 +118,7 @@ class Finding:
         diff = self.difference
         data["difference"] = None if diff is None else str(diff)
         data["severity_zh"] = SEVERITY_ZH[self.severity]
+        data["labels"] = list(self.labels)
         return data
 
 

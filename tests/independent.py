@@ -72,6 +72,17 @@ def r2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def printed(declared: Any, parts: list[Decimal], otherwise: Decimal | None = None) -> Decimal:
+    """R12: a total the officer typed within 尾差 of its parts (0.01 per part that is not 0, at least
+    0.01) is the exact 元-system figure and is printed as typed; otherwise the computed figure."""
+    total = sum(parts, ZERO)
+    if declared is not None:
+        typed = dec(declared)
+        if abs(typed - total) <= CENT * max(len([p for p in parts if p != 0]), 1):
+            return typed
+    return total if otherwise is None else otherwise
+
+
 def convert(value: Decimal, src: str, dst: str) -> Decimal:
     if src == dst:
         return value
@@ -152,14 +163,22 @@ class FRow:
     name: str
     fund: str
     vals: dict[str, Decimal]
+    typed_total: Any = None
+    typed_basic: Any = None
 
     @property
     def total(self) -> Decimal:
+        """合计 as printed (the typed one within 尾差, R12)."""
+        return printed(self.typed_total, list(self.vals.values()))
+
+    @property
+    def parts_total(self) -> Decimal:
         return sum(self.vals.values(), ZERO)
 
     @property
     def basic(self) -> Decimal:
-        return self.vals["人员经费"] + self.vals["公用经费"]
+        """基本支出 as printed (the typed one within 尾差, R12)."""
+        return printed(self.typed_basic, [self.vals["人员经费"], self.vals["公用经费"]])
 
 
 @dataclass
@@ -245,26 +264,40 @@ class Budget:
         self.carry_out = {f: dec(carry_out.get(f)) for f in FUNDS}
         self.rows = [
             FRow(str(r["科目编码"]).strip(), str(r["科目名称"]).strip(), r.get("资金来源") or "一般公共预算",
-                 {k: dec(r.get(k)) for k in KINDS})
+                 {k: dec(r.get(k)) for k in KINDS}, r.get("合计"), r.get("基本支出"))
             for r in exp["功能分类"]
         ]
         self.rows = [r for r in self.rows if any(r.vals.values())]  # an all-zero row is not listed anywhere
         self.econ_rows = [
-            (str(r["科目编码"]).strip(), str(r["科目名称"]).strip(), dec(r.get("人员经费")), dec(r.get("公用经费")))
+            (str(r["科目编码"]).strip(), str(r["科目名称"]).strip(), dec(r.get("人员经费")), dec(r.get("公用经费")),
+             r.get("合计"))
             for r in data.get("经济分类基本支出") or []
         ]
         self.projects = data.get("项目") or []
         self.prior_data = data.get("上年数") or {}
 
-        # --- totals
-        self.income_current = sum(self.income.values(), ZERO)
+        # --- totals (a typed total within 尾差 of its parts is printed as typed: R12)
         self.carry_in_total = sum(self.carry_in.values(), ZERO)
-        self.income_total = self.income_current + self.carry_in_total
-        self.expense_current = sum((r.total for r in self.rows), ZERO)
+        self.income_current = printed(income.get("本年收入合计"), list(self.income.values()))
+        self.income_total = printed(income.get("收入总计"), [sum(self.income.values(), ZERO), *self.carry_in.values()],
+                                    self.income_current + self.carry_in_total)
         self.carry_out_total = sum(self.carry_out.values(), ZERO)
-        self.expense_total = self.expense_current + self.carry_out_total
+        self.expense_current = printed(exp.get("本年支出合计"), [r.parts_total for r in self.rows],
+                                       sum((r.total for r in self.rows), ZERO))
+        self.expense_total = printed(exp.get("支出总计"), [sum((r.parts_total for r in self.rows), ZERO),
+                                                         *self.carry_out.values()],
+                                     self.expense_current + self.carry_out_total)
         self.by_kind = {k: sum((r.vals[k] for r in self.rows), ZERO) for k in KINDS}
-        self.basic = self.by_kind["人员经费"] + self.by_kind["公用经费"]
+        self.basic = sum((r.basic for r in self.rows), ZERO)
+        # typed 类/款 小计 and 本年支出合计: code → (Σ printed row 合计 under it, the figure to print)
+        self.typed_subtotals: dict[str, tuple[Decimal, Decimal]] = {}
+        for sub in exp.get("小计") or []:
+            code = str(sub["科目编码"])
+            mine = [r for r in self.rows if r.code.startswith(code)]
+            shown_sum = sum((r.total for r in mine), ZERO)
+            self.typed_subtotals[code] = (shown_sum, printed(sub.get("合计"), [r.parts_total for r in mine], shown_sum))
+        if exp.get("本年支出合计") is not None:
+            self.typed_subtotals[""] = (sum((r.total for r in self.rows), ZERO), self.expense_current)
 
         fcat = function_catalog()
         self.expense_tree = build_tree(
@@ -274,7 +307,6 @@ class Budget:
         self.gpb_tree = build_tree(
             [(r.code, r.name, [r.total, r.basic, r.vals["人员经费"], r.vals["公用经费"], r.vals["项目支出"]]) for r in gpb],
             (3, 5, 7), fcat)
-        self.gpb_total = sum((r.total for r in gpb), ZERO)
         self.fund_trees = {
             fund: build_tree([(r.code, r.name, [r.total, r.basic, r.vals["项目支出"]]) for r in self.rows if r.fund == fund],
                              (3, 5, 7), fcat)
@@ -283,17 +315,28 @@ class Budget:
         self.fiscal_tree = build_tree(
             [(r.code, r.name, [r.total, *[(r.total if r.fund == f else ZERO) for f in FISCAL]])
              for r in self.rows if r.fund in FISCAL], (3, 5, 7), fcat)
-        self.econ_tree = build_tree([(c, n, [p + q, p, q]) for c, n, p, q in self.econ_rows], (3, 5), economic_catalog())
+        for tree in (self.expense_tree, self.gpb_tree, self.fiscal_tree, *self.fund_trees.values()):
+            self._typed_into(tree)
+        self.gpb_total = self.gpb_tree.total[0] if self.gpb_tree.total else ZERO
+        self.econ_tree = build_tree([(c, n, [printed(t, [p, q]), p, q]) for c, n, p, q, t in self.econ_rows], (3, 5),
+                                    economic_catalog())
         self.fiscal_income = {f: self.income[f + "拨款"] for f in FISCAL}
         self.fiscal_carry = {f: self.carry_in[f] for f in FISCAL}
+        # 财政拨款 本年/总计: when all income is 财政拨款 they are the department's (printed) totals
+        fiscal_now = sum(self.fiscal_income.values(), ZERO)
+        fiscal_all = fiscal_now + sum(self.fiscal_carry.values(), ZERO)
+        everything = sum(self.income.values(), ZERO)
+        self.fiscal_now = self.income_current if fiscal_now == everything else fiscal_now
+        self.fiscal_all = self.income_total if fiscal_all == everything + self.carry_in_total else fiscal_all
 
         tp = data.get("三公经费") or {}
         self.three = {k: dec(tp.get(k)) for k in THREE_PUBLIC}
-        self.three_total = sum(self.three.values(), ZERO)
+        self.three_total = printed(tp.get("合计"), list(self.three.values()))
+        self.cars = printed(tp.get("公务用车购置及运行费"), [self.three["公务用车购置费"], self.three["公务用车运行维护费"]])
         proc = data.get("政府采购") or {}
         self.proc = {k: dec(proc.get(k)) for k in ("货物", "工程", "服务", "面向中小企业", "面向小微企业")}
         self.proc_items = proc.get("明细") or []
-        self.proc_total = self.proc["货物"] + self.proc["工程"] + self.proc["服务"]
+        self.proc_total = printed(proc.get("合计"), [self.proc["货物"], self.proc["工程"], self.proc["服务"]])
         op = data.get("机关运行经费") or {}
         self.proc_given = data.get("政府采购") is not None
         self.operating_given = op.get("金额") is not None
@@ -304,6 +347,14 @@ class Budget:
         self.purchased = dec((data.get("政府购买服务") or {}).get("合计"))
         self.people = (data.get("部门概况") or {}).get("人员构成") or {}
         self.assets = data.get("国有资产") or {}
+
+    def _typed_into(self, tree: Tree) -> None:
+        """The typed 小计 / 本年支出合计 go into the 合计 column where the tree holds all of their parts."""
+        for code, (shown_sum, figure) in self.typed_subtotals.items():
+            if code == "" and tree.total and tree.total[0] == shown_sum:
+                tree.total[0] = figure
+            elif code in tree.nodes and tree.nodes[code][0] == shown_sum:
+                tree.nodes[code][0] = figure
 
     # -------------------------------------------------------------- formatting
 
@@ -379,7 +430,8 @@ class Budget:
         return [p for p in self.projects if p.get("绩效目标")]
 
     def project_total(self, p: dict) -> Decimal:
-        return sum((dec((p.get("资金来源") or {}).get(f)) for f in FUNDS), ZERO)
+        """合计 as printed (the typed one within 尾差, R12)."""
+        return printed(p.get("合计"), [dec((p.get("资金来源") or {}).get(f)) for f in FUNDS])
 
 
 # ================================================================= expected table cells
@@ -483,17 +535,19 @@ def table_expectations(b: Budget) -> list[CellExp]:
 
     # 4 财政拨款收支总表
     t = b.title("财政拨款收支总表")
-    fiscal_now = sum(b.fiscal_income.values(), ZERO)
+    fiscal_now = b.fiscal_now
     fiscal_carry = sum(b.fiscal_carry.values(), ZERO)
     exps.append(CellExp(t, 0, "本年收入", 1, cell(fiscal_now), ordinal=True))
     exps.append(CellExp(t, 0, "上年结转", 1, cell(fiscal_carry), ordinal=True))
     for f in FISCAL:  # listed twice: under 本年收入, then under 上年结转
         exps.append(CellExp(t, 0, f + "拨款", 1, cell(b.fiscal_income[f]), ordinal=True, nth=0))
         exps.append(CellExp(t, 0, f + "拨款", 1, cell(b.fiscal_carry[f]), ordinal=True, nth=1))
-    exps.append(CellExp(t, 0, "收入总计", 1, cell(fiscal_now + fiscal_carry)))
+    exps.append(CellExp(t, 0, "收入总计", 1, cell(b.fiscal_all)))
     exps += [CellExp(t, 2, "本年支出", 1 + i, cell(v), ordinal=True) for i, v in enumerate(b.fiscal_tree.total or [ZERO] * 4)]
     carry_out = [sum((b.carry_out[f] for f in FISCAL), ZERO), *[b.carry_out[f] for f in FISCAL]]
     total_out = [a + c for a, c in zip(b.fiscal_tree.total or [ZERO] * 4, carry_out, strict=True)]
+    if total_out[0] == b.expense_current + b.carry_out_total:  # all of the spending: the printed 支出总计
+        total_out[0] = b.expense_total
     exps += [CellExp(t, 2, "支出总计", 1 + i, cell(v)) for i, v in enumerate(total_out)]
     for code, name in listed:
         vals = b.fiscal_tree.nodes.get(code, [ZERO] * 4)
@@ -508,7 +562,7 @@ def table_expectations(b: Budget) -> list[CellExp]:
     # 10 项目支出表
     t = b.title("项目支出表")
     totals = [sum((dec((p.get("资金来源") or {}).get(f)) for p in b.projects), ZERO) for f in FUNDS]
-    values = [sum(totals, ZERO), *totals]
+    values = [sum((b.project_total(p) for p in b.projects), ZERO), *totals]  # 合计 column: Σ printed project 合计
     exps += [CellExp(t, 0, "合计", i - 6, cell(v), from_end=True) for i, v in enumerate(values)]
     for p in b.projects:
         code = str(p["项目编码"])
@@ -516,7 +570,7 @@ def table_expectations(b: Budget) -> list[CellExp]:
         exps.append(CellExp(t, 0, code, 1, str(p["项目名称"])))
         exps.append(CellExp(t, 0, code, 2, str(p.get("项目单位") or b.name)))
         exps += [CellExp(t, 0, code, i - 6, cell(v), from_end=True)
-                 for i, v in enumerate([sum(funds, ZERO), *funds])]
+                 for i, v in enumerate([b.project_total(p), *funds])]
 
     # 11 政府采购预算表
     if b.proc_total:
@@ -535,7 +589,7 @@ def table_expectations(b: Budget) -> list[CellExp]:
     # 绩效目标表: the figures they quote (万元)
     w = b.wan
     t = b.whole_perf_title
-    fiscal_all = fiscal_now + fiscal_carry
+    fiscal_all = b.fiscal_all
     exps += [CellExp(t, 0, "收入总计（万元）", 1, contains=(w(b.income_total),)),
              CellExp(t, 0, "其中：财政拨款（万元）", 1, contains=(w(fiscal_all),)),
              CellExp(t, 0, "支出总计（万元）", 1, contains=(w(b.expense_total),))]
@@ -555,8 +609,7 @@ def table_expectations(b: Budget) -> list[CellExp]:
 
 def three_public_row(b: Budget) -> list[str]:
     t = b.three
-    cars = t["公务用车购置费"] + t["公务用车运行维护费"]
-    return [b.cell(v) for v in (b.three_total, t["因公出国（境）费"], cars, t["公务用车购置费"],
+    return [b.cell(v) for v in (b.three_total, t["因公出国（境）费"], b.cars, t["公务用车购置费"],
                                 t["公务用车运行维护费"], t["公务接待费"])]
 
 
@@ -644,6 +697,17 @@ def _procurement_tail(b: Budget) -> bool:
     return any(_differs(b, t, parts) for t, parts in sums)
 
 
+def _project_tail(b: Budget) -> bool:
+    """项目支出表: each row's 合计 = Σ its funds; the 合计 row = Σ projects, column by column."""
+    funds = [[dec((p.get("资金来源") or {}).get(f)) for f in FUNDS] for p in b.projects]
+    totals = [b.project_total(p) for p in b.projects]
+    by_fund = [sum((row[i] for row in funds), ZERO) for i in range(len(FUNDS))]
+    grand = sum(totals, ZERO)
+    sums = [(t, row) for t, row in zip(totals, funds, strict=True)] + [(grand, by_fund), (grand, totals)]
+    sums += [(by_fund[i], [row[i] for row in funds]) for i in range(len(FUNDS))]
+    return any(_differs(b, t, parts) for t, parts in sums)
+
+
 def tail_note_needed(b: Budget) -> dict[str, bool]:
     """Title → whether the 尾差 note must be under the table (only tables computed here)."""
     s = b.shown
@@ -655,6 +719,10 @@ def tail_note_needed(b: Budget) -> dict[str, bool]:
         b.title("部门收支总表"): summary,
         b.title("部门收入总表"): _income_tail(b),
         b.title("政府采购预算表"): _procurement_tail(b),
+        b.title("项目支出表"): _project_tail(b),
+        b.title("一般公共预算“三公”经费支出表"): any(_differs(b, t, parts) for t, parts in (
+            (b.three_total, [b.three["因公出国（境）费"], b.cars, b.three["公务接待费"]]),
+            (b.cars, [b.three["公务用车购置费"], b.three["公务用车运行维护费"]]))),
         b.title("部门支出总表"): _tree_tail(b, b.expense_tree, {0: [1, 2, 3, 4, 5]}),
         b.title("一般公共预算支出表"): _tree_tail(b, b.gpb_tree, {0: [1, 4], 1: [2, 3]}),
         b.title("一般公共预算基本支出表"): _tree_tail(b, b.econ_tree, {0: [1, 2]}),
@@ -693,8 +761,7 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         amount, reason = b.prior(k)
         e[f"{k}比上年"] = f"{k}{w(v)}万元" + then(b.change_with_reason(v, amount, reason), end)
 
-    fiscal = sum(b.fiscal_income.values(), ZERO) + sum(b.fiscal_carry.values(), ZERO)
-    fiscal_now = sum(b.fiscal_income.values(), ZERO)
+    fiscal, fiscal_now = b.fiscal_all, b.fiscal_now
     amount, reason = b.prior("财政拨款收入")
     e["财政拨款"] = (f"{y}年财政拨款收支总预算{w(fiscal)}万元，其中本年财政拨款收入{w(fiscal_now)}万元"
                    + then(b.change_with_reason(fiscal_now, amount, reason), "") + "。")
@@ -717,9 +784,10 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
 
     gpb_personnel = sum((r.vals["人员经费"] for r in b.gpb_rows), ZERO)
     gpb_public = sum((r.vals["公用经费"] for r in b.gpb_rows), ZERO)
+    gpb_basic = sum((r.basic for r in b.gpb_rows), ZERO)  # Σ printed 基本支出 (a typed one within 尾差, R12)
     amount, reason = b.prior("一般公共预算基本支出")
-    e["一般公共预算基本支出"] = (f"{y}年一般公共预算基本支出{w(gpb_personnel + gpb_public)}万元"
-                           + then(b.change_with_reason(gpb_personnel + gpb_public, amount, reason), "") + "。")
+    e["一般公共预算基本支出"] = (f"{y}年一般公共预算基本支出{w(gpb_basic)}万元"
+                           + then(b.change_with_reason(gpb_basic, amount, reason), "") + "。")
     e["人员经费"] = f"（一）人员经费{w(gpb_personnel)}万元"
     e["公用经费"] = f"（二）公用经费{w(gpb_public)}万元"
     for code in b.econ_tree.classes():
@@ -772,8 +840,9 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         p = b.proc
         e["政府采购分类"] = f"货物类{w(p['货物'])}万元，工程类{w(p['工程'])}万元，服务类{w(p['服务'])}万元。"
         e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
-        e["面向小微企业"] = f"其中面向小微企业{w(p['面向小微企业'])}万元" + (
-            f"，占面向中小企业采购金额的{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}" if p["面向中小企业"] else "")
+        if p["面向中小企业"]:  # the 小微 clause is a share of the SME spending: only with some
+            e["面向小微企业"] = (f"其中面向小微企业{w(p['面向小微企业'])}万元，占面向中小企业采购金额的"
+                            f"{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}")
     elif not amount:  # nothing this year, nothing (or no figure) last year: no comparison to make
         e["政府采购"] = f"本部门{y}年无政府采购预算。"
     else:
@@ -1089,9 +1158,9 @@ def hebei_income_by_function(b: Budget) -> dict[str, list[Decimal | None]]:
     leaves = []
     for r in b.data["支出"]["功能分类"]:
         vals = {k: dec(r.get(k)) for k in KINDS}
-        total = sum(vals.values(), ZERO)
-        if not total:
+        if not sum(vals.values(), ZERO):
             continue
+        total = printed(r.get("合计"), list(vals.values()))
         carry = dec(r.get("上年结转"))
         now = total - carry
         fund = r.get("资金来源") or "一般公共预算"
@@ -1099,6 +1168,7 @@ def hebei_income_by_function(b: Budget) -> dict[str, list[Decimal | None]]:
         by_source += [now if fund == "单位资金" and only == s else ZERO for s in INCOME_SOURCES[4:]]
         leaves.append((str(r["科目编码"]), str(r["科目名称"]), [total, now, *by_source, carry]))
     tree = build_tree(leaves, (3, 5, 7), function_catalog())
+    b._typed_into(tree)
     out: dict[str, list[Decimal | None]] = {"合计": list(tree.total)}
     out.update({code: list(tree.nodes[code]) for code in tree.codes()})
     return out
@@ -1116,7 +1186,7 @@ def hebei_three_public(b: Budget) -> list[tuple[str, Decimal | None]]:
         ("合计", b.three_total + (meeting or ZERO) + (training or ZERO)),
         ("“三公”经费小计", b.three_total),
         ("一、因公出国（境）费", b.three["因公出国（境）费"]),
-        ("二、公务用车购置及运维费", b.three["公务用车购置费"] + b.three["公务用车运行维护费"]),
+        ("二、公务用车购置及运维费", b.cars),
         ("其中：公务用车购置费", b.three["公务用车购置费"]),
         ("公务用车运行维护费", b.three["公务用车运行维护费"]),
         ("三、公务接待费", b.three["公务接待费"]),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from declared_variants import VARIANTS as DECLARED
 from independent import (
     AMOUNT,
     TABLE_NAMES,
@@ -60,6 +61,9 @@ VARIANTS = {
         ("合计: 3415153.34", "合计: 3415103.34", 1),
     ]),
 }
+# R12: one declared total 0.01 off its parts per kind of total (tests/declared_variants.py); the
+# independent arithmetic expects the declared figure, so printing the parts' sum fails test_tables.
+VARIANTS.update({f"档案馆@{name}": (SMALL, edits) for name, (edits, _, _) in DECLARED.items()})
 CASES = [p.stem for p in SAMPLES] + list(VARIANTS)
 
 runner = CliRunner()

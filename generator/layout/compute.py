@@ -26,6 +26,7 @@ from ..reading.model import (
     FunctionRow,
     Prior,
     Project,
+    settled,
 )
 
 
@@ -63,24 +64,91 @@ def gpb_rows(b: Budget) -> list:
     return [r for r in b.支出.功能分类 if r.资金来源 == "一般公共预算"]
 
 
+# ---------------------------------------------------------------- the totals the document prints (R12)
+
+
+def income_totals(b: Budget) -> tuple[Decimal, Decimal]:
+    """(本年收入合计, 收入总计) as printed: each declared one within 尾差 of its parts, else computed
+    (收入总计 from the printed 本年收入合计 and the 上年结转结余)."""
+    inc = b.收入
+    parts = [inc.本年收入.get(s) for s in INCOME_SOURCES]
+    carry = [inc.上年结转结余.get(s) for s in FUND_SOURCES]
+    current = settled(inc.本年收入合计, parts)
+    return current, settled(inc.收入总计, [_sum(parts), *carry], current + _sum(carry))
+
+
+def expense_totals(b: Budget) -> tuple[Decimal, Decimal]:
+    """(本年支出合计, 支出总计) as printed: each declared one within 尾差 of its parts, else the sum of
+    the printed row totals (支出总计: the printed 本年支出合计 and the 年终结转结余)."""
+    exp = b.支出
+    rows = exp.功能分类
+    carry = [exp.年终结转结余.get(s) for s in FUND_SOURCES]
+    current = settled(exp.本年支出合计, [r.total() for r in rows], _sum(r.shown_total() for r in rows))
+    return current, settled(exp.支出总计, [_sum(r.total() for r in rows), *carry], current + _sum(carry))
+
+
+def spending(b: Budget, rows: list[FunctionRow]) -> Decimal:
+    """The printed 合计 of a scope of 功能分类 rows: the printed 本年支出合计 when the scope is all spending."""
+    value = _sum(r.shown_total() for r in rows)
+    return expense_totals(b)[0] if value == _sum(r.shown_total() for r in b.支出.功能分类) else value
+
+
+def income_within(b: Budget, parts: list[Decimal], carry: list[Decimal]) -> tuple[Decimal, Decimal]:
+    """(本年, 总计) of a subset of income (e.g. 财政拨款): the printed department totals when the subset
+    is all of the income (same parts, same figure), else the subset's own sums."""
+    now, total = _sum(parts), _sum(parts) + _sum(carry)
+    dept_now, dept_total = income_totals(b)
+    inc = b.收入
+    all_now = inc.本年收入.total()
+    return (dept_now if now == all_now else now,
+            dept_total if total == all_now + inc.上年结转结余.total() else total)
+
+
+def declared_subtotals(b: Budget) -> dict[str, tuple[Decimal, Decimal]]:
+    """Code ("" for 本年支出合计) → (Σ printed row totals under it in the whole input, printed figure),
+    for the 类/款 小计 and the 本年支出合计 the officer typed within 尾差 of their parts."""
+    rows = [r for r in b.支出.功能分类 if r.total()]
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for sub in b.支出.小计:
+        mine = [r for r in rows if r.科目编码.startswith(sub.科目编码)]
+        out[sub.科目编码] = (_sum(r.shown_total() for r in mine), settled(sub.合计, [r.total() for r in mine],
+                                                                          _sum(r.shown_total() for r in mine)))
+    if b.支出.本年支出合计 is not None:
+        out[""] = (_sum(r.shown_total() for r in rows), expense_totals(b)[0])
+    return {code: pair for code, pair in out.items() if pair[0] != pair[1]}
+
+
+def _settle_tree(tree: Tree, declared: dict[str, tuple[Decimal, Decimal]]) -> Tree:
+    """Put the declared 小计 / 本年支出合计 in the 合计 column where the tree's scope is all of their parts."""
+    if not declared or "合计" not in tree.columns:
+        return tree
+    i = tree.columns.index("合计")
+    for row in tree.rows:
+        if row.code in declared and row.values[i] == declared[row.code][0]:
+            row.values[i] = declared[row.code][1]
+    if "" in declared and tree.total and tree.total[i] == declared[""][0]:
+        tree.total[i] = declared[""][1]
+    return tree
+
+
 def current_figures(b: Budget) -> dict[str, Decimal | None]:
     """This year's value of every item the narrative compares with last year (None: not given)."""
     rows = b.支出.功能分类
     gpb = gpb_rows(b)
     income = b.收入.本年收入
     t = b.三公经费
-    total = income.total() + b.收入.上年结转结余.total()
+    fiscal_now, _ = income_within(b, [income.get(s + "拨款") for s in FISCAL_SOURCES], [])
     return {
-        "收入总计": total,
-        "支出总计": total,
-        "基本支出": sum((r.basic() for r in rows), ZERO),
+        "收入总计": income_totals(b)[1],
+        "支出总计": expense_totals(b)[1],
+        "基本支出": sum((r.shown_basic() for r in rows), ZERO),
         "项目支出": sum((r.项目支出 for r in rows), ZERO),
-        "财政拨款收入": sum((income.get(s + "拨款") for s in FISCAL_SOURCES), ZERO),
+        "财政拨款收入": fiscal_now,
         "一般公共预算拨款": income.一般公共预算拨款,
-        "一般公共预算支出": sum((r.total() for r in gpb), ZERO),
-        "一般公共预算基本支出": sum((r.basic() for r in gpb), ZERO),
-        "政府性基金预算支出": sum((r.total() for r in rows if r.资金来源 == "政府性基金预算"), ZERO),
-        "国有资本经营预算支出": sum((r.total() for r in rows if r.资金来源 == "国有资本经营预算"), ZERO),
+        "一般公共预算支出": spending(b, gpb),
+        "一般公共预算基本支出": sum((r.shown_basic() for r in gpb), ZERO),
+        "政府性基金预算支出": spending(b, [r for r in rows if r.资金来源 == "政府性基金预算"]),
+        "国有资本经营预算支出": spending(b, [r for r in rows if r.资金来源 == "国有资本经营预算"]),
         "三公经费": t.total(),
         "因公出国（境）费": t.因公出国境费,
         "公务用车购置费": t.公务用车购置费,
@@ -104,11 +172,12 @@ def economic_name(code: str, fallback: str = "") -> str:
 
 def function_tree(
     rows: list[FunctionRow], columns: list[str], value: Callable[[FunctionRow, str], Decimal],
-    names_of_parents: dict[str, str] | None = None,
+    names_of_parents: dict[str, str] | None = None, declared: dict[str, tuple[Decimal, Decimal]] | None = None,
 ) -> Tree:
     """Group 项 rows (possibly several per code, one per fund source) into a 类/款/项 tree.
 
-    ``names_of_parents`` (from the declared 小计) names a 类/款 the bundled catalog does not know."""
+    ``names_of_parents`` (from the declared 小计) names a 类/款 the bundled catalog does not know;
+    ``declared`` (declared_subtotals) puts the typed 小计 / 本年支出合计 in the 合计 column (R12)."""
     leaf: dict[str, list[Decimal]] = {}
     names: dict[str, str] = dict(names_of_parents or {})
     for row in rows:
@@ -120,7 +189,7 @@ def function_tree(
         else:
             leaf[row.科目编码] = vals
             names[row.科目编码] = row.科目名称
-    return _tree(leaf, names, columns, [3, 5, 7], function_name)
+    return _settle_tree(_tree(leaf, names, columns, [3, 5, 7], function_name), declared or {})
 
 
 def parent_names(b: Budget) -> dict[str, str]:
@@ -148,7 +217,7 @@ def economic_tree(rows: list[EconomicRow]) -> Tree:
     leaf: dict[str, list[Decimal]] = {}
     names: dict[str, str] = {}
     for row in rows:
-        vals = [row.total(), row.人员经费, row.公用经费]
+        vals = [row.shown_total(), row.人员经费, row.公用经费]
         prev = leaf.get(row.科目编码)
         leaf[row.科目编码] = vals if prev is None else [a + b for a, b in zip(prev, vals, strict=True)]
         names.setdefault(row.科目编码, row.科目名称)
@@ -231,9 +300,9 @@ FUND_COLUMNS = ["合计", "基本支出", "项目支出"]
 
 def _value(row: FunctionRow, column: str) -> Decimal:
     if column == "合计":
-        return row.total()
+        return row.shown_total()
     if column == "基本支出":
-        return row.basic()
+        return row.shown_basic()
     return row.get(column)
 
 
@@ -269,26 +338,32 @@ class Figures:
     def gpb_total(self) -> Decimal:
         return self.gpb_tree.total[0]
 
+    @property
+    def fiscal_totals(self) -> tuple[Decimal, Decimal]:
+        """(财政拨款本年收入, 财政拨款收入总计) as printed (the department's declared totals when all income is 财政拨款)."""
+        return income_within(self.budget, list(self.fiscal_income.values()), list(self.fiscal_carry.values()))
+
 
 def compute(b: Budget) -> Figures:
     rows = b.支出.功能分类
     income = {s: b.收入.本年收入.get(s) for s in INCOME_SOURCES}
     carry_in = {s: b.收入.上年结转结余.get(s) for s in FUND_SOURCES}
     carry_out = {s: b.支出.年终结转结余.get(s) for s in FUND_SOURCES}
-    income_current = _sum(income.values())
-    expense_current = _sum(r.total() for r in rows)
+    income_current, income_total = income_totals(b)
+    expense_current, expense_total = expense_totals(b)
     by_kind = {k: _sum(r.get(k) for r in rows) for k in EXPENSE_KINDS}
     gpb = [r for r in rows if r.资金来源 == "一般公共预算"]
     parents = parent_names(b)
+    declared = declared_subtotals(b)
 
     fund_trees = {
-        fund: function_tree([r for r in rows if r.资金来源 == fund], FUND_COLUMNS, _value, parents)
+        fund: function_tree([r for r in rows if r.资金来源 == fund], FUND_COLUMNS, _value, parents, declared)
         for fund in ("政府性基金预算", "国有资本经营预算")
     }
     fiscal_rows = [r for r in rows if r.资金来源 in FISCAL_SOURCES]
     fiscal_by_class = function_tree(
         fiscal_rows, ["合计", *FISCAL_SOURCES],
-        lambda r, c: r.total() if c in ("合计", r.资金来源) else ZERO, parents,
+        lambda r, c: r.shown_total() if c in ("合计", r.资金来源) else ZERO, parents, declared,
     )
     figures = Figures(
         budget=b,
@@ -296,15 +371,15 @@ def compute(b: Budget) -> Figures:
         income_current=income_current,
         carry_in=carry_in,
         carry_in_total=_sum(carry_in.values()),
-        income_total=income_current + _sum(carry_in.values()),
+        income_total=income_total,
         expense_current=expense_current,
         carry_out=carry_out,
         carry_out_total=_sum(carry_out.values()),
-        expense_total=expense_current + _sum(carry_out.values()),
+        expense_total=expense_total,
         by_kind=by_kind,
-        basic=by_kind["人员经费"] + by_kind["公用经费"],
-        expense_tree=function_tree(rows, FUNCTION_COLUMNS, _value, parents),
-        gpb_tree=function_tree(gpb, GPB_COLUMNS, _value, parents),
+        basic=_sum(r.shown_basic() for r in rows),
+        expense_tree=function_tree(rows, FUNCTION_COLUMNS, _value, parents, declared),
+        gpb_tree=function_tree(gpb, GPB_COLUMNS, _value, parents, declared),
         fund_trees=fund_trees,
         fiscal_by_class=fiscal_by_class,
         economic=economic_tree(b.经济分类基本支出),

@@ -322,7 +322,7 @@ def _project_info(p, perf, cell, names: list[str], dept: str) -> list[tuple[str,
         "项目编码": p.项目编码, "项目名称": p.项目名称, "项目单位": p.项目单位 or dept,
         "项目类型": p.项目类型, "项目属性": p.项目属性, "项目负责人": p.项目负责人, "项目起止日期": p.起止日期,
         "项目资金": f"{cell(total)}万元",
-        "预算规模及资金用途": (f"预算数{cell(total)}万元，其中：财政资金{cell(fiscal)}万元，其他资金{cell(total - fiscal)}万元"
+        "预算规模及资金用途": (f"预算数{cell(total)}万元，其中：财政资金{cell(fiscal)}万元，其他资金{cell(p.other_funds())}万元"
                         + (f"。资金用途：{p.资金用途.rstrip('。')}" if p.资金用途 else "")),
         "资金用途": p.资金用途,
         "资金支出计划": "；".join(f"{label}{cell(v)}万元" for label, v in plan),
@@ -425,8 +425,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         基本支出=w(f.basic), 项目支出=w(f.by_kind["项目支出"]),
         基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=rs(c_all["基本支出"]),
         项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=rs(c_all["项目支出"]),
-        财政拨款总计=w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO)),
-        财政拨款本年收入=w(sum(f.fiscal_income.values(), ZERO)),
+        财政拨款总计=w(f.fiscal_totals[1]), 财政拨款本年收入=w(f.fiscal_totals[0]),
         财政拨款比上年=ch(c_all["财政拨款收入"]), 财政拨款原因=rs(c_all["财政拨款收入"]),
         财政拨款收入列表=_joined(fiscal_in, "；"), 财政拨款支出列表=_joined(fiscal_out, "，"),
         一般公共预算支出=w(gpb_total), 一般公共预算比上年=ch(c_all["一般公共预算支出"]),
@@ -444,7 +443,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         有国有资本经营=not f.fund_trees["国有资本经营预算"].empty,
         国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_subject("国有资本经营预算"),
         国有资本经营比上年=ch(c_all["国有资本经营预算支出"]), 国有资本经营原因=rs(c_all["国有资本经营预算支出"]),
-        项目总额=w(sum(f.project_totals.values(), ZERO)),
+        项目总额=w(sum((p.total() for p in b.项目), ZERO)),
         项目列表=[_project_item(p, b, src, places) for p in b.项目],
         机关运行经费=w(op_cost) if op_cost is not None else "", 机关运行经费比上年=ch(c_all["机关运行经费"]),
         机关运行经费原因=rs(c_all["机关运行经费"]),
@@ -479,7 +478,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     whole_info = [
         ("部门名称", info.部门名称),
         ("收入总计（万元）", cell(f.income_total)),
-        ("其中：财政拨款（万元）", cell(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO))),
+        ("其中：财政拨款（万元）", cell(f.fiscal_totals[1])),
         ("支出总计（万元）", cell(f.expense_total)),
         *[(f"{'其中：' if i == 0 else ''}{name}（万元）", f"{cell(value)}（{sh(value, f.expense_total)[1:]}）")
           for i, (name, value) in enumerate(kinds)],

@@ -28,7 +28,7 @@ from ..reading.model import (
     Procurement,
     ProcurementItem,
 )
-from .compute import Figures, Tree, function_tree, parent_names
+from .compute import Figures, Tree, declared_subtotals, function_tree, parent_names
 from .profile import ClassesSpec, LineSpec, Profile, TableSpec
 
 # ================================================================= the table context
@@ -101,28 +101,29 @@ def unit_source(b: Budget) -> str | None:
 def _row_measure(name: str, source: str | None = None) -> Callable[[FunctionRow], Decimal | None]:
     """A column of a 功能分类 table: the value of one input row under that column.
 
-    ``source``: the department's only 单位资金 income source (see unit_source)."""
+    ``source``: the department's only 单位资金 income source (see unit_source). A row's 合计 and
+    基本支出 are the ones it prints (the declared ones within 尾差, R12)."""
     if name in UNIT_SOURCES:
-        return lambda r: r.total() - (r.上年结转 or ZERO) if r.资金来源 == "单位资金" and source == name else None
+        return lambda r: r.shown_total() - (r.上年结转 or ZERO) if r.资金来源 == "单位资金" and source == name else None
     if name == "合计":
-        return lambda r: r.total()
+        return lambda r: r.shown_total()
     if name == "基本支出":
-        return lambda r: r.basic()
+        return lambda r: r.shown_basic()
     if name in ("人员经费", "公用经费", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出"):
         return lambda r: r.get(name)
     if name in FUND_SOURCES:
-        return lambda r: r.total() if r.资金来源 == name else ZERO
+        return lambda r: r.shown_total() if r.资金来源 == name else ZERO
     if name == "财政拨款":
-        return lambda r: r.total() if r.资金来源 in FISCAL_SOURCES else ZERO
+        return lambda r: r.shown_total() if r.资金来源 in FISCAL_SOURCES else ZERO
     if name == "上年结转":
         return lambda r: r.上年结转 or ZERO
     if name == "本年收入":
-        return lambda r: r.total() - (r.上年结转 or ZERO)
+        return lambda r: r.shown_total() - (r.上年结转 or ZERO)
     if name == "财政拨款收入":
-        return lambda r: r.total() - (r.上年结转 or ZERO) if r.资金来源 in FISCAL_SOURCES else ZERO
+        return lambda r: r.shown_total() - (r.上年结转 or ZERO) if r.资金来源 in FISCAL_SOURCES else ZERO
     if name.endswith("收入") and name.removesuffix("收入") in FUND_SOURCES:
         fund = name.removesuffix("收入")
-        return lambda r: r.total() - (r.上年结转 or ZERO) if r.资金来源 == fund else ZERO
+        return lambda r: r.shown_total() - (r.上年结转 or ZERO) if r.资金来源 == fund else ZERO
     raise KeyError(name)
 
 
@@ -158,7 +159,7 @@ def scalar_figures(f: Figures) -> dict[str, Decimal | None]:
     b = f.budget
     t = b.三公经费
     unit_funds = sum((f.income_by_source[s] for s in INCOME_SOURCES[4:]), ZERO)
-    fiscal_now = sum(f.fiscal_income.values(), ZERO)
+    fiscal_now, fiscal_all = f.fiscal_totals
     fiscal_carry = sum(f.fiscal_carry.values(), ZERO)
     out: dict[str, Decimal | None] = {s: f.income_by_source[s] for s in INCOME_SOURCES}
     out.update({f"上年结转结余.{s}": f.carry_in[s] for s in FUND_SOURCES})
@@ -167,7 +168,7 @@ def scalar_figures(f: Figures) -> dict[str, Decimal | None]:
         "单位资金收入": unit_funds,
         "财政拨款收入": fiscal_now,
         "财政拨款上年结转": fiscal_carry,
-        "财政拨款收入总计": fiscal_now + fiscal_carry,
+        "财政拨款收入总计": fiscal_all,
         "本年收入合计": f.income_current,
         "上年结转结余": f.carry_in_total,
         "收入总计": f.income_total,
@@ -273,6 +274,7 @@ class TableBuilder:
         self.amt = Formatter(profile, self.src, self.unit)
         self.scalars = scalar_figures(f)
         self.parents = parent_names(b)
+        self.declared = declared_subtotals(b)
         asof = b.国有资产.截至日期
         self.words = {"主体": subject, "部门": info.部门名称, "编码": info.部门编码, "年度": str(self.year),
                       "截止日期": asof.isoformat() if asof else "",
@@ -288,9 +290,7 @@ class TableBuilder:
 
     def tail_notes(self, checks: Checks) -> list[str]:
         """The 尾差 note when a displayed total differs from the sum of its displayed parts."""
-        if self.src == self.unit and self.profile.金额.小数位 >= 2:
-            return []
-        shown = self.amt.shown
+        shown = self.amt.shown  # also without conversion: a declared total within 尾差 is printed as typed (R12)
         for total, parts in checks:
             if shown(total) != sum((shown(p) for p in parts), ZERO):
                 return [TAIL_NOTE]
@@ -363,7 +363,7 @@ class TableBuilder:
         source = unit_source(self.b)
         measures = {c: _row_measure(c, source) for c in columns}
         rows = [r for r in self.b.支出.功能分类 if scope(r)]
-        return function_tree(rows, columns, lambda r, c: measures[c](r) or ZERO, self.parents)
+        return function_tree(rows, columns, lambda r, c: measures[c](r) or ZERO, self.parents, self.declared)
 
     def _tree_rows(self, tree: Tree, spec: TableSpec, levels: dict[int, int] | None = None) -> list[Row]:
         total = Row([spec.合计名称, "", *[self.amt(v) for v in tree.total]], "total", 0)
@@ -441,7 +441,10 @@ class TableBuilder:
         if name == "支出总计":
             now = list(tree.total) if tree.total else [ZERO] * len(columns)
             # carry-out is kept by fund only: a column it does not split (人员经费 …) shows this year's spending
-            return [n if carry(c) is None else n + carry(c) for n, c in zip(now, columns, strict=True)]
+            out = [n if carry(c) is None else n + carry(c) for n, c in zip(now, columns, strict=True)]
+            if columns[0] == "合计" and now[0] == self.f.expense_current and carry("合计") == self.f.carry_out_total:
+                out[0] = self.f.expense_total  # all of the spending: the printed (declared) 支出总计
+            return out
         value = self.scalars[name]
         return [value] + [None] * (len(columns) - 1)
 
@@ -498,13 +501,14 @@ class TableBuilder:
             checks.append((s["财政拨款收入总计"], [s["财政拨款收入"], s["财政拨款上年结转"]]))
         if columns == ["合计"]:
             checks.append((tree.total[0] if tree.total else ZERO, [r.values[0] for r in tree.classes()]))
-            checks.append((f.expense_total, [f.expense_current, f.carry_out_total]))
+            out = self._side_vector("支出总计", tree, columns, spec.范围)[0] or ZERO
+            checks.append((out, [tree.total[0] if tree.total else ZERO, carry_total(f, spec.范围)]))
         else:
             checks += self.tree_checks(tree, _column_parts(columns))
             funds = _scope_funds(spec.范围)
             carry = [sum((f.carry_out[x] for x in funds), ZERO), *[f.carry_out[c] for c in columns[1:] if c in FUND_SOURCES]]
             if len(carry) == len(columns):
-                out = [(tree.total[i] if tree.total else ZERO) + carry[i] for i in range(len(columns))]
+                out = [v or ZERO for v in self._side_vector("支出总计", tree, columns, spec.范围)]
                 checks += [(carry[0], carry[1:]), (out[0], out[1:])]
                 checks += [(out[i], [tree.total[i] if tree.total else ZERO, carry[i]]) for i in range(len(columns))]
         return checks
@@ -563,6 +567,8 @@ class TableBuilder:
         s = self.scalars
         checks: Checks = [(t.total(), [t.因公出国境费, t.vehicles(), t.公务接待费]),
                           (t.vehicles(), [t.公务用车购置费, t.公务用车运行维护费])]
+        if t.教学科研人员因公出国境费 is not None and t.其他因公出国境费 is not None:
+            checks.append((t.因公出国境费, [t.教学科研人员因公出国境费, t.其他因公出国境费]))
         if not spec.行:  # one row, the items are the columns
             rows = [Row([self.amt(s[c]) for c in spec.列], "item", 3)]
         else:  # the items are rows, the columns are 合计 and the 财政拨款 sources
@@ -585,13 +591,13 @@ class TableBuilder:
 
     def projects(self, spec: TableSpec) -> tuple[list[Row], bool, list[str]]:
         f = self.f
-        total = sum(f.project_totals.values(), ZERO)
+        total = sum((p.total() for p in f.projects), ZERO)  # Σ the printed 合计 (a declared one within 尾差, R12)
         rows = [Row([spec.合计名称, "", "", self.amt(total), *[self.amt(f.project_totals[s]) for s in FUND_SOURCES]],
                     "total", 0)]
         for p in f.projects:
             rows.append(Row([p.项目编码, p.项目名称, p.项目单位 or self.b.基本信息.部门名称, self.amt(p.total()),
                              *[self.amt(p.资金来源.get(s)) for s in FUND_SOURCES]]))
-        checks = [(total, list(f.project_totals.values()))]
+        checks = [(total, list(f.project_totals.values())), (total, [p.total() for p in f.projects])]
         checks += [(p.total(), [p.资金来源.get(s) for s in FUND_SOURCES]) for p in f.projects]
         checks += [(f.project_totals[s], [p.资金来源.get(s) for p in f.projects]) for s in FUND_SOURCES]
         return rows, self._empty(spec, bool(f.projects), total), self.tail_notes(checks)
@@ -677,6 +683,12 @@ class TableBuilder:
 
 
 # ================================================================= furniture
+
+
+def carry_total(f: Figures, scope: str) -> Decimal:
+    """年终结转结余 of the funds of a table's scope."""
+    return sum((f.carry_out[x] for x in _scope_funds(scope)), ZERO)
+
 
 
 def _column_parts(columns: list[str]) -> dict[int, list[int]]:

@@ -440,6 +440,10 @@ def parse_yaml_reference(text: str, display: str) -> tuple[Any, SourceMap]:
     except RecursionError:
         raise _fail(display, "YAML-NESTING", f"嵌套层数过深（上限 {MAX_DEPTH} 层），请检查括号或缩进") from None
     except MarkedYAMLError as exc:
+        unclosed = _unclosed(exc)
+        if unclosed is not None:
+            message, mark = unclosed
+            raise _fail(display, "YAML-SYNTAX", message, mark.line + 1, mark.column + 1) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problem = (exc.problem or exc.context or "语法错误").strip()
@@ -454,6 +458,22 @@ def parse_yaml_reference(text: str, display: str) -> tuple[Any, SourceMap]:
     except RecursionError:
         raise _fail(display, "YAML-NESTING", f"嵌套层数过深（上限 {MAX_DEPTH} 层），请检查括号或缩进") from None
     return data, SourceMap(display, builder.positions)
+
+
+_UNCLOSED = {"while parsing a flow mapping": ("“{”", "“}”"), "while parsing a flow sequence": ("“[”", "“]”"),
+             "while scanning a quoted scalar": ("引号", "结尾的引号")}
+
+
+def _unclosed(exc: MarkedYAMLError) -> tuple[str, Any] | None:
+    """An unclosed ``{`` / ``[`` / quote: the parser notices only on a later line (problem_mark);
+    a person looks for the bracket, so the finding names where it was opened (context_mark)."""
+    pair = _UNCLOSED.get((exc.context or "").strip())
+    mark, later = exc.context_mark, exc.problem_mark
+    if pair is None or mark is None:
+        return None
+    opened, closing = pair
+    until = f"到第 {later.line + 1} 行" if later is not None and later.line != mark.line else "到行末"
+    return f"YAML 语法错误：这里的{opened}没有闭合（{until}仍未找到{closing}），请补上{closing}", mark
 
 
 # ---------------------------------------------------------------- JSON

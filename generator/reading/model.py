@@ -31,6 +31,25 @@ from pydantic import (
 from ..findings import Finding, SourceMap
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def tail_tolerance(parts: list[Decimal]) -> Decimal:
+    """How far a declared total may differ from the sum of its parts and still be 尾差: 0.01 per part
+    that carries a figure (only those were rounded), at least 0.01."""
+    return CENT * max(sum(1 for p in parts if p), 1)
+
+
+def settled(declared: Decimal | None, parts: list[Decimal], otherwise: Decimal | None = None) -> Decimal:
+    """The figure the document prints for a total the officer may have typed (R12).
+
+    Within 尾差 of its parts, the declared total is the exact figure from the 元 system and the parts
+    were rounded: it is printed (with the 尾差 note under the table). Not declared, or off by more (an
+    error, printed only under --force): ``otherwise`` when given, else the sum of the parts."""
+    total = sum(parts, ZERO)
+    if declared is not None and abs(declared - total) <= tail_tolerance(parts):
+        return declared
+    return total if otherwise is None else otherwise
 
 
 MAX_AMOUNT_YUAN = Decimal(10) ** 15
@@ -301,6 +320,14 @@ class FunctionRow(Node):
     def total(self) -> Decimal:
         return sum((self.get(k) for k in EXPENSE_KINDS), ZERO)
 
+    def shown_basic(self) -> Decimal:
+        """The 基本支出 the tables print for this row: the declared one within 尾差 (see settled)."""
+        return settled(self.基本支出, [self.人员经费, self.公用经费])
+
+    def shown_total(self) -> Decimal:
+        """The 合计 the tables print for this row: the declared one within 尾差 (see settled)."""
+        return settled(self.合计, [self.get(k) for k in EXPENSE_KINDS])
+
 
 class DeclaredSubtotal(Node):
     """A 类 or 款 subtotal the officer typed (optional); checked against the sum of its 项."""
@@ -327,6 +354,10 @@ class EconomicRow(Node):
 
     def total(self) -> Decimal:
         return self.人员经费 + self.公用经费
+
+    def shown_total(self) -> Decimal:
+        """The 合计 the 基本支出表 prints for this 款: the declared one within 尾差 (see settled)."""
+        return settled(self.合计, [self.人员经费, self.公用经费])
 
 
 # ---------------------------------------------------------------- 重要事项
@@ -402,10 +433,12 @@ class ThreePublic(Node):
         return {s: value if s == FISCAL_SOURCES[0] else ZERO for s in FISCAL_SOURCES}
 
     def vehicles(self) -> Decimal:
-        return self.公务用车购置费 + self.公务用车运行维护费
+        """公务用车购置及运行费: the declared one within 尾差 of 购置 + 运行维护 (see settled)."""
+        return settled(self.公务用车购置及运行费, [self.公务用车购置费, self.公务用车运行维护费])
 
     def total(self) -> Decimal:
-        return self.因公出国境费 + self.vehicles() + self.公务接待费
+        """The “三公” 合计 the document prints: the declared one within 尾差 of the four items (see settled)."""
+        return settled(self.合计, [self.因公出国境费, self.公务用车购置费, self.公务用车运行维护费, self.公务接待费])
 
 
 class Item(Node):
@@ -484,7 +517,8 @@ class Procurement(Node):
     明细: list[ProcurementItem] = Field(default_factory=list, title="采购明细（可选）")
 
     def total(self) -> Decimal:
-        return self.货物 + self.工程 + self.服务
+        """The 合计 the document prints: the declared one within 尾差 of 货物 + 工程 + 服务 (see settled)."""
+        return settled(self.合计, [self.货物, self.工程, self.服务])
 
 
 class Vehicle(Node):
@@ -594,7 +628,12 @@ class Project(Node):
     绩效目标: ProjectPerformance | None = Field(None, title="项目绩效目标")
 
     def total(self) -> Decimal:
-        return self.资金来源.total()
+        """The project's 合计 the document prints: the declared one within 尾差 of its sources (see settled)."""
+        return settled(self.合计, [self.资金来源.get(s) for s in FUND_SOURCES])
+
+    def other_funds(self) -> Decimal:
+        """其他资金 (财政拨款以外的来源) as printed: the declared one within 尾差 (see settled)."""
+        return settled(self.其他资金, [self.资金来源.get(s) for s in FUND_SOURCES if s not in FISCAL_SOURCES])
 
 
 class DepartmentPerformance(Node):

@@ -26,12 +26,14 @@ from ..reading.model import (
     FUND_SOURCES,
     INCOME_FUND,
     INCOME_SOURCES,
+    PRIOR_ITEMS,
     PROCUREMENT_FUNDS,
     THREE_PUBLIC_ITEMS,
     ZERO,
     Budget,
     Indicator,
     Node,
+    tail_tolerance,
 )
 
 CENT = Decimal("0.01")
@@ -98,6 +100,7 @@ class CheckContext:
         actual: Decimal | None = None,
         rule_id: str | None = None,
         path: Path | None = None,
+        labels: tuple[str, str, str] = ("期望", "实际", "差额"),
     ) -> Finding:
         rid = rule_id or self.current
         if path is None:
@@ -111,26 +114,27 @@ class CheckContext:
             path=path,
             expected=expected,
             actual=actual,
+            labels=labels,
         )
 
     def compare(
         self, what: str, node: Node | None, key: str | None, declared: Decimal | None, parts: list[Decimal],
-        shows_declared: bool = False, noted: bool = False,
+        note: str = "，并在表下注明尾差",
     ) -> Iterator[Finding]:
         """A declared total against the sum of its parts: error, or a 尾差 warning when within 0.01 a part.
 
-        ``shows_declared``: the document prints the declared total, not the sum (``noted``: with a
-        尾差 note beside its parts); the warning says exactly which figure the document shows."""
+        Within 尾差 the budget document prints the declared total (reading.model.settled: the exact figure
+        from the 元 system, the parts were rounded); the warning says so, and where the 尾差 note goes
+        (``note``). The 决算 document still prints the sum of the parts, and its warning says that."""
         if declared is None:
             return
         expected = sum(parts, ZERO)
         diff = declared - expected
         if diff == 0:
             return
-        if abs(diff) <= CENT * max(sum(1 for p in parts if p), 1):  # only parts that carry a figure round
-            shown = (f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）"
-                     + ("，并在分项后注明尾差" if noted else "")
-                     if shows_declared else f"文档按分项之和 {expected:f} 列示")
+        if abs(diff) <= tail_tolerance(parts):
+            shown = (f"文档按分项之和 {expected:f} 列示" if document_kind(self.budget) == "决算"  # 决算: not yet (R12)
+                     else f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）{note}")
             yield self.finding(
                 f"{what}与分项之和有尾差 {diff:f}：{shown}，请确认所填 {declared:f} 是否四舍五入所致",
                 node, key, expected, declared, rule_id="ROUNDING",
@@ -315,9 +319,14 @@ def check_economic_vs_function(ctx: CheckContext) -> Iterator[Finding]:
         econ = sum((getattr(r, kind) for r in b.经济分类基本支出), ZERO)
         func = sum((r.get(kind) for r in gpb_rows(b)), ZERO)
         if econ != func:
+            rows = [r for r in b.经济分类基本支出 if getattr(r, kind)]
+            named = "、".join(f"{r.科目编码} {r.科目名称} {getattr(r, kind):f}" for r in rows[:6])
+            more = f" 等 {len(rows)} 款" if len(rows) > 6 else ""
+            where = f"（填了{kind}的款：{named}{more}）" if rows else "（没有哪一款填了" + kind + "）"
             yield ctx.finding(
-                f"按经济分类的{kind}合计不等于一般公共预算功能分类的{kind}合计",
-                b, "经济分类基本支出", func, econ,
+                f"按经济分类各款的{kind}之和{where}不等于一般公共预算功能分类的{kind}合计，请核对这些款的{kind}",
+                rows[0] if rows else b, None if rows else "经济分类基本支出", func, econ,
+                path=(rows[0].path + (kind,)) if rows else None,
             )
 
 
@@ -391,7 +400,7 @@ def check_projects(ctx: CheckContext) -> Iterator[Finding]:
         yield from ctx.compare(f"项目“{p.项目名称}”的合计", p, "合计", p.合计,
                                [p.资金来源.get(s) for s in FUND_SOURCES])
         yield from ctx.compare(f"项目“{p.项目名称}”的其他资金（财政拨款以外的部分）", p, "其他资金", p.其他资金,
-                               [p.资金来源.get(s) for s in FUND_SOURCES if s not in FISCAL_SOURCES])
+                               [p.资金来源.get(s) for s in FUND_SOURCES if s not in FISCAL_SOURCES], note="")
     if not b.项目 and not any(r.项目支出 for r in b.支出.功能分类):
         return
     for fund in FUND_SOURCES:
@@ -473,8 +482,33 @@ def check_operating_items(ctx: CheckContext) -> Iterator[Finding]:
     if cost.明细 and cost.金额 is None:
         yield ctx.finding("填写了机关运行经费明细，但没有填写机关运行经费金额", cost, "明细")
     elif cost.明细:
-        yield from ctx.compare("机关运行经费", cost, "金额", cost.金额, [i.金额 for i in cost.明细], shows_declared=True,
-                                   noted=True)
+        yield from ctx.compare("机关运行经费", cost, "金额", cost.金额, [i.金额 for i in cost.明细],
+                               note="，并在明细后注明尾差")
+
+
+@rule("OPCOST-DETAIL", "warning", "机关运行经费明细的每一项不超过经济分类中同名款的公用经费（机关运行经费是公用经费的一部分）")
+def check_operating_detail(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    if not b.机关运行经费.明细 or not b.经济分类基本支出:
+        return
+    public: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    names: dict[str, str] = {}
+    for row in b.经济分类基本支出:
+        public[row.科目编码] += row.公用经费
+        entry = catalog.economic_subject(row.科目编码)
+        for name in (row.科目名称, entry.name if entry else ""):
+            if name:
+                names.setdefault(_norm(name), row.科目编码)
+    for item in b.机关运行经费.明细:
+        code = names.get(_norm(item.名称))
+        if code is None:  # a 明细 named otherwise (e.g. 其他) is not matched to a 款
+            continue
+        if item.金额 - public[code] > CENT:  # both are rounded figures: one cent over is 尾差
+            yield ctx.finding(
+                f"机关运行经费明细“{item.名称}”{item.金额:f} 超过经济分类 {code} {item.名称} 的公用经费 {public[code]:f}："
+                "机关运行经费是行政单位和参公事业单位公用经费的一部分，请核对明细或经济分类",
+                item, "金额", public[code], item.金额, labels=("经济分类公用经费", "明细", "超出"),
+            )
 
 
 @rule("GPS-TOTAL", "error", "政府购买服务：填了明细时，合计 = 明细之和")
@@ -482,7 +516,7 @@ def check_purchased_services(ctx: CheckContext) -> Iterator[Finding]:
     services = ctx.budget.政府购买服务
     if services is not None and services.明细 and services.合计 is not None:
         yield from ctx.compare("政府购买服务合计", services, "合计", services.合计, [i.金额 for i in services.明细],
-                               shows_declared=True)
+                               note="（明细不列示）")
 
 
 # ================================================================= 政府采购
@@ -597,13 +631,18 @@ ONLY_WHEN_SPENT = ("政府性基金预算支出", "国有资本经营预算支�
 def check_prior_missing(ctx: CheckContext) -> Iterator[Finding]:
     prior = ctx.budget.上年数
     now = current_figures(ctx.budget)
-    for key in NARRATED_PRIOR:
-        if now[key] is None or (key in ONLY_WHEN_SPENT and not now[key]):
-            continue
-        item = prior.item(key)
-        if item is None or item.金额 is None:
-            yield ctx.finding(f"缺少“{key}”的上年数，情况说明将不与上年比较；如上年确无此项，请填 0",
-                              prior, None, path=("上年数",))
+    missing = [key for key in NARRATED_PRIOR if not (now[key] is None or (key in ONLY_WHEN_SPENT and not now[key]))
+               and (prior.item(key) is None or prior.item(key).金额 is None)]
+    given = any(prior.item(k) is not None and prior.item(k).金额 is not None for k in PRIOR_ITEMS)
+    if missing and not given and not prior.功能分类 and not prior.项目:  # the whole section: say it once
+        absent = "上年数" not in ctx.budget.model_fields_set
+        yield ctx.finding(f"整节“上年数”{'没有填写' if absent else '是空的'}：情况说明的 {len(missing)} 处与上年比较"
+                          f"（{'、'.join(missing[:4])} 等）都将略去；请按上年预算数填写“上年数”，上年确无的项填 0",
+                          prior, None, path=("上年数",))
+        return
+    for key in missing:
+        yield ctx.finding(f"缺少“{key}”的上年数，情况说明将不与上年比较；如上年确无此项，请填 0",
+                          prior, None, path=("上年数",))
 
 
 @rule("PRIOR-REASON", "warning", "与上年相比变动超过阈值的项目须填增减原因")
@@ -625,7 +664,8 @@ def check_prior_reason(ctx: CheckContext) -> Iterator[Finding]:
         pct = None if last == 0 else abs(change) * 100 / last
         if pct is None or pct > limit:
             shown = "上年为0、本年新增" if pct is None else f"与上年相比变动 {pct.quantize(CENT)}%，超过 {limit}%"
-            yield ctx.finding(f"“{key}”{shown}，请填写增减原因", item, "增减原因", last, current)
+            yield ctx.finding(f"“{key}”{shown}，请填写增减原因", item, "增减原因", last, current,
+                              labels=("上年", "本年", "变动"))
 
 
 def _gpb_classes(b: Budget) -> list:
