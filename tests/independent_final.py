@@ -89,14 +89,33 @@ class Expected:
     empty_funds: list[str]
 
 
+COUNTS = {"团组数", "人次", "批次", "购置数", "保有量", "数量", "得分", "单价100万元以上设备", "决算年度"}
+"""Numbers of a 决算 input that are not money (left as they are when an input in 元 is read in 万元)."""
+
+
+def in_wan(node: Any, key: Any = None) -> Any:
+    """An input entered in 元 with every amount divided by 10000, exactly (no rounding): 万元 figures."""
+    if isinstance(node, dict):
+        return {k: in_wan(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [in_wan(v, key) for v in node]
+    if isinstance(node, (int, Decimal)) and not isinstance(node, bool) and key not in COUNTS:
+        return Decimal(node) / 10000
+    return node
+
+
 class Final:
-    """The raw 决算 input (万元 samples), with the sums a reader of the tables would redo."""
+    """The raw 决算 input with the sums a reader of the tables would redo; an input in 元 is read in
+    万元 (the unit of the narrative; the tables must be shown in 万元 too, 表格金额单位: 万元)."""
 
     def __init__(self, path: str | Path):
         data, _ = load_file(path)
+        info = data["基本信息"]
+        if info["金额单位"] == "元":
+            assert info.get("表格金额单位") == "万元", "the independent checks read tables in 万元"
+            data = in_wan(data)
         self.d = data
         self.year = int(data["基本信息"]["决算年度"])
-        assert data["基本信息"]["金额单位"] == "万元", "the independent checks read 万元 samples"
         self.rows = data["支出"]["功能分类"]
         self.income = {s: dec(data["收入"]["本年收入"].get(s)) for s in INCOME}
         self.template = data["基本信息"].get("版式", "湖北") == "上海"

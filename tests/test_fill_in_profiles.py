@@ -40,7 +40,7 @@ def _budget(path: Path, read=load_file) -> Budget:
 def test_round_trip_under_every_profile(sample: Path, profile: str, tmp_path: Path):
     original = _budget(sample).model_dump()
     book = tmp_path / "填报.xlsx"
-    write_template(book, sample, profile)
+    write_template(book, sample, profile=profile)
     assert _budget(book, read_workbook).model_dump() == original
     target = tmp_path / "导入.yaml"
     import_workbook(book, target)
@@ -56,7 +56,7 @@ def _status(ws) -> str:
 def test_sheets_ordered_and_marked_as_the_profile_needs(profile: str, tmp_path: Path):
     spec = load_profile(profile).填报
     book = tmp_path / "空白.xlsx"
-    write_template(book, None, profile)
+    write_template(book, None, profile=profile)
     wb = load_workbook(book)
     names = wb.sheetnames[1:]
     assert sorted(names) == sorted(s.name for s in SHEETS)  # nothing left out: any budget still round-trips

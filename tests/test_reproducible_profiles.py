@@ -23,6 +23,6 @@ def test_same_bytes_twice(sample: Path, profile: str, tmp_path: Path):
     assert [Path(p).name for p in first] == [Path(p).name for p in second] and len(first) == 2
     for a, b in zip(first, second, strict=True):
         assert Path(a).read_bytes() == Path(b).read_bytes(), Path(a).name
-    write_template(tmp_path / "a.xlsx", sample, profile)
-    write_template(tmp_path / "b.xlsx", sample, profile)
+    write_template(tmp_path / "a.xlsx", sample, profile=profile)
+    write_template(tmp_path / "b.xlsx", sample, profile=profile)
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
