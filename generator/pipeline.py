@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .findings import Finding, InputError, SourceMap, has_errors
-from .reading.final_model import FinalAccounts, build_final, is_final
+from .reading.final_terms import is_final
 from .reading.load import load_file
 from .reading.model import Budget, build
 from .rules.check import run_checks
 from .writing.files import os_reason
 
-if TYPE_CHECKING:  # the layouts are needed to generate, not to validate: imported there (speed)
-    from .layout.profile import Profile
+if TYPE_CHECKING:  # the layouts are needed to generate, not to validate: imported there (speed);
+    from .layout.profile import Profile  # the 决算 models only for a 决算
+    from .reading.final_model import FinalAccounts
 
 
 @dataclass
@@ -59,7 +60,12 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
         if cell_findings:
             return Validated(shown, None, None, list(cell_findings))
         return Validated(shown, None, None, [exc.finding], unreadable=True)
-    budget, findings = build_final(data, source) if is_final(data) else build(data, source)
+    if is_final(data):
+        from .reading.final_model import build_final
+
+        budget, findings = build_final(data, source)
+    else:
+        budget, findings = build(data, source)
     if budget is None:
         return Validated(shown, None, source, findings)
     return Validated(shown, budget, source, run_checks(budget, source, settings))
@@ -169,7 +175,7 @@ def generate(
         raise GenerateError(f"未生成：校验发现 {len(errors)} 个错误（修正后重试，或加 --force 强制生成带警示的文档）。",
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
-    final = isinstance(result.budget, FinalAccounts)
+    final = not isinstance(result.budget, Budget)  # a FinalAccounts
     if final:  # the second 文种: its layout (基本信息.版式) is data in profiles/决算/, its template committed
         from .layout.final_narrate import build_final_context
 

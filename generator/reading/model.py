@@ -9,8 +9,6 @@ Amounts are ``Decimal`` in the unit declared in 基本信息.金额单位 (元 o
 and extra decimals are accepted by the model and reported by the hygiene rules.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from decimal import Decimal
@@ -153,10 +151,10 @@ class BudgetUnit(Node):
     单位性质: Text | None = Field(
         None, title="单位性质", description="如 行政单位、参照公务员法管理事业单位、公益一类事业单位"
     )
-    本年收入: CurrentIncome | None = Field(
+    本年收入: "CurrentIncome | None" = Field(  # defined below: a forward reference
         None, title="本单位本年收入（可选）", description="各单位都填时，收入总表按单位列示；各单位之和须等于部门收入"
     )
-    上年结转结余: ByFund | None = Field(None, title="本单位上年结转结余（可选）")
+    上年结转结余: "ByFund | None" = Field(None, title="本单位上年结转结余（可选）")
 
 
 class BasicInfo(Node):
