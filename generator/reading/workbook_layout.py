@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..findings import Finding, InputError
-from .model import FUND_SOURCES, INCOME_SOURCES, PRIOR_ITEMS
+from .budget_terms import FUND_SOURCES, INCOME_SOURCES, PRIOR_ITEMS
 
 MAX_BYTES = 20 * 1024 * 1024
 """Workbooks above this size are refused (a filled budget workbook is well under 1 MB)."""
