@@ -184,11 +184,12 @@ def schema(
 
 @app.command()
 def profiles() -> None:
-    """列出随附的版式（地区布局）。"""
+    """列出随附的版式（地区布局）及各版式支持的文种（预算、决算）。"""
     from .layout.profile import load_profile, shipped_profiles
 
     for name in shipped_profiles():
-        typer.echo(f"{name}\t{load_profile(name).说明}")
+        profile = load_profile(name)
+        typer.echo(f"{name}\t文种：{'、'.join(profile.文种)}\t{profile.说明}")
 
 
 @app.command()
@@ -377,15 +378,16 @@ def _excel_errors() -> Iterator[None]:
 @app.command("excel-template")
 def excel_template(
     path: Annotated[Path, typer.Argument(help="要写出的工作簿")] = Path("预算填报.xlsx"),
-    from_file: Annotated[Path | None, typer.Option("--from", help="用已有的 YAML/JSON 预算预填")] = None,
+    from_file: Annotated[Path | None, typer.Option("--from", help="用已有的 YAML/JSON/.xlsx 预算或决算预填（其文种决定工作簿）")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+    kind: Annotated[Kind, typer.Option("--kind", "-k", help="文种：预算 或 决算（空白工作簿）")] = Kind.预算,
 ) -> None:
-    """写出供填报的 Excel 工作簿（可用已有预算预填）。"""
+    """写出供填报的 Excel 工作簿（预算或决算；可用已有文件预填）。"""
     from .writing.fill_in import write_template
 
     _refuse_overwrite(path, force)
     with _excel_errors(), _write_errors(path):
-        write_template(path, from_file)
+        write_template(path, from_file, kind.value)
     typer.echo(f"已写出工作簿：{path}")
 
 
@@ -395,7 +397,7 @@ def import_(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写出的 YAML 文件（不填为工作簿同名的 .yaml）")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
-    """把填好的 Excel 工作簿转换为 YAML 预算文件（不覆盖已有文件，除非 --force）。"""
+    """把填好的 Excel 工作簿（预算或决算）转换为 YAML 输入文件（不覆盖已有文件，除非 --force）。"""
     from .writing.input_yaml import import_workbook
 
     target = output or workbook.with_suffix(".yaml")

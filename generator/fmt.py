@@ -48,18 +48,28 @@ def percent(value: Decimal, places: int = 2) -> str:
     return f"{shown}%"
 
 
+def change_direction(current: Decimal | None, prior: Decimal | None, unit: str, decimals: int = 2) -> str:
+    """增加 / 减少 / 持平 (the change rounds to 0 in the text) / 上年无 (last year 0) / "" (either year not given)."""
+    if prior is None or current is None:
+        return ""
+    if prior == 0 and current != 0:
+        return "上年无"
+    delta = current - prior
+    if to_unit(delta, unit, "万元").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) == 0:
+        return "持平"
+    return "增加" if delta > 0 else "减少"
+
+
 def change_phrase(current: Decimal | None, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年",
                   decimals: int = 2, grouping: bool = False) -> str:
     """比上年增加24.23万元，增长1.40% / 比上年减少…，下降… / 与上年持平 / 上年无此项预算.
 
     Last year (or this year) not given: "" — no comparison at all; absent is not zero."""
-    if prior is None or current is None:
-        return ""
-    if prior == 0 and current != 0:
-        return "上年无此项预算"
+    direction = change_direction(current, prior, unit, decimals)
+    if direction in ("", "上年无", "持平"):
+        return {"": "", "上年无": "上年无此项预算", "持平": "与上年持平"}[direction]
+    assert current is not None and prior is not None
     delta = current - prior
-    if to_unit(delta, unit, "万元").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) == 0:
-        return "与上年持平"
     amount = wan(abs(delta), unit, decimals, grouping)
     ratio = delta * 100 / prior
     if delta > 0:

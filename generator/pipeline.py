@@ -85,6 +85,16 @@ def choose_profile(budget: Budget | FinalAccounts, path: str | Path, settings: S
     return load_profile(DEFAULT_PROFILE)
 
 
+def choose_final_profile(budget: FinalAccounts, path: str | Path, settings: Settings,
+                         profile: str | Path | None = None) -> Profile:
+    """The layout of a 决算, chosen as for a budget (choose_profile); ProfileError when it has no 决算 layout."""
+    from .layout.final_narrate import final_layout
+
+    chosen = choose_profile(budget, path, settings, profile)
+    final_layout(chosen)
+    return chosen
+
+
 class GenerateError(Exception):
     """Generation refused or failed; carries the findings to print and the exit code."""
 
@@ -175,22 +185,25 @@ def generate(
         raise GenerateError(f"未生成：校验发现 {len(errors)} 个错误（修正后重试，或加 --force 强制生成带警示的文档）。",
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
-    final = not isinstance(result.budget, Budget)  # a FinalAccounts
-    if final:  # the second 文种: its layout (基本信息.版式) is data in profiles/决算/, its template committed
+    final = not isinstance(result.budget, Budget)  # a FinalAccounts (its models are imported only for a 决算)
+    try:  # the layout of either 文种: --profile, 基本信息.版式, config 版式, else 湖北
+        if final:
+            chosen = choose_final_profile(result.budget, path, settings, profile)
+        else:
+            chosen = choose_profile(result.budget, path, settings, profile)
+    except ProfileError as exc:
+        raise GenerateError("版式有错误，未写出任何文件。", [*result.findings, *exc.findings], 1) from None
+    if final:
         from .layout.final_narrate import build_final_context
 
-        ctx: object = build_final_context(result.budget, settings, failed)
+        ctx: object = build_final_context(result.budget, settings, failed, chosen)
     else:
-        try:
-            chosen = choose_profile(result.budget, path, settings, profile)
-        except ProfileError as exc:
-            raise GenerateError("版式有错误，未写出任何文件。", [*result.findings, *exc.findings], 1) from None
         ctx = build_context(result.budget, settings, failed, chosen)
     try:  # before any folder or file is made
         if final:
-            from .writing.render import named_template
+            from .writing.render import final_template
 
-            template: object = named_template(Path(template_dir) if template_dir else None, ctx.模板)
+            template: object = final_template(Path(template_dir) if template_dir else None, chosen)
         else:
             template = template_path(Path(template_dir) if template_dir else None, chosen)
         if pdf:

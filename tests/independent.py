@@ -815,7 +815,8 @@ def assets_expectations(b: Budget) -> dict[str, str]:
     a = b.assets
     counts = [int(v["数量"]) for v in a.get("车辆") or [] if v.get("数量") is not None]
     if counts:
-        e["车辆"] = f"本部门共有车辆{sum(counts)}辆" if sum(counts) else "本部门无公务车辆"
+        e["车辆"] = f"本部门共有车辆{sum(counts)}辆，其中：" + "、".join(
+            f"{v['类型']}{int(v['数量'])}辆" for v in a["车辆"] if v.get("数量") is not None)
     for key in ("单价50万元以上通用设备", "单价100万元以上专用设备"):
         if a.get(key) is not None:
             e[key] = f"{key}{int(a[key])}台（套）"
@@ -1122,6 +1123,261 @@ def hebei_three_public(b: Budget) -> list[tuple[str, Decimal | None]]:
         ("四、会议费", meeting),
         ("五、培训费", training),
     ]
+
+
+HEBEI_THREE_ROWS = (
+    ("合计", ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "会议费", "培训费")),
+    ("“三公”经费小计", ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")),
+    ("一、因公出国（境）费", ("因公出国（境）费",)),
+    ("其中：教学科研人员因公出国（境）费", ("教学科研人员因公出国（境）费",)),
+    ("其他因公出国（境）费", ("其他因公出国（境）费",)),
+    ("二、公务用车购置及运维费", ("公务用车购置费", "公务用车运行维护费")),
+    ("其中：公务用车购置费", ("公务用车购置费",)),
+    ("公务用车运行维护费", ("公务用车运行维护费",)),
+    ("三、公务接待费", ("公务接待费",)),
+    ("四、会议费", ("会议费",)),
+    ("其中：省属高校业务性会议费", ()),
+    ("其他会议费", ()),
+    ("五、培训费", ("培训费",)),
+)
+"""The rows of the Hebei 三公 table (hebei-layout.md) and the items each adds up."""
+HEBEI_OPTIONAL_THREE = ("教学科研人员因公出国（境）费", "其他因公出国（境）费", "会议费", "培训费")
+
+
+def hebei_three_split(b: Budget, item: str) -> list[Decimal] | None:
+    """One 三公 item as [合计, 一般公共预算, 政府性基金预算, 国有资本经营预算]: the entered split, else all
+    一般公共预算; None for an optional item not entered (absent is not zero)."""
+    tp = b.data.get("三公经费") or {}
+    if tp.get(item) is None and item in HEBEI_OPTIONAL_THREE:
+        return None
+    value = dec(tp.get(item))
+    split = (tp.get("资金来源") or {}).get(item)
+    funds = [dec(split.get(f)) for f in FISCAL] if split is not None else [value, ZERO, ZERO]
+    return [value, *funds]
+
+
+def hebei_three_rows(b: Budget) -> list[list[str]]:
+    """The body of the Hebei 三公 table: 序号, 项目, 合计 and the three 财政拨款 columns (zeros blank)."""
+    out = []
+    for i, (label, items) in enumerate(HEBEI_THREE_ROWS, 1):
+        parts = [x for x in (hebei_three_split(b, k) for k in items) if x is not None]
+        cells = [blank(b.cell(sum((x[j] for x in parts), ZERO))) for j in range(4)] if parts else [""] * 4
+        out.append([str(i), label, *cells])
+    return out
+
+
+def _hebei_two_sided(b: Budget, left: list[tuple[str, Decimal]], right: list[tuple[str, list[Decimal]]],
+                     closing: list[tuple[tuple[str, Decimal | None], tuple[str, list[Decimal] | None]]]) -> list[list[str]]:
+    width = len(right[0][1]) if right else 1
+    rows = []
+    for i in range(max(len(left), len(right))):
+        lcells = [left[i][0], blank(b.cell(left[i][1]))] if i < len(left) else ["", ""]
+        rcells = [right[i][0], *[blank(b.cell(v)) for v in right[i][1]]] if i < len(right) else [""] * (1 + width)
+        rows.append(lcells + rcells)
+    for (lname, lval), (rname, rvals) in closing:
+        lcells = [lname, "" if lval is None else blank(b.cell(lval))]
+        rcells = [rname, *([""] * width if rvals is None else [blank(b.cell(v)) for v in rvals])]
+        rows.append(lcells + rcells)
+    return [[str(i), *r] for i, r in enumerate(rows, 1)]
+
+
+def _hebei_tree_rows(b: Budget, tree: Tree, columns: list[int]) -> list[list[str]]:
+    """合计 then every 类/款/项 (or 经济分类 类/款) in code order: 序号, 编码, 名称, the chosen columns."""
+    if not tree.nodes:
+        return []
+    rows = [["合计", "", *[blank(b.cell(tree.total[c])) for c in columns]]]
+    rows += [[code, tree.names[code], *[blank(b.cell(tree.nodes[code][c])) for c in columns]] for code in tree.codes()]
+    return [[str(i), *r] for i, r in enumerate(rows, 1)]
+
+
+def hebei_class_vector(tree: Tree, name: str, width: int) -> list[Decimal]:
+    codes = [c for c in tree.classes() if tree.names.get(c) == name]
+    return list(tree.nodes[codes[0]]) if codes else [ZERO] * width
+
+
+BRACKETED = re.compile(r"^\s*[\[【［]\s*([A-Za-z0-9]+)\s*[\]】］]\s*(.*)$")
+
+
+def hebei_procurement_rows(b: Budget) -> list[list[str]]:
+    """部门政府采购预算: 合计, then the items (货物, 工程, 服务), in hebei-layout.md's columns."""
+    items = [i for kind in ("货物", "工程", "服务") for i in b.proc_items if i["类别"] == kind]
+    project_budget = {str(p["项目名称"]): b.project_total(p) for p in b.projects}
+    funds = (*FUNDS, "上年结转结余")
+    split_all = bool(items) and all(i.get("资金来源") is not None for i in items)
+    by_fund = [sum((dec((i.get("资金来源") or {}).get(f)) for i in items), ZERO) for f in funds]
+    rows = [["合计", *[""] * 6, blank(b.cell(b.proc_total)),
+             *([blank(b.cell(v)) for v in by_fund] if split_all else [""] * len(funds)),
+             blank(b.cell(b.proc["面向中小企业"]))]]
+    for i in items:
+        name = str(i["品目"])
+        m = BRACKETED.match(name)
+        code = str(i.get("目录序号") or (m.group(1) if m else ""))
+        budget = dec(i["项目预算资金"]) if i.get("项目预算资金") is not None else project_budget.get(str(i.get("项目") or ""))
+        split = i.get("资金来源")
+        rows.append([str(i.get("项目") or ""), "" if budget is None else blank(b.cell(budget)),
+                     m.group(2).strip() if m else name, code, str(i.get("计量单位") or ""),
+                     "" if i.get("数量") is None else f"{dec(i['数量']).normalize():f}",
+                     "" if i.get("单价") is None else blank(b.cell(dec(i["单价"]))), blank(b.cell(dec(i["金额"]))),
+                     *([blank(b.cell(dec(split.get(f)))) for f in funds] if split is not None else [""] * len(funds)),
+                     blank(b.cell(dec(i.get("面向中小企业"))))])
+    return [[str(k), *r] for k, r in enumerate(rows, 1)]
+
+
+def hebei_tables(b: Budget) -> dict[str, list[list[str]]]:
+    """Title → the expected body rows (after the 栏次 row) of every Hebei table, from the raw input."""
+    unit_funds = sum((b.income[s] for s in INCOME_SOURCES[4:]), ZERO)
+    classes = [(f"{hebei_ordinal(i)}、{name}", [hebei_class_value(b, name)]) for i, name in enumerate(HEBEI_CLASSES, 1)]
+    out: dict[str, list[list[str]]] = {}
+    out["部门预算收支总表"] = _hebei_two_sided(b, [
+        ("一、一般公共预算拨款收入", b.income["一般公共预算拨款"]), ("二、政府性基金预算拨款收入", b.income["政府性基金预算拨款"]),
+        ("三、国有资本经营预算拨款收入", b.income["国有资本经营预算拨款"]), ("四、财政专户管理资金收入", b.income["财政专户管理资金"]),
+        ("五、单位资金", unit_funds)], classes, [
+        (("本年收入合计", b.income_current), ("本年支出合计", [b.expense_current])),
+        (("上年结转结余", b.carry_in_total), ("年终结转结余", [b.carry_out_total])),
+        (("收入总计", b.income_total), ("支出总计", [b.expense_total]))])
+    income = hebei_income_by_function(b)
+    tree = b.expense_tree
+    rows = [["合计", "", *[blank(b.cell(v)) for v in income["合计"]]]]
+    rows += [[code, tree.names[code], *[blank(b.cell(v)) for v in income[code]]] for code in tree.codes()]
+    out["部门预算收入总表"] = [[str(i), *r] for i, r in enumerate(rows, 1)]
+    out["部门预算支出总表"] = _hebei_tree_rows(b, b.expense_tree, [0, 1, 2, 3, 4, 5])
+    fiscal_now = [b.fiscal_income[f] for f in FISCAL]
+    fiscal_carry = [b.fiscal_carry[f] for f in FISCAL]
+    spent = b.fiscal_tree.total or [ZERO] * 4
+    carry_out = [sum((b.carry_out[f] for f in FISCAL), ZERO), *[b.carry_out[f] for f in FISCAL]]
+    out["部门预算财政拨款收支总表"] = _hebei_two_sided(b, [
+        ("一、一般公共预算拨款", fiscal_now[0]), ("二、政府性基金预算拨款", fiscal_now[1]), ("三、国有资本经营预算拨款", fiscal_now[2])],
+        [(name, hebei_class_vector(b.fiscal_tree, name.split("、", 1)[1], 4)) for name, _ in classes], [
+        (("本年收入合计", sum(fiscal_now, ZERO)), ("本年支出合计", list(spent))),
+        (("年初财政拨款结转和结余", sum(fiscal_carry, ZERO)), ("年末财政拨款结转和结余", carry_out)),
+        (("一、一般公共预算拨款", fiscal_carry[0]), ("", None)),
+        (("二、政府性基金预算拨款", fiscal_carry[1]), ("", None)),
+        (("三、国有资本经营预算拨款", fiscal_carry[2]), ("", None)),
+        (("收入总计", sum(fiscal_now, ZERO) + sum(fiscal_carry, ZERO)),
+         ("支出总计", [a + c for a, c in zip(spent, carry_out, strict=True)]))])
+    out["部门预算一般公共预算财政拨款支出表"] = _hebei_tree_rows(b, b.gpb_tree, [0, 1, 4])
+    out["部门预算一般公共预算财政拨款基本支出表"] = _hebei_tree_rows(b, b.econ_tree, [0, 1, 2])
+    out["部门预算政府性基金预算财政拨款支出表"] = _hebei_tree_rows(b, b.fund_trees["政府性基金预算"], [0, 1, 2])
+    out["部门预算国有资本经营预算财政拨款支出表"] = _hebei_tree_rows(b, b.fund_trees["国有资本经营预算"], [0, 1, 2])
+    out["部门预算财政拨款“三公”经费支出表"] = hebei_three_rows(b)
+    if b.proc_total:
+        out["部门政府采购预算"] = hebei_procurement_rows(b)
+    return out
+
+
+HEBEI_EMPTY_NOTES = {
+    "部门预算一般公共预算财政拨款支出表": "注：无一般公共预算财政拨款预算，空表列示。",
+    "部门预算一般公共预算财政拨款基本支出表": "注：无一般公共预算基本支出，空表列示。",
+    "部门预算政府性基金预算财政拨款支出表": "注：无政府基金预算财政拨款预算，空表列示。",
+    "部门预算国有资本经营预算财政拨款支出表": "注：无国有资本经营预算财政拨款预算，空表列示。",
+}
+
+
+def hebei_fixed_asset_rows(b: Budget) -> list[list[str]]:
+    """部门固定资产占用情况表 below its header: 固定资产总额, then each kind with 数量 and 价值 as entered."""
+    a = b.assets
+    rows = []
+    if a.get("上年末固定资产总额") is not None:
+        rows.append(["固定资产总额", "", blank(b.cell(dec(a["上年末固定资产总额"])))])
+    for x in a.get("固定资产占用") or []:
+        rows.append([str(x["类别"]), "" if x.get("数量") is None else str(x["数量"]),
+                     "" if x.get("价值") is None else blank(b.cell(dec(x["价值"])))])
+    return rows
+
+
+def hebei_amount(b: Budget, value: Decimal) -> str:
+    """A Hebei sentence amount: X万元, and a zero written 0元 (hebei-layout.md: zero sources are stated, "0元")."""
+    text = b.wan(value)
+    return "0元" if text == "0" else f"{text}万元"
+
+
+def hebei_change(b: Budget, current: Decimal, key: str, than: str = "", period: str = "上年") -> str:
+    """增加X万元 / 与上年持平 / 上年无此项预算, then 主要为<reason>; "" when last year is not given."""
+    prior, reason = b.prior(key)
+    if prior is None:
+        return ""
+    delta = current - prior
+    if prior == 0 and current != 0:
+        words = f"{period}无此项预算"
+    elif r2(convert(delta, b.src, "万元")) == 0:
+        return f"与{period}持平"
+    else:
+        words = f"{than}{'增加' if delta > 0 else '减少'}{b.wan(abs(delta))}万元"
+    text = clean_reason(reason)
+    return words + (f"，主要为{text}" if text else "")
+
+
+def hebei_sentences(b: Budget) -> list[str]:
+    """The paragraphs of the Hebei 情况说明 that quote figures, recomputed (hebei-layout.md wording)."""
+    y, amt = b.year, lambda v: hebei_amount(b, v)  # noqa: E731
+    unit_funds = sum((b.income[s] for s in INCOME_SOURCES[4:]), ZERO)
+    soe = b.income["国有资本经营预算拨款"]
+    income = (f"1、收入说明：反映本部门当年全部收入。{y}年预算收入为{b.wan(b.income_total)}万元，其中：一般公共预算收入"
+              f"{amt(b.income['一般公共预算拨款'])}，基金预算收入{amt(b.income['政府性基金预算拨款'])}，"
+              + (f"国有资本经营预算收入{amt(soe)}，" if b.wan(soe) != "0" else "")
+              + f"财政专户核拨收入{amt(b.income['财政专户管理资金'])}，其他来源收入{amt(unit_funds)}"
+              + (f"，上年结转结余{amt(b.carry_in_total)}" if b.wan(b.carry_in_total) != "0" else "") + "。")
+    spending = (f"2、支出说明：反映本部门当年全部支出。{y}年预算支出为{b.wan(b.expense_total)}万元，其中：基本支出"
+                f"{b.wan(b.basic)}万元，主要是人员经费{b.wan(b.by_kind['人员经费'])}万元和日常公用经费"
+                f"{b.wan(b.by_kind['公用经费'])}万元；项目支出{b.wan(b.by_kind['项目支出'])}万元。")
+    key = "支出总计" if b.prior("支出总计")[0] is not None else "收入总计"
+    whole = hebei_change(b, b.expense_total if key == "支出总计" else b.income_total, key, f"较{y - 1}年预算", f"{y - 1}年预算")
+    basic, project = hebei_change(b, b.basic, "基本支出"), hebei_change(b, b.by_kind["项目支出"], "项目支出")
+    parts = "；".join(x for x in (f"基本支出{basic}" if basic else "", f"项目{project}" if project else "") if x)
+    change = (f"3、比上年增减情况：{y}年预算支出安排{b.wan(b.expense_total)}万元" + (f"，{whole}" if whole else "")
+              + (f"，其中：{parts}" if parts else "") + "。")
+    out = [income, spending, change]
+    if b.operating_given:
+        items = "、".join(f"{n}{b.wan(v)}万元" for n, v in b.operating_items)
+        op = hebei_change(b, b.operating, "机关运行经费", "较上年")
+        out.append(f"机关运行经费共计安排{b.wan(b.operating)}万元" + (f"，主要用于{items}等日常运行支出" if items else "")
+                   + (f"，{op}" if op else "") + "。")
+    tp = b.data.get("三公经费") or {}
+    total = hebei_change(b, b.three_total, "三公经费", "较上年")
+    details = []
+    for item in THREE_PUBLIC:
+        value = b.three[item]
+        ch = hebei_change(b, value, item, "较上年")
+        extra = ""
+        if item == "因公出国（境）费":
+            subs = [(k, tp.get(k)) for k in ("教学科研人员因公出国（境）费", "其他因公出国（境）费") if tp.get(k) is not None]
+            extra = f"（其中：{'、'.join(f'{k}{b.wan(dec(v))}万元' for k, v in subs)}）" if subs else ""
+        details.append(f"{item}{amt(value)}{extra}" + (f"，{ch}" if ch else ""))
+    tail = ""
+    meeting, training = tp.get("会议费"), tp.get("培训费")
+    if meeting is not None and b.wan(dec(meeting)) != "0":
+        tail = f"会议费{amt(dec(meeting))}" + (f"，培训费{amt(dec(training))}" if training is not None and b.wan(dec(training)) != "0" else "") + "。"
+    elif training is not None and b.wan(dec(training)) != "0":
+        tail = f"培训费{amt(dec(training))}。"
+    out.append(f"{y}年，我部门财政拨款“三公”经费预算安排{amt(b.three_total)}" + (f"，{total}" if total else "")
+               + "。其中：" + "；".join(details) + "。" + tail)
+    perf = b.perf_projects()
+    if b.projects:
+        out.append(f"{y}年项目支出{b.wan(b.by_kind['项目支出'])}万元，{len(perf)}个项目设置了绩效目标，涉及项目支出"
+                   f"{b.wan(sum((b.project_total(p) for p in perf), ZERO))}万元。各项目绩效目标表如下：")
+    if b.proc_total:
+        out.append(f"{y}年政府采购预算{b.wan(b.proc_total)}万元，其中：货物类{amt(b.proc['货物'])}，工程类{amt(b.proc['工程'])}，"
+                   f"服务类{amt(b.proc['服务'])}；预留中小企业份额{amt(b.proc['面向中小企业'])}。")
+    if b.assets.get("上年末固定资产总额") is not None:
+        plan = b.assets.get("资产配置预算")
+        out.append(f"{b.name}上年末固定资产金额为{b.wan(dec(b.assets['上年末固定资产总额']))}万元（详见下表）。"
+                   + (f"本年度拟购置固定资产总额为{b.wan(dec(plan))}万元，已按要求列入政府采购预算，详见政府采购预算表。"
+                      if plan is not None and dec(plan) else ""))
+    return out
+
+
+def hebei_perf_cells(b: Budget, p: dict) -> dict[str, str]:
+    """A project's 绩效目标表 rows: 预算规模及资金用途 and 资金支出计划（%） (cumulative share of the 预算数)."""
+    total = b.project_total(p)
+    fiscal = sum((dec((p.get("资金来源") or {}).get(f)) for f in FISCAL), ZERO)
+    use = str(p.get("资金用途") or "").rstrip("。")
+    out = {"预算规模及资金用途": f"预算数{b.cell(total)}万元，其中：财政资金{b.cell(fiscal)}万元，其他资金{b.cell(total - fiscal)}万元"
+                               + (f"。资金用途：{use}" if use else "")}
+    plan = p.get("资金支出计划") or {}
+    points = [(m, plan.get(m)) for m in ("3月底", "6月底", "10月底", "12月底") if plan.get(m) is not None]
+    if points and total:
+        out["资金支出计划（%）"] = "；".join(f"{m}{b.pct(dec(v) * HUNDRED / total)}" for m, v in points)
+    return out
 
 
 # ================================================================= 上海 layout (shanghai-caizhengju-2025-budget.txt)

@@ -89,14 +89,33 @@ class Expected:
     empty_funds: list[str]
 
 
+COUNTS = {"团组数", "人次", "批次", "购置数", "保有量", "数量", "得分", "单价100万元以上设备", "决算年度"}
+"""Numbers of a 决算 input that are not money (left as they are when an input in 元 is read in 万元)."""
+
+
+def in_wan(node: Any, key: Any = None) -> Any:
+    """An input entered in 元 with every amount divided by 10000, exactly (no rounding): 万元 figures."""
+    if isinstance(node, dict):
+        return {k: in_wan(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [in_wan(v, key) for v in node]
+    if isinstance(node, (int, Decimal)) and not isinstance(node, bool) and key not in COUNTS:
+        return Decimal(node) / 10000
+    return node
+
+
 class Final:
-    """The raw 决算 input (万元 samples), with the sums a reader of the tables would redo."""
+    """The raw 决算 input with the sums a reader of the tables would redo; an input in 元 is read in
+    万元 (the unit of the narrative; the tables must be shown in 万元 too, 表格金额单位: 万元)."""
 
     def __init__(self, path: str | Path):
         data, _ = load_file(path)
+        info = data["基本信息"]
+        if info["金额单位"] == "元":
+            assert info.get("表格金额单位") == "万元", "the independent checks read tables in 万元"
+            data = in_wan(data)
         self.d = data
         self.year = int(data["基本信息"]["决算年度"])
-        assert data["基本信息"]["金额单位"] == "万元", "the independent checks read 万元 samples"
         self.rows = data["支出"]["功能分类"]
         self.income = {s: dec(data["收入"]["本年收入"].get(s)) for s in INCOME}
         self.template = data["基本信息"].get("版式", "湖北") == "上海"
@@ -186,6 +205,20 @@ class Final:
         names = class_names()
         for code, v in classes.items():
             cells[("财政拨款总表", "@" + names[code])] = [cell(x) for x in v]
+        # … and its closing lines: 本年收入/支出合计 by fund, 年初/年末财政拨款结转和结余, 总计 (年初 + 收入 = 支出 + 年末)
+        spent = [sum((v[i] for v in classes.values()), ZERO) for i in range(4)]
+        fiscal_in = sum((self.income[s] for s in INCOME[:3]), ZERO)
+        carry_in_f = [dec(d["收入"].get("年初结转和结余", {}).get(f)) for f in fiscal]
+        carry_out_f = [carry_out_by[f] for f in fiscal]
+        ordinal = ("一、", "二、", "三、")
+        cells[("财政拨款总表", "=本年收入合计")] = [cell(fiscal_in), "本年支出合计", *[cell(x) for x in spent]]
+        cells[("财政拨款总表", "=年初财政拨款结转和结余")] = [cell(sum(carry_in_f, ZERO)), "年末财政拨款结转和结余",
+                                                        cell(sum(carry_out_f, ZERO)), *[cell(x) for x in carry_out_f]]
+        cells[("财政拨款总表", "=总计")] = [cell(fiscal_in + sum(carry_in_f, ZERO)), "总计",
+                                         cell(spent[0] + sum(carry_out_f, ZERO)),
+                                         *[cell(spent[1 + i] + carry_out_f[i]) for i in range(3)]]
+        for i, f in enumerate(fiscal):  # the income lines, left side (the first row of that label)
+            cells[("财政拨款总表", "=" + ordinal[i] + f)] = [cell(self.income[f + "收入"])]
         # 政府性基金 收入支出决算表 (湖北 and 上海 alike): 年初, 收入, 支出 合计/基本/项目, 年末 per 项
         for key, fund, block in (("政府性基金表", "政府性基金预算财政拨款", "政府性基金"),):
             per: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)

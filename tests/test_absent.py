@@ -1,7 +1,7 @@
 """Absent is not zero: for every optional figure or count, the document without it and with it at 0.
 
 Why this exists: a public document must never state what the input does not say ("编制总数0人" when
-人员构成 was left out, "本部门无公务车辆" when vehicles were not entered, "上年无此项预算" when last
+人员构成 was left out, "本部门共有车辆0辆" when vehicles were not entered, "上年无此项预算" when last
 year's figure was not given). Each case renders two variants of the full example budget — the field
 removed, and the field at 0 — and reads both documents back: they differ exactly where the wording
 rules of CONVENTIONS say, and the "not given" document asserts no number for the field.
@@ -87,7 +87,7 @@ FIELDS: dict[str, tuple[tuple, Any, dict, str, tuple[str, ...]]] = {
     "编制": (("部门概况", "人员构成", "编制"), [], {}, "编制总数0人", ("编制总数",)),
     "实有人数": (("部门概况", "人员构成", "实有人数"), 0, {}, "在职实有人数0人", ("实有人数",)),
     "离退休人数": (("部门概况", "人员构成", "离退休人数"), 0, {}, "离退休人员0人", ("离退休人员",)),
-    "车辆": (("国有资产", "车辆"), [{"类型": "其他用车", "数量": 0}], {}, "本部门无公务车辆", ("无公务车辆", "共有车辆")),
+    "车辆": (("国有资产", "车辆"), [{"类型": "其他用车", "数量": 0}], {}, "本部门共有车辆0辆，其中：其他用车0辆", ("无公务车辆", "共有车辆")),
     "通用设备": (("国有资产", "单价50万元以上通用设备"), 0, {}, "单价50万元以上通用设备0台（套）", ("单价50万元以上通用设备",)),
     "专用设备": (("国有资产", "单价100万元以上专用设备"), 0, {}, "单价100万元以上专用设备0台（套）", ("单价100万元以上专用设备",)),
     "资产配置预算": (("国有资产", "资产配置预算"), 0, {}, "2024年资产配置预算0万元", ("资产配置预算",)),

@@ -137,7 +137,8 @@ INLINE = """\
 
 
 def _samples() -> list[Path]:
-    return sorted((REPO / "inputs").glob("*.yaml")) + [DATA / "good_small.yaml", REPO / "generator/data/example.yaml"]
+    return sorted((REPO / "inputs").glob("*.yaml")) + [DATA / "good_small.yaml", DATA / "hebei_split.yaml",
+                                                       REPO / "generator/data/example.yaml"]
 
 
 @pytest.fixture(scope="module")

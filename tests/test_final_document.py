@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,12 @@ from independent import DocView  # noqa: E402
 from independent_final import Final  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml"]
-LAYOUTS = YAML(typ="safe").load((ROOT / "generator" / "profiles" / "决算" / "决算版式.yaml").read_text(encoding="utf-8"))
+YUAN = ROOT / "tests" / "data" / "final_yuan.yaml"
+"""final_small in 元, tables in 万元, with 项 ending in an exact half (see the file's header)."""
+SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml", YUAN]
+LAYOUTS = {name: YAML(typ="safe").load((ROOT / "generator" / "profiles" / name / "版式.yaml").read_text(encoding="utf-8"))["决算"]
+           for name in ("湖北", "上海")}
+"""Each shipped profile's 决算 layout, read as plain data from its 版式.yaml (not through generator's loader)."""
 runner = CliRunner()
 
 
@@ -80,12 +85,11 @@ def test_every_table_cell_matches_the_input(generated):
                     found = True
                     break
                 continue
+            whole = label.startswith("=")  # a line of a two-sided table: the values right after its label
             for start in ((0, 3) if key == "基本支出表" else (0,)):
-                if len(cells) > start and cells[start] == label:
-                    offset = 1 if key == "收支总表" else 2
+                if len(cells) > start and cells[start] == label.removeprefix("="):
+                    offset = 1 if key == "收支总表" or whole else 2
                     got = cells[start + offset: start + offset + len(values)]
-                    if key == "收支总表":
-                        got = [c for c in cells[1: 1 + len(values)]]
                     if got != values:
                         problems.append(f"{key} {label}: {got} != {values}")
                     found = True
@@ -186,3 +190,148 @@ def test_batch_build_generates_final_accounts(tmp_path):
     result = runner.invoke(app, ["build", *map(str, samples), "-o", str(tmp_path / "batch")])
     names = sorted(p.name for p in (tmp_path / "batch").glob("*.docx"))
     assert len(names) == len(samples) and all(n.endswith("部门决算公开.docx") for n in names), result.output
+
+
+TAIL_NOTE = "注：因四舍五入，合计数与分项之和可能存在尾差。"
+TREE_TABLES = {"收入表": [0, 1, 2, 3, 4, 5, 6], "支出表": [0, 1, 2, 3, 4, 5], "一般公共预算支出表": [0, 1, 2]}
+"""Tree tables: the 合计 column (first value column) is the sum of the others."""
+
+
+def _after(doc: DocView, name: str) -> tuple[list[list[str]], list[str]]:
+    """A table's rows and the paragraphs under it, up to the next table or title."""
+    for i, block in enumerate(doc.blocks):
+        if block.kind == "p" and block.text.strip().endswith(name) and not re.match(r"[一二三四五六七八九十]+、", block.text.strip()):
+            j = next(k for k in range(i + 1, len(doc.blocks)) if doc.blocks[k].kind == "t")
+            notes = []
+            for nxt in doc.blocks[j + 1:]:
+                if nxt.kind == "t" or (nxt.text.strip() and not nxt.text.strip().startswith("注")):
+                    break
+                notes.append(nxt.text.strip())
+            return doc.blocks[j].rows, notes
+    raise AssertionError(f"no table titled …{name}")
+
+
+def _displayed_sums_disagree(rows: list[list[str]]) -> bool:
+    """Whether a reader redoing the sums on the displayed figures finds a 0.01: 合计 row = Σ 类,
+    类 = Σ its 款, 款 = Σ its 项, and in each row 合计 column = Σ the other columns."""
+    body = [[_clean(c) for c in r] for r in rows if r and (_clean(r[0]).isdigit() or _clean(r[0]) == "合计")]
+    values = {r[0]: [Decimal(x) for x in r[2:]] for r in body}
+    total = values.pop("合计")
+    groups = [(total, [v for code, v in values.items() if len(code) == 3])]
+    for code, v in values.items():
+        kids = [w for c, w in values.items() if c.startswith(code) and len(c) == len(code) + 2]
+        if kids:
+            groups.append((v, kids))
+    for whole, parts in groups:
+        if any(whole[i] != sum((p[i] for p in parts), Decimal(0)) for i in range(len(whole))):
+            return True
+    return any(v[0] != sum(v[1:], Decimal(0)) for v in [total, *values.values()])
+
+
+def test_yuan_input_shown_in_wan_has_the_tail_note_where_sums_differ(tmp_path):
+    """A 决算 entered in 元 with tables in 万元 (the 青山 case of the budget, for the 决算): figures in the
+    tables and narrative are checked against the input by the tests above (parametrised on final_yuan);
+    here the 尾差 note must be under exactly the tables whose displayed figures do not add up."""
+    doc = DocView(generate(YUAN, tmp_path).written[0])
+    names = LAYOUTS["湖北"]["表"]
+    seen = {}
+    for key in TREE_TABLES:
+        rows, notes = _after(doc, names[key]["名称"])
+        seen[key] = (_displayed_sums_disagree(rows), TAIL_NOTE in notes)
+    assert all(needed == present for needed, present in seen.values()), seen
+    # the input is built so that each tree table does show a 0.01 (项 62.005 + 40.005 against 类 102.01)
+    assert all(needed for needed, _ in seen.values()), seen
+    rows, notes = _after(doc, names["三公表"]["名称"])  # whole 万元 there: no note
+    assert TAIL_NOTE not in notes
+    rows, _ = _after(doc, names["支出表"]["名称"])
+    shown = {_clean(r[0]): [_clean(c) for c in r[2:4]] for r in rows if r and _clean(r[0]).isdigit()}
+    assert shown["2010301"] == ["62.01", "62.01"] and shown["201"][0] == "114.01"  # ROUND_HALF_UP of 62.005
+
+
+# ================================================================= 决算 layouts are #10 profiles
+
+
+def _total_first(rows: list[list[str]]) -> bool:
+    labels = [_clean(r[0]) for r in rows if r and (_clean(r[0]).isdigit() or _clean(r[0]) == "合计")]
+    assert "合计" in (labels[0], labels[-1]), labels
+    return labels[0] == "合计"
+
+
+def test_total_row_where_the_layout_puts_it(generated):
+    """上海 template: 合计 first in 收入/支出/基金 tables, last in the 一般公共预算财政拨款支出决算表; 湖北: first."""
+    path, _, doc = generated
+    layout = _layout(path)
+    for key in ("收入表", "支出表", "一般公共预算支出表"):
+        where = layout["表"][key].get("合计位置", layout["合计位置"])
+        assert _total_first(_table(doc, layout["表"][key]["名称"])) == (where == "首行"), key
+
+
+def test_profiles_command_says_which_kind_each_profile_lays_out():
+    result = runner.invoke(app, ["profiles"])
+    assert result.exit_code == 0
+    lines = {line.split("\t")[0]: line for line in result.output.splitlines()}
+    assert "文种：预算、决算" in lines["湖北"] and "文种：预算、决算" in lines["上海"]
+    assert "文种：预算\t" in lines["河北"]
+
+
+EXTENSION = """\
+继承: 上海
+名称: 示例区
+说明: 上海某区的决算体例（测试用）
+决算:
+  标题格式: "{主体}{年度}年度{名称}"
+  表序: [收支总表, 支出表, 收入表, 财政拨款总表, 一般公共预算支出表, 基本支出表, 三公表, 政府性基金表, 国有资本经营表]
+  表:
+    收入表: {名称: 收入决算明细表, 注: "注：本表反映本区部门本年度取得的各项收入。", 合计位置: 末行}
+  名词编号: "（一）"
+  名词解释:
+    - [财政拨款收入, 指本区财政当年拨付的资金。]
+"""
+
+
+def test_user_profile_extending_a_final_layout_end_to_end(tmp_path):
+    """A profile file that 继承 上海 and changes a few 决算 keys: chosen by --profile, its tables renamed,
+    reordered and numbered, its glossary used, its own template compiled (it names none)."""
+    profile = tmp_path / "示例区.yaml"
+    profile.write_text(EXTENSION, encoding="utf-8")
+    sample = ROOT / "inputs" / "决算" / "上海市示例区市容管理局_2024_决算.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", str(profile)])
+    assert result.exit_code == 0, result.output
+    doc = DocView(next((tmp_path / "out").glob("*.docx")))
+    subject = "上海市示例区市容管理局"
+    assert f"{subject}2024年度收入决算明细表" in [p.strip() for p in doc.paragraphs]
+    assert "注：本表反映本区部门本年度取得的各项收入。" in doc.text()
+    assert not _total_first(_table(doc, "收入决算明细表"))  # the extension's 合计位置
+    assert _total_first(_table(doc, "支出决算表"))  # inherited from 上海
+    toc = [p.strip() for p in doc.paragraphs if re.match(r"[一二三]、(支出决算表|收入决算明细表)$", p.strip())]
+    assert toc and toc == ["二、支出决算表", "三、收入决算明细表"] * (len(toc) // 2)  # 目录 and 第二部分's list
+    titles = [p.strip() for p in doc.paragraphs]
+    assert titles.index(f"{subject}2024年度支出决算表") < titles.index(f"{subject}2024年度收入决算明细表")
+    text = re.sub(r"\s+", "", doc.text())
+    assert "（一）财政拨款收入：指本区财政当年拨付的资金。" in text
+    assert "事业收入：" not in text  # a list replaces the inherited one (profiles merge mappings, not lists)
+    # the 决算 figures are the same as under 上海
+    exp = Final(sample).expected()
+    missing = [s for s in exp.sentences if re.sub(r"\s+", "", s) not in text]
+    assert not missing, missing
+
+
+def test_profile_without_a_final_layout_is_refused_with_a_finding(tmp_path):
+    sample = ROOT / "tests" / "data" / "final_small.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", "河北"])
+    assert result.exit_code == 1
+    assert "[PROFILE]" in result.output and "没有部门决算的版式" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_bad_final_layout_key_is_located(tmp_path):
+    profile = tmp_path / "坏.yaml"
+    profile.write_text("继承: 湖北\n名称: 坏\n决算:\n  表:\n    收入表: {名称: 收入决算表, 名字: 错}\n  表序: [收支总表, 收入表, 总表]\n",
+                       encoding="utf-8")
+    sample = ROOT / "tests" / "data" / "final_small.yaml"
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", str(profile)])
+    assert result.exit_code == 1
+    assert f"{profile}:5:" in result.output and "名字" in result.output  # the unknown key, at its line
+    profile.write_text("继承: 湖北\n名称: 坏\n决算:\n  表序: [收支总表, 收入表, 总表]\n", encoding="utf-8")
+    result = runner.invoke(app, ["generate", str(sample), "-o", str(tmp_path / "out"), "--profile", str(profile)])
+    assert result.exit_code == 1 and f"{profile}:3:" in result.output and "“总表”不是决算表" in result.output

@@ -102,14 +102,19 @@ def test_profiles_command_lists_the_shipped_profiles():
 from generator.pipeline import generate  # noqa: E402
 from tests.independent import (  # noqa: E402
     HEBEI_CLASSES,
+    HEBEI_EMPTY_NOTES,
     HEBEI_TITLES,
     TABLE_NAMES,
     W_NS,
     Budget,
     blank,
     hebei_class_value,
+    hebei_fixed_asset_rows,
     hebei_income_by_function,
     hebei_ordinal,
+    hebei_perf_cells,
+    hebei_sentences,
+    hebei_tables,
     hebei_three_public,
 )
 
@@ -211,6 +216,82 @@ def test_hebei_text_items_and_tables_inside_it(hebei):
     assert org and org[0][1:] == [b.data["部门概况"]["机构设置"][0][k] for k in ("单位性质", "单位规格", "经费保障形式")]
     glossary = doc.part("八、名词解释", "九、其他需要说明的事项").splitlines()[1:]
     assert len(glossary) == 10 and glossary[0].startswith("1.财政拨款收入：")
+
+
+def _clean(rows: list[list[str]]) -> list[list[str]]:
+    return [[c.replace("\u3000", "").strip() for c in r] for r in rows]
+
+
+HEBEI_SPLIT = ROOT / "tests" / "data" / "hebei_split.yaml"
+"""The 河北 sample with 三公 paid partly from 政府性基金 and procurement items without a fund split (tests only)."""
+
+
+@pytest.fixture(scope="module", params=[HEBEI, HEBEI_SPLIT], ids=["sample", "split"])
+def hebei_any(request, tmp_path_factory) -> tuple[DocView, Budget]:
+    out = tmp_path_factory.mktemp("hebei_any")
+    return DocView(generate(request.param, out).written[0]), Budget(request.param)
+
+
+def test_hebei_every_table_cell_against_independent_arithmetic(hebei_any):
+    """Each of the nine tables and the 政府采购 table, every body cell (序号, names, amounts, blank zeros)."""
+    doc, b = hebei_any
+    expected = hebei_tables(b)
+    assert "部门政府采购预算" in expected  # the sample has procurement items
+    for title, rows in expected.items():
+        table, repeats = _table(doc, title)
+        body = _clean(_body(table))
+        assert body == rows, title
+        k = next(i for i, r in enumerate(table) if r[0] == "栏次")
+        assert table[k][1:] == [str(i) for i in range(1, len(table[k]))], title
+        assert all(repeats[: k + 1]) and not any(repeats[k + 1:]), title
+        if not rows:  # an empty table keeps its header and says so under it
+            found = doc.find_table(title)
+            assert found is not None
+            assert doc.blocks[found[1] + 1].text.strip() == HEBEI_EMPTY_NOTES[title], title
+
+
+def test_hebei_procurement_table_has_the_columns_of_the_layout(hebei):
+    doc, b, _ = hebei
+    table, _ = _table(doc, "部门政府采购预算")
+    assert table[:3] == [[f"{b.code} {b.name}"], [f"预算年度：{b.year}"], [f"单位：{b.unit}"]]
+    assert table[3] == ["序号", "政府采购项目来源", "采购物品名称", "政府采购目录序号", "计量单位", "数量", "单价",
+                        "政府采购金额（当年部门预算安排资金）", f"{b.year}年预留中小微企业份额"]
+    assert table[4][1:3] == ["项目名称", "预算资金"]
+    assert [c for c in table[4] if c][2:] == ["合计", "一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨",
+                                             "单位资金", "上年结转结余"]
+    body = _body(table)
+    assert any(r[14] for r in body[1:]), "the sample has an item paid from 上年结转结余"
+    text = doc.text()
+    assert "注：同一采购目录序号的物品，其单价会因配置规格不同而变动，均符合资产配置标准。涉密采购事项按照相关规定执行。" in text
+
+
+def test_hebei_fixed_assets_table(hebei):
+    doc, b, _ = hebei
+    table, _ = _table(doc, "部门固定资产占用情况表")
+    k = next(i for i, r in enumerate(table) if r and r[0] == "项目")
+    assert table[k] == ["项目", "数量", f"价值（金额单位：{b.unit}）"]
+    assert table[:k] == [[f"截止时间：{b.assets['截至日期']}"]]
+    assert _clean(table[k + 1:]) == hebei_fixed_asset_rows(b)
+
+
+def test_hebei_sentences_against_independent_arithmetic(hebei_any):
+    """Every figure the 情况说明 quotes, in the wording of hebei-layout.md (增减: 较2023年预算增加X万元 …)."""
+    doc, b = hebei_any
+    paragraphs = [p.strip() for p in doc.paragraphs]
+    for sentence in hebei_sentences(b):
+        assert sentence in paragraphs, sentence
+    text = doc.text()
+    assert "比上年增加" not in text and "增长" not in text  # not the 湖北 phrasing
+
+
+def test_hebei_project_tables_quote_budget_and_spending_plan(hebei):
+    doc, b, _ = hebei
+    for i, p in enumerate(b.perf_projects(), 1):
+        found = doc.find_table(f"{i}、{p['项目名称']}绩效目标表")
+        assert found is not None
+        rows = {r[0]: r[-1] for r in doc.blocks[found[1]].rows if r}
+        for label, text in hebei_perf_cells(b, p).items():
+            assert rows[label] == text, (p["项目名称"], label)
 
 
 def test_hebei_is_byte_identical_on_regeneration(hebei, tmp_path: Path):

@@ -143,7 +143,7 @@ def context_md() -> str:
         "",
     ]
     for cls in (narrate.RenderContext, narrate.Narrative, narrate.TableCtx, narrate.Row, narrate.HeaderCell,
-                narrate.PerfTable, narrate.IndicatorRow, narrate.Item):
+                narrate.PerfTable, narrate.IndicatorRow, narrate.Item, narrate.ChangeWords):
         prefix = "说明." if cls is narrate.Narrative else ""
         lines += [f"## {cls.__name__}", "", (cls.__doc__ or "").strip().split("\n")[0], "",
                   "| 变量 | 说明 |", "| --- | --- |"]

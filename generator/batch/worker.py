@@ -77,10 +77,12 @@ def planned_names(ctx, xlsx: bool, pdf: bool) -> list[str]:
 
 def dependencies(profile, template) -> dict[str, str]:
     """Files besides the input that the outputs depend on (the profile's layers, the template), with digests."""
-    from ..layout.profile import template_sources
+    from ..layout.profile import final_template_source, template_sources
     from .manifest import file_digest
 
     files = [*profile.source_files, *template_sources(profile)]
+    if profile.决算 is not None:
+        files.append(final_template_source(profile))
     if isinstance(template, Path):
         files.append(template)
     return {str(f): file_digest(f) for f in dict.fromkeys(files)}
@@ -148,14 +150,20 @@ def _run(job: Job, pdf: bool, record: Record) -> Record:
 
 
 def _run_final(job: Job, pdf: bool, record: Record, b, failed: list[str], errors: list) -> Record:
-    """A 部门决算 of the batch: layout data and template of its 版式 (profiles/决算/), the rest as for a budget."""
+    """A 部门决算 of the batch: the 决算 layout and template of its profile, the rest as for a budget."""
     from ..layout.final_narrate import build_final_context
-    from ..writing.render import RenderError, named_template
-    from .manifest import file_digest
+    from ..layout.profile import ProfileError
+    from ..pipeline import choose_final_profile
+    from ..writing.render import RenderError, final_template
 
     try:
-        ctx = build_final_context(b, job.settings, failed)
-        template = named_template(Path(job.template_dir) if job.template_dir else None, ctx.模板)
+        profile = choose_final_profile(b, job.path, job.settings, job.profile or None)
+        template = final_template(Path(job.template_dir) if job.template_dir else None, profile)
+        ctx = build_final_context(b, job.settings, failed, profile)
+    except ProfileError as exc:
+        record.findings += [FindingRow.of(f) for f in exc.findings]
+        record.status, record.note = HAS_ERRORS, "版式有错误，未生成"
+        return record
     except RenderError as exc:
         record.status, record.failed, record.note = FAILED, True, f"生成失败：{exc}"
         return record
@@ -165,7 +173,7 @@ def _run_final(job: Job, pdf: bool, record: Record, b, failed: list[str], errors
             return record
         record.status, record.failed, record.note = FAILED, True, f"生成失败：{type(exc).__name__}: {exc}"
         return record
-    record.deps = {str(template): file_digest(template)}
+    record.deps = dependencies(profile, template)
     return _finish(job, ctx, template, record, pdf, errors)
 
 

@@ -17,14 +17,11 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-from ruamel.yaml import YAML
 
 from .. import catalog
 from ..config import Settings
+from ..findings import Finding
 from ..fmt import ordinal, percent, reason_clause, round2, table_amount, to_unit, wan
 from ..reading.final_model import (
     FINAL_INCOME_SOURCES,
@@ -36,6 +33,7 @@ from ..reading.model import ZERO
 from .compute import Change, Tree, qualified_function_name
 from .final_compute import FinalFigures, compute_final
 from .narrate import HeaderCell, PerfTable, Row, TableCtx
+from .profile import DEFAULT_PROFILE, Profile, ProfileError, load_profile, shipped_profiles
 from .tables import class_ordinal
 
 # ================================================================= the layouts (data)
@@ -47,45 +45,52 @@ class FinalTableSpec:
     注: str = ""
     空表说明: str = ""
     仅支出: bool = False
+    合计位置: str = "首行"
 
 
 @dataclass(frozen=True)
 class FinalLayout:
-    """One region's 决算 layout: what profiles/决算/决算版式.yaml says for its 版式."""
+    """One profile's 决算 layout (its ``决算:`` key, layout/profile.py FinalSpec), as the tables and
+    the context read it."""
 
     版式: str
     模板: str
-    模板源: str
     横向: frozenset[str]
     标题格式: str
     信息行左: str
-    合计位置: str
     类序号: str
+    名词编号: str
+    单位构成: str
+    单位构成无下属: str
     表序: tuple[str, ...]
     表: dict[str, FinalTableSpec]
     名词解释: tuple[tuple[str, str], ...]
 
 
-FINAL_PROFILES = "profiles/决算"
-"""Where the 决算 layouts live: 决算版式.yaml (each region's data) and <版式>/模板.txt (its template source)."""
+def final_layout(profile: Profile) -> FinalLayout:
+    """The 决算 layout of a profile (ProfileError when the profile has none)."""
+    spec = profile.决算
+    if spec is None:
+        raise ProfileError([Finding("PROFILE", "error", f"版式“{profile.名称}”没有部门决算的版式（决算:）；"
+                                    f"可用于决算的版式：{'、'.join(final_profiles())}，或继承其中之一的版式文件",
+                                    file=str(profile.source_files[-1]) if profile.source_files else "")])
+    tables = {k: FinalTableSpec(t.名称, t.注, t.空表说明, t.仅支出, t.合计位置 or spec.合计位置) for k, t in spec.表.items()}
+    return FinalLayout(
+        版式=profile.名称, 模板=spec.模板, 横向=frozenset(spec.横向), 标题格式=spec.标题格式, 信息行左=spec.信息行左,
+        类序号=spec.类序号, 名词编号=spec.名词编号, 单位构成=spec.单位构成, 单位构成无下属=spec.单位构成无下属 or spec.单位构成,
+        表序=tuple(spec.表序), 表=tables, 名词解释=tuple((str(a), str(b)) for a, b in spec.名词解释))
 
 
-@lru_cache
-def final_layouts() -> dict[str, FinalLayout]:
-    text = resources.files("generator").joinpath(FINAL_PROFILES, "决算版式.yaml").read_text(encoding="utf-8")
-    data = YAML(typ="safe").load(text)
-    out = {}
-    for name, spec in data.items():
-        out[name] = FinalLayout(
-            版式=name, 模板=spec["模板"], 模板源=spec["模板源"], 横向=frozenset(spec["横向"]), 标题格式=spec["标题格式"], 信息行左=spec["信息行左"], 合计位置=spec["合计位置"], 类序号=spec.get("类序号", "廿"),
-            表序=tuple(spec["表序"]), 表={k: FinalTableSpec(**v) for k, v in spec["表"].items()},
-            名词解释=tuple((str(a), str(b)) for a, b in spec["名词解释"]),
-        )
-    return out
+def fill(text: str, **words: object) -> str:
+    """A layout text with its {名} placeholders filled; an unknown {…} stays as typed (never an error)."""
+    for key, value in words.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
 
 
-def final_layout(name: str) -> FinalLayout:
-    return final_layouts()[name]
+def final_profiles() -> list[str]:
+    """The shipped profiles that have a 决算 layout."""
+    return [name for name in shipped_profiles() if load_profile(name).决算 is not None]
 
 
 # ================================================================= wording helpers
@@ -262,7 +267,7 @@ class _FinalTables:
         self.unit = a.基本信息.表格金额单位 or self.src
         self.year = a.基本信息.决算年度
         self.subject = subject
-        self.dept = layout.信息行左.format(主体=subject, 部门=a.基本信息.部门名称, 年度=self.year)
+        self.dept = fill(layout.信息行左, 主体=subject, 部门=a.基本信息.部门名称, 年度=self.year)
         self.unit_line = f"单位：{self.unit}"
 
     def amt(self, value: Decimal) -> str:
@@ -276,7 +281,7 @@ class _FinalTables:
         return self.layout.表[key]
 
     def title(self, key: str) -> str:
-        return self.layout.标题格式.format(主体=self.subject, 部门=self.a.基本信息.部门名称, 年度=self.year,
+        return fill(self.layout.标题格式, 主体=self.subject, 部门=self.a.基本信息.部门名称, 年度=self.year,
                                        名称=self.spec(key).名称)
 
     def tail_notes(self, key: str, checks: list[tuple[Decimal, list[Decimal]]]) -> list[str]:
@@ -288,21 +293,21 @@ class _FinalTables:
         return notes
 
     def empty_note(self, key: str) -> str:
-        return self.spec(key).空表说明.format(主体=self.subject, 部门=self.a.基本信息.部门名称, 年度=self.year)
+        return fill(self.spec(key).空表说明, 主体=self.subject, 部门=self.a.基本信息.部门名称, 年度=self.year)
 
     def ctx(self, key: str, number: int, header, rows, align, widths, landscape: bool, checks, empty: bool = False):
         return TableCtx(key, number, self.title(key), self.dept, self.unit_line, header, rows, align, widths,
                         landscape=landscape, empty=empty, empty_note=self.empty_note(key) if empty else "",
                         notes=self.tail_notes(key, checks))
 
-    def tree_rows(self, tree: Tree) -> list[Row]:
+    def tree_rows(self, tree: Tree, key: str) -> list[Row]:
         body = []
         for r in tree.rows:
             indent = "\u3000" * (r.level - 1)
             body.append(Row([indent + r.code, indent + r.name, *[self.amt(v) for v in r.values]],
                             "class" if r.level == 1 else "item", r.level))
         total = Row(["合计", "", *[self.amt(v) for v in tree.total]], "total", 0)
-        return [*body, total] if self.layout.合计位置 == "末行" else [total, *body]
+        return [*body, total] if self.spec(key).合计位置 == "末行" else [total, *body]
 
     @staticmethod
     def tree_checks(tree: Tree, parts_of: dict[int, list[int]]) -> list[tuple[Decimal, list[Decimal]]]:
@@ -354,11 +359,11 @@ class _FinalTables:
         tree = self.f.income_tree
         header = [[HeaderCell("项目", 2), HeaderCell("本年收入合计", rowspan=2), HeaderCell("财政拨款收入", rowspan=2),
                    HeaderCell("上级补助收入", rowspan=2), HeaderCell("事业收入", rowspan=2), HeaderCell("经营收入", rowspan=2),
-                   HeaderCell("附属单位上缴收入", rowspan=2), HeaderCell("其他收入", rowspan=2)],
-                  [HeaderCell("功能分类科目编码"), HeaderCell("科目名称")]]
+                   HeaderCell("附属单位\n上缴收入", rowspan=2), HeaderCell("其他收入", rowspan=2)],
+                  [HeaderCell("功能分类\n科目编码"), HeaderCell("科目名称")]]
         if tree is None:  # rule FIN-INCOME-TABLE reports it; under --force the table says why it is empty
             tree = Tree(["本年收入合计"] * 7, [], [ZERO] * 7)
-        return self.ctx("收入表", number, header, self.tree_rows(tree), ["left", "left", *["right"] * 7],
+        return self.ctx("收入表", number, header, self.tree_rows(tree, "收入表"), ["left", "left", *["right"] * 7],
                         [11, 24, 12, 12, 11, 10, 10, 11, 10], True, self.tree_checks(tree, {0: [1, 2, 3, 4, 5, 6]}))
 
     def expense(self, number: int) -> TableCtx:
@@ -367,7 +372,7 @@ class _FinalTables:
                    HeaderCell("项目支出", rowspan=2), HeaderCell("上缴上级支出", rowspan=2), HeaderCell("经营支出", rowspan=2),
                    HeaderCell("对附属单位补助支出", rowspan=2)],
                   [HeaderCell("功能分类科目编码"), HeaderCell("科目名称")]]
-        return self.ctx("支出表", number, header, self.tree_rows(tree), ["left", "left", *["right"] * 6],
+        return self.ctx("支出表", number, header, self.tree_rows(tree, "支出表"), ["left", "left", *["right"] * 6],
                         [11, 26, 12, 12, 12, 11, 10, 12], True, self.tree_checks(tree, {0: [1, 2, 3, 4, 5]}))
 
     def fiscal(self, number: int) -> TableCtx:
@@ -417,7 +422,7 @@ class _FinalTables:
         header = [[HeaderCell("项目", 2), HeaderCell("本年支出", 3)],
                   [HeaderCell("功能分类科目编码"), HeaderCell("科目名称"), HeaderCell("合计"), HeaderCell("基本支出"),
                    HeaderCell("项目支出")]]
-        return self.ctx("一般公共预算支出表", number, header, self.tree_rows(tree), ["left", "left", "right", "right", "right"],
+        return self.ctx("一般公共预算支出表", number, header, self.tree_rows(tree, "一般公共预算支出表"), ["left", "left", "right", "right", "right"],
                         [14, 34, 16, 16, 16], False, self.tree_checks(tree, {0: [1, 2]}), empty=tree.empty)
 
     def basic(self, number: int) -> TableCtx:
@@ -474,7 +479,7 @@ class _FinalTables:
         shown = Tree([tree.columns[c] for c in cols], [type(r)(r.code, r.name, r.level, [r.values[c] for c in cols])
                                                           for r in tree.rows], [tree.total[c] for c in cols])
         parts = {0: [1, 2]} if only_spending else {2: [3, 4]}
-        return self.ctx(key, number, header, self.tree_rows(shown), align, widths, landscape,
+        return self.ctx(key, number, header, self.tree_rows(shown, key), align, widths, landscape,
                         self.tree_checks(shown, parts), empty=not any(tree.total))
 
     def sangong(self, number: int) -> TableCtx:
@@ -1085,17 +1090,17 @@ def _glossary(a: FinalAccounts, layout: FinalLayout, settings: Settings) -> list
         text = overrides.pop(term, text)
         pairs.append((term, text.replace("{财政级次}", level).replace("{科目}", subjects + "。" if subjects else "无。")))
     pairs += list(overrides.items())
-    style = "（一）" if layout.版式 == "湖北" else "一、"
-    return [(ordinal(i, style), term, text) for i, (term, text) in enumerate(pairs, 1)]
+    return [(ordinal(i, layout.名词编号), term, text) for i, (term, text) in enumerate(pairs, 1)]
 
 
 def build_final_context(a: FinalAccounts, settings: Settings | None = None,
-                        failed: list[str] | None = None) -> FinalRenderContext:
-    """Build the complete 决算 render context from validated final accounts."""
+                        failed: list[str] | None = None, profile: Profile | None = None) -> FinalRenderContext:
+    """Build the complete 决算 render context from validated final accounts, in the 决算 layout of
+    ``profile`` (default: the input's 基本信息.版式, else 湖北)."""
     settings = settings or Settings()
     f = compute_final(a)
     info = a.基本信息
-    layout = final_layout(info.版式)
+    layout = final_layout(profile or load_profile(info.版式 or DEFAULT_PROFILE))
     year = info.决算年度
     subject = info.部门名称
     tables = _FinalTables(a, f, layout, subject).all()
@@ -1123,9 +1128,7 @@ def build_final_context(a: FinalAccounts, settings: Settings | None = None,
     ov = a.部门概况
     units = ov.决算单位
     own, subs = (units[0].名称 if units else subject), units[1:]
-    composition = (f"从单位构成看，{subject}部门决算由实行独立核算的{own}决算和{len(subs)}个下属单位决算组成。"
-                   if layout.版式 == "湖北" else
-                   f"从预算单位构成看，{subject}部门决算包括：{own}决算" + (f"、下属{len(subs)}个单位决算。" if subs else "。"))
+    composition = fill(layout.单位构成 if subs else layout.单位构成无下属, 主体=subject, 本级=own, 下属数=len(subs))
     whole_report = []
     if a.绩效自评.整体 is not None:
         w = a.绩效自评.整体
@@ -1143,7 +1146,7 @@ def build_final_context(a: FinalAccounts, settings: Settings | None = None,
         [[HeaderCell(h) for h in ("一级指标", "二级指标", "三级指标", "年初目标值", "实际完成值", "偏差原因")]],
         indicator_rows, ["left", "left", "left", "center", "center", "left"], [10, 10, 22, 12, 12, 18],
         empty=not indicator_rows, empty_note="本部门未填报部门整体支出绩效自评指标。" if not indicator_rows else ""))
-    prefix = layout.标题格式.format(主体=subject, 部门=subject, 年度=year, 名称="")
+    prefix = fill(layout.标题格式, 主体=subject, 部门=subject, 年度=year, 名称="")
     numbered = [t for t in tables if t.key != "整体自评表"]
     toc = [f"{ordinal(i, '一、')}{t.title.removeprefix(prefix)}" for i, t in enumerate(numbered, 1)]
     return FinalRenderContext(
@@ -1157,7 +1160,7 @@ def build_final_context(a: FinalAccounts, settings: Settings | None = None,
         表={t.key: t for t in tables}, 表目录=toc, 说明=narrative,
         整体自评=whole_report, 整体自评表头=[], 名词解释=_glossary(a, layout, settings),
         其他说明=[_sentence(x) for x in a.其他需要说明的情况], 模板=layout.模板,
-        文中表={"决算单位": TableCtx(
+        文中表={"整体自评表": tables[-1], "决算单位": TableCtx(
             "决算单位", 0, "", "", "", [[HeaderCell("序号"), HeaderCell("单位名称"), HeaderCell("备注")]],
             [Row([str(i), u.名称, u.备注]) for i, u in enumerate(units, 1)], ["center", "left", "left"], [8, 40, 20])},
     )

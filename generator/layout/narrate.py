@@ -17,7 +17,17 @@ from decimal import Decimal
 
 from .. import catalog
 from ..config import Settings
-from ..fmt import change_phrase, cn_number, ordinal, percent, reason_clause, share_phrase, table_amount, wan
+from ..fmt import (
+    change_direction,
+    change_phrase,
+    cn_number,
+    ordinal,
+    percent,
+    reason_clause,
+    share_phrase,
+    table_amount,
+    wan,
+)
 from ..layout.compute import Change, compute, qualified_function_name
 from ..reading.model import (
     FISCAL_SOURCES,
@@ -99,6 +109,33 @@ class Item:
     原因: str = ""
     说明: str = ""
     其中: str = ""
+
+
+@dataclass
+class ChangeWords:
+    """A figure compared with last year, as parts a profile's template words itself (河北: 较2023年预算增加X万元)."""
+
+    方向: str
+    """增加 / 减少 / 持平 / 上年无（上年为 0）/ ""（上年或本年未填：不作比较）."""
+    差额: str
+    """|本年 − 上年| in 万元 as the text shows amounts ("" unless 增加/减少)."""
+    幅度: str
+    """增长/下降的百分比，如 2.91% ("" unless 增加/减少)."""
+    本年数: str
+    上年数: str
+    增减原因: str
+    """The officer's reason without a leading 主要原因是 and trailing punctuation ("" when none or 持平)."""
+
+
+def change_words(c: Change, src: str, places: int, decimals: int, grouping: bool) -> ChangeWords:
+    """The parts of one comparison (ChangeWords); the same direction as fmt.change_phrase."""
+    direction = change_direction(c.current, c.prior, src, decimals)
+    moved = direction in ("增加", "减少")
+    amount = wan(abs(c.delta), src, decimals, grouping) if moved and c.delta is not None else ""
+    ratio = percent(c.ratio, places) if moved and c.ratio is not None else ""
+    reason = reason_clause(c.reason).removeprefix("，主要原因是") if direction and direction != "持平" else ""
+    shown = lambda v: "" if v is None else wan(v, src, decimals, grouping)  # noqa: E731
+    return ChangeWords(direction, amount, ratio, shown(c.current), shown(c.prior), reason)
 
 
 @dataclass
@@ -220,6 +257,8 @@ class RenderContext:
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
+    增减: dict[str, ChangeWords]
+    """Each compared figure of 上年数 (收入总计, 支出总计, 基本支出, 项目支出, 三公经费 …) as parts (ChangeWords)."""
     整体绩效: PerfTable
     整体绩效目标: list[PerfTable]
     项目绩效: list[PerfTable]
@@ -510,7 +549,8 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
         机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
         数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语), 序数=["", *[cn_number(i) for i in range(1, 100)]],
-        表=tmap, 表目录=toc, 说明=narrative, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
+        表=tmap, 表目录=toc, 说明=narrative,
+        增减={k: change_words(c, src, places, text_fmt.小数位, text_fmt.千分位) for k, c in f.changes.items()}, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects,
     )
 
@@ -557,8 +597,9 @@ def _assets_sentence(a: Assets, year: int, src: str) -> str:
     clauses = []
     count = a.vehicle_count()
     if count is not None:
-        detail = "、".join(f"{v.类型}{v.数量}辆" for v in a.车辆 or [] if v.数量)
-        clauses.append(f"本部门共有车辆{count}辆，其中：{detail}" if count else "本部门无公务车辆")
+        # As the references write it: every type entered, zeros included (“共有车辆0辆，其中：机要通信用车0辆、…”).
+        detail = "、".join(f"{v.类型}{v.数量}辆" for v in a.车辆 or [] if v.数量 is not None)
+        clauses.append(f"本部门共有车辆{count}辆" + (f"，其中：{detail}" if detail else ""))
     for label, value in (("单价50万元以上通用设备", a.单价50万元以上通用设备), ("单价100万元以上专用设备", a.单价100万元以上专用设备)):
         if value is not None:
             clauses.append(f"{label}{value}台（套）")

@@ -141,6 +141,51 @@ class ProjectPerfSpec(_Spec):
     指标描述列: bool = Field(False, description="指标表加“绩效指标描述”列")
 
 
+FINAL_TABLES = ("收支总表", "收入表", "支出表", "财政拨款总表", "一般公共预算支出表", "基本支出表", "政府性基金表",
+                "国有资本经营表", "三公表")
+"""The nine 决算 tables (the national 决算公开 table set) a profile's 决算 layout orders and names."""
+
+
+class FinalTableSpec(_Spec):
+    """One 决算 table: its name and the lines under it."""
+
+    名称: str = Field(description="表名（标题格式中的 {名称}）")
+    注: str = Field("", description="表下注释（如上海的“注：本表反映……”）")
+    空表说明: str = Field("", description="无数据时表下的说明；可用 {主体} {部门} {年度}")
+    仅支出: bool = Field(False, description="国有资本经营表：只列支出（合计、基本支出、项目支出）")
+    合计位置: Literal["首行", "末行"] | None = Field(None, description="本表合计行的位置；不填则按 决算.合计位置")
+
+
+class FinalSpec(_Spec):
+    """The 决算 (文种: 决算) layout of a profile: what differs by region in the 部门决算公开."""
+
+    模板: str = Field("", description="模板目录中已编译的决算 Word 模板文件名；不填则由 决算.模板源 编译")
+    模板源: str = Field("决算模板.txt", description="决算叙述部分的模板源（相对于写这一键的版式文件夹）")
+    横向: list[str] = Field(default_factory=list, description="放在横向页上的表")
+    标题格式: str = Field("{主体}{年度}年度{名称}", description="表标题；可用 {主体} {部门} {年度} {名称}")
+    信息行左: str = Field("部门（单位）：{主体}", description="表标题下左侧的行（右侧为单位）；空则不列")
+    合计位置: Literal["首行", "末行"] = "首行"
+    类序号: Literal["廿", "二十"] = "廿"
+    名词编号: str = Field("（一）", description="名词解释的编号样式：（一） 或 一、")
+    单位构成: str = Field("从单位构成看，{主体}部门决算由实行独立核算的{本级}决算和{下属数}个下属单位决算组成。",
+                      description="概况中的单位构成句；可用 {主体} {本级} {下属数}")
+    单位构成无下属: str = Field("", description="没有下属单位时的单位构成句；不填则用 单位构成")
+    表序: list[str] = Field(default_factory=lambda: list(FINAL_TABLES))
+    表: dict[str, FinalTableSpec]
+    名词解释: list[tuple[str, str]] = Field(default_factory=list, description="[术语, 解释]；可用 {财政级次} {科目}")
+
+    @model_validator(mode="after")
+    def _tables_known(self) -> FinalSpec:
+        for group, keys in (("表序", self.表序), ("表", list(self.表)), ("横向", self.横向)):
+            unknown = [k for k in keys if k not in FINAL_TABLES]
+            if unknown:
+                raise ValueError(f"决算.{group}中的表“{'、'.join(unknown)}”不是决算表（{'、'.join(FINAL_TABLES)}）")
+        missing = [k for k in self.表序 if k not in self.表]
+        if missing:
+            raise ValueError(f"决算.表序中的表“{'、'.join(missing)}”在 决算.表 中没有定义")
+        return self
+
+
 class Profile(_Spec):
     """A validated, fully merged profile."""
 
@@ -163,10 +208,18 @@ class Profile(_Spec):
     词语: dict[str, str] = Field(default_factory=dict, description="模板可用的词语（{{ 词语.键 }}）")
     名词解释: list[TermSpec] = Field(default_factory=list, description="名词解释的术语和顺序；空则用随附的标准术语")
     项目绩效: ProjectPerfSpec = Field(default_factory=ProjectPerfSpec)
+    决算: FinalSpec | None = Field(None, description="部门决算（文种: 决算）的版式；没有则本版式只用于预算")
 
     # set after loading: where the files are
     folder: Path = Field(default=Path("."), exclude=True)
     source_files: tuple[Path, ...] = Field(default=(), exclude=True)
+    final_folder: Path = Field(default=Path("."), exclude=True)
+    """The folder 决算.模板源 is relative to: that of the last layer that wrote it."""
+
+    @property
+    def 文种(self) -> list[str]:
+        """The 文种 this profile lays out: 预算, and 决算 when it has a 决算 layout."""
+        return ["预算", "决算"] if self.决算 is not None else ["预算"]
 
     @model_validator(mode="after")
     def _tables_known(self) -> Profile:
@@ -282,7 +335,7 @@ def _messages(exc: ValidationError, chain: _Chain) -> list[Finding]:
             message = f"版式项“{'.'.join(map(str, loc))}”不正确：{err['msg']}"
         # pydantic adds the union member's name to the location of a list[A | B] item: drop it
         clean = tuple(p for p in loc if not (isinstance(p, str) and p in ("LineSpec", "ClassesSpec", "str",
-                                                                            "HeaderCellSpec")))
+                                                                            "HeaderCellSpec", "FinalSpec")))
         file, position = chain.position(clean)
         out.append(Finding("PROFILE", "error", message, file=file, position=position, path=clean))
     return out
@@ -317,7 +370,20 @@ def _load(path: Path) -> Profile:
     profile.source_files = tuple(layer.path for layer in chain.layers)
     if len(chain.layers) > 1 and "模板" not in chain.layers[-1].data:
         profile.模板 = ""  # an extension's parts or tables differ from its base's template: compile its own
+    _final_files(profile, chain)
     return profile
+
+
+def _final_files(profile: Profile, chain: _Chain) -> None:
+    """Where the 决算 template source is, and whether the committed 决算 template still applies."""
+    if profile.决算 is None:
+        return
+    writers = [layer for layer in chain.layers if isinstance(layer.data.get("决算"), dict)]
+    with_source = [layer for layer in writers if "模板源" in layer.data["决算"]]
+    profile.final_folder = (with_source or writers)[-1].path.parent
+    last = chain.layers[-1].data.get("决算")
+    if len(chain.layers) > 1 and isinstance(last, dict) and "模板" not in last:
+        profile.决算.模板 = ""  # an extension's 决算 may reorder or turn tables: compile its own template
 
 
 def template_sources(profile: Profile) -> list[Path]:
@@ -331,4 +397,11 @@ def template_sources(profile: Profile) -> list[Path]:
     return out
 
 
-__all__ = ["DEFAULT_PROFILE", "Profile", "ProfileError", "TableSpec", "load_profile", "shipped_profiles"]
+def final_template_source(profile: Profile) -> Path:
+    """The 决算 template source of a profile with a 决算 layout."""
+    assert profile.决算 is not None
+    return profile.final_folder / profile.决算.模板源
+
+
+__all__ = ["DEFAULT_PROFILE", "FINAL_TABLES", "FinalSpec", "Profile", "ProfileError", "TableSpec",
+           "final_template_source", "load_profile", "shipped_profiles"]

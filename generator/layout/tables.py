@@ -21,10 +21,12 @@ from ..reading.model import (
     FISCAL_SOURCES,
     FUND_SOURCES,
     INCOME_SOURCES,
+    PROCUREMENT_FUNDS,
     ZERO,
     Budget,
     FunctionRow,
     Procurement,
+    ProcurementItem,
 )
 from .compute import Figures, Tree, function_tree, parent_names
 from .profile import ClassesSpec, LineSpec, Profile, TableSpec
@@ -540,6 +542,22 @@ class TableBuilder:
 
     # ---- 三公
 
+    THREE_PUBLIC_PARTS = {
+        "三公经费": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
+        "公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费"),
+        "三公经费及会议费培训费": ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "会议费", "培训费"),
+    }
+    """The "三公" rows that are sums of items: their fund columns are the sums of the items' fund splits."""
+
+    def _three_public_split(self, name: str) -> dict[str, Decimal] | None:
+        """A 三公 row by 财政拨款 source (ThreePublic.split; sums for the subtotal rows); None when not entered."""
+        t = self.b.三公经费
+        parts = self.THREE_PUBLIC_PARTS.get(name, (name,))
+        splits = [x for x in (t.split(k) for k in parts) if x is not None]
+        if not splits:
+            return None
+        return {s: sum((x[s] for x in splits), ZERO) for s in FISCAL_SOURCES}
+
     def three_public(self, spec: TableSpec) -> tuple[list[Row], bool, list[str]]:
         t = self.b.三公经费
         s = self.scalars
@@ -547,14 +565,20 @@ class TableBuilder:
                           (t.vehicles(), [t.公务用车购置费, t.公务用车运行维护费])]
         if not spec.行:  # one row, the items are the columns
             rows = [Row([self.amt(s[c]) for c in spec.列], "item", 3)]
-        else:  # the items are rows, the columns are fund sources (all 三公 is 一般公共预算 here)
+        else:  # the items are rows, the columns are 合计 and the 财政拨款 sources
             rows = []
             for line in spec.行:
                 value = s[line.值] if line.值 else None
-                cells = []
-                for col in spec.列:
-                    cells.append(self.amt(value if col in ("合计", "一般公共预算") else (ZERO if value is not None else None)))
+                split = self._three_public_split(line.值) if value is not None else None
+                cells = [self.amt(value if col == "合计" else (split or {}).get(col)) for col in spec.列]
                 rows.append(Row([line.名称, *cells], "total" if line.粗体 else "item", 0 if line.粗体 else 3))
+                if split is not None and "合计" in spec.列:
+                    checks.append((value, list(split.values())))
+            for whole, parts in self.THREE_PUBLIC_PARTS.items():
+                for fund in FISCAL_SOURCES:
+                    shown = [self._three_public_split(k) for k in parts]
+                    checks.append(((self._three_public_split(whole) or {}).get(fund, ZERO),
+                                   [x[fund] for x in shown if x is not None]))
         return rows, self._empty(spec, True, t.total()), self.tail_notes(checks)
 
     # ---- 项目支出表
@@ -575,19 +599,38 @@ class TableBuilder:
     # ---- 政府采购预算表
 
     PROCUREMENT_COLUMNS = ("项目", "品目", "类别", "数量", "计量单位", "金额", "面向中小企业", "面向小微企业")
-    """Columns of a procurement table (``列``; empty: all of them, in this order)."""
+    """Columns of a procurement table (``列``; empty: these, in this order). Also allowed: 项目预算资金, 物品名称,
+    目录序号, 单价, and each fund of PROCUREMENT_FUNDS (the item's amount from that source)."""
+    PROCUREMENT_EXTRA = ("项目预算资金", "物品名称", "目录序号", "单价", *PROCUREMENT_FUNDS)
+
+    def _project_budget(self, item: ProcurementItem) -> Decimal | None:
+        """The budget of the project an item is bought for: as entered, else the project of that name, else None."""
+        if item.项目预算资金 is not None:
+            return item.项目预算资金
+        match = [p for p in self.b.项目 if item.项目 and p.项目名称 == item.项目]
+        return match[0].total() if len(match) == 1 else None
+
+    def _procurement_cells(self, i: ProcurementItem) -> dict[str, str]:
+        qty = "" if i.数量 is None else f"{i.数量.normalize():f}"
+        funds = i.资金来源
+        return {"项目": i.项目, "品目": i.品目, "物品名称": i.item_name(), "目录序号": i.catalog_code(), "类别": i.类别,
+                "数量": qty, "计量单位": i.计量单位, "单价": self.amt(i.单价), "项目预算资金": self.amt(self._project_budget(i)),
+                **{c: self.amt(getattr(i, c)) for c in ("金额", "面向中小企业", "面向小微企业")},
+                **{s: self.amt(funds.get(s) if funds is not None else None) for s in PROCUREMENT_FUNDS}}
 
     def procurement(self, spec: TableSpec) -> tuple[list[Row], bool, list[str]]:
         self.given = self.b.政府采购 is not None
         p = self.b.政府采购 or Procurement()
         columns = list(spec.列) or list(self.PROCUREMENT_COLUMNS)
-        amounts = ("金额", "面向中小企业", "面向小微企业")
 
         def line(values: dict[str, str], kind: str = "item", level: int = 3) -> Row:
             return Row([values.get(c, "") for c in columns], kind, level)
 
+        split = bool(p.明细) and all(i.资金来源 is not None for i in p.明细)
+        by_fund = {s: sum((i.资金来源.get(s) for i in p.明细 if i.资金来源 is not None), ZERO) for s in PROCUREMENT_FUNDS}
+        fund_cells = {s: self.amt(by_fund[s]) for s in PROCUREMENT_FUNDS} if split else {}
         rows = [line({columns[0]: spec.合计名称, "金额": self.amt(p.total()), "面向中小企业": self.amt(p.面向中小企业),
-                      "面向小微企业": self.amt(p.面向小微企业)}, "total", 0)]
+                      "面向小微企业": self.amt(p.面向小微企业), **fund_cells}, "total", 0)]
         for kind in ("货物", "工程", "服务"):
             items = [i for i in p.明细 if i.类别 == kind]
             amount = getattr(p, kind)
@@ -599,10 +642,11 @@ class TableBuilder:
                 rows.append(line({columns[0]: f"{kind}类", "金额": self.amt(amount),
                                   "面向中小企业": self.amt(sme) if items else "",
                                   "面向小微企业": self.amt(micro) if items else ""}, "class", 1))
-            for i in items:
-                qty = "" if i.数量 is None else f"{i.数量.normalize():f}"
-                rows.append(line({"项目": i.项目, "品目": i.品目, "类别": i.类别, "数量": qty, "计量单位": i.计量单位,
-                                  **{c: self.amt(getattr(i, c)) for c in amounts}}))
+            rows += [line(self._procurement_cells(i)) for i in items]
+        return rows, self._empty(spec, p.total() != 0, p.total()), self.tail_notes(self._procurement_checks(p, split))
+
+    @staticmethod
+    def _procurement_checks(p: Procurement, split: bool) -> Checks:
         checks: Checks = [(p.total(), [p.货物, p.工程, p.服务])]
         if p.明细:  # each 类别 row and the SME columns are sums of the items shown under them
             checks += [(p.面向中小企业, [i.面向中小企业 for i in p.明细]), (p.面向小微企业, [i.面向小微企业 for i in p.明细])]
@@ -611,7 +655,13 @@ class TableBuilder:
                 checks += [(getattr(p, kind), [i.金额 for i in items])] if items else []
                 checks += [(sum((getattr(i, col) for i in items), ZERO), [getattr(i, col) for i in items])
                            for col in ("面向中小企业", "面向小微企业")] if items else []
-        return rows, self._empty(spec, p.total() != 0, p.total()), self.tail_notes(checks)
+        for i in p.明细:  # an item's fund columns add up to its amount
+            if i.资金来源 is not None:
+                checks.append((i.金额, [i.资金来源.get(s) for s in PROCUREMENT_FUNDS]))
+        if split:
+            checks += [(sum((i.资金来源.get(s) for i in p.明细 if i.资金来源), ZERO),
+                        [i.资金来源.get(s) for i in p.明细 if i.资金来源]) for s in PROCUREMENT_FUNDS]
+        return checks
 
     # ---- 固定资产占用
 
@@ -718,6 +768,14 @@ def check_profile_names(profile: Profile) -> list[tuple[str, tuple]]:
             if line.值 and line.值 not in allowed:
                 problems.append((f"表“{key}”行“{line.名称}”的值“{line.值}”不是已知的数字名（见 docs/profiles.md）",
                                  (*at, where, i)))
+        if spec.来源 == "政府采购":
+            known = (*TableBuilder.PROCUREMENT_COLUMNS, *TableBuilder.PROCUREMENT_EXTRA)
+            problems += [(f"表“{key}”的列“{c}”不是已知的采购列（{'、'.join(known)}）", (*at, "列", i))
+                         for i, c in enumerate(spec.列) if c not in known]
+        if spec.来源 == "三公" and spec.行:
+            known = ("合计", *FISCAL_SOURCES)
+            problems += [(f"表“{key}”的列“{c}”不是 {'、'.join(known)} 之一", (*at, "列", i))
+                         for i, c in enumerate(spec.列) if c not in known]
         if spec.来源 == "三公" and not spec.行:
             problems += [(f"表“{key}”的列“{c}”不是已知的数字名", (*at, "列", i))
                          for i, c in enumerate(spec.列) if c not in SCALAR_FIGURES]

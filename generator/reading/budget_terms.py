@@ -58,3 +58,10 @@ PRIOR_ITEMS: tuple[str, ...] = (
 )
 """The keys of 上年数. The narrative compares those in check.NARRATED_PRIOR; 支出总计 and
 一般公共预算拨款 are accepted for completeness and checked against the others (PRIOR-BALANCE)."""
+
+PROCUREMENT_FUNDS: tuple[str, ...] = (*FUND_SOURCES, "上年结转结余")
+"""The fund columns of a procurement item: the five sources of this year's money, then 上年结转结余."""
+
+THREE_PUBLIC_ITEMS: tuple[str, ...] = ("因公出国（境）费", "教学科研人员因公出国（境）费", "其他因公出国（境）费", "公务用车购置费",
+                                       "公务用车运行维护费", "公务接待费", "会议费", "培训费")
+"""The "三公" items (and 会议费/培训费) that can be split by fund source, by their input keys."""

@@ -52,7 +52,8 @@ class FinalInfo(Node):
     决算年度: int = Field(title="决算年度", description="决算所属的年度，如 2023（次年公开）")
     金额单位: Literal["元", "万元"] = Field(title="金额单位", description="本文件中所有金额的单位：元 或 万元")
     表格金额单位: Literal["元", "万元"] | None = Field(None, title="表格金额单位", description="不填则同金额单位")
-    版式: Literal["湖北", "上海"] = Field("湖北", title="地区版式", description="湖北（曾都区体例）或 上海（市级模板）")
+    版式: Text = Field("", title="地区版式", description="有决算版式的版式名（湖北：曾都区体例，上海：市级模板）或版式文件的路径；"
+                                                     "不填则按 --profile、配置文件的 版式，否则湖北")
     地区: Text = Field("", title="地区", description="如 曾都区，用于名词解释")
     公开日期: dt.date | None = Field(None, title="公开日期", description="YYYY-MM-DD")
 

@@ -100,6 +100,8 @@ from .budget_terms import (  # noqa: E402, F401 - the budget's vocabulary, impor
     INCOME_FUND,
     INCOME_SOURCES,
     PRIOR_ITEMS,
+    PROCUREMENT_FUNDS,
+    THREE_PUBLIC_ITEMS,
 )
 
 EXPENSE_KINDS: tuple[str, ...] = ("人员经费", "公用经费", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出")
@@ -307,6 +309,40 @@ class EconomicRow(Node):
 # ---------------------------------------------------------------- 重要事项
 
 
+class FiscalSplit(Node):
+    """One "三公" item split by the three 财政拨款 sources (河北's 三公 table has them as columns)."""
+
+    一般公共预算: Amount = ZERO
+    政府性基金预算: Amount = ZERO
+    国有资本经营预算: Amount = ZERO
+
+    def get(self, source: str) -> Decimal:
+        return getattr(self, source)
+
+    def total(self) -> Decimal:
+        return sum((self.get(s) for s in FISCAL_SOURCES), ZERO)
+
+
+
+
+
+class ThreePublicFunds(Node):
+    """The fund split of each "三公" item (optional; an item without one is all 一般公共预算)."""
+
+    因公出国境费: FiscalSplit | None = Field(None, alias="因公出国（境）费")
+    教学科研人员因公出国境费: FiscalSplit | None = Field(None, alias="教学科研人员因公出国（境）费")
+    其他因公出国境费: FiscalSplit | None = Field(None, alias="其他因公出国（境）费")
+    公务用车购置费: FiscalSplit | None = None
+    公务用车运行维护费: FiscalSplit | None = None
+    公务接待费: FiscalSplit | None = None
+    会议费: FiscalSplit | None = None
+    培训费: FiscalSplit | None = None
+
+    def item(self, key: str) -> FiscalSplit | None:
+        """The split of one item, by its input key (THREE_PUBLIC_ITEMS)."""
+        return getattr(self, key.replace("（境）", "境"))
+
+
 class ThreePublic(Node):
     因公出国境费: Amount = Field(ZERO, alias="因公出国（境）费", title="因公出国（境）费")
     教学科研人员因公出国境费: Amount | None = Field(
@@ -320,6 +356,25 @@ class ThreePublic(Node):
     合计: Amount | None = Field(None, title="“三公”经费合计（可选，填写则校验）")
     会议费: Amount | None = Field(None, title="会议费（可选）", description="部分地区在“三公”经费表中同时公开；不计入“三公”合计")
     培训费: Amount | None = Field(None, title="培训费（可选）", description="同上，不计入“三公”合计")
+    资金来源: ThreePublicFunds | None = Field(
+        None, title="按资金来源分列（可选）",
+        description="各项按一般公共预算、政府性基金预算、国有资本经营预算分列（河北“三公”经费表的资金性质列）；"
+                    "某项不填则全部视为一般公共预算；填写则校验各来源之和 = 该项金额",
+    )
+
+    def item(self, key: str) -> Decimal | None:
+        """An item's amount by its input key (THREE_PUBLIC_ITEMS); None when an optional one was not entered."""
+        return getattr(self, key.replace("（境）", "境"))
+
+    def split(self, key: str) -> dict[str, Decimal] | None:
+        """An item's amount by 财政拨款 source: the entered split, else all 一般公共预算; None when not entered."""
+        value = self.item(key)
+        if value is None:
+            return None
+        given = self.资金来源.item(key) if self.资金来源 is not None else None
+        if given is not None:
+            return {s: given.get(s) for s in FISCAL_SOURCES}
+        return {s: value if s == FISCAL_SOURCES[0] else ZERO for s in FISCAL_SOURCES}
 
     def vehicles(self) -> Decimal:
         return self.公务用车购置费 + self.公务用车运行维护费
@@ -339,15 +394,58 @@ class OperatingCost(Node):
     明细: list[Item] = Field(default_factory=list, title="明细（可选），如 办公费、印刷费")
 
 
+class ProcurementFunds(Node):
+    """A procurement item's amount by fund source (河北: 政府采购金额（当年部门预算安排资金） columns)."""
+
+    一般公共预算: Amount = ZERO
+    政府性基金预算: Amount = ZERO
+    国有资本经营预算: Amount = ZERO
+    财政专户管理资金: Amount = ZERO
+    单位资金: Amount = ZERO
+    上年结转结余: Amount = ZERO
+
+    def get(self, source: str) -> Decimal:
+        return getattr(self, source)
+
+    def total(self) -> Decimal:
+        return sum((self.get(s) for s in PROCUREMENT_FUNDS), ZERO)
+
+
+
+
+
 class ProcurementItem(Node):
     项目: Text = Field("", title="所属项目")
-    品目: Text = Field(title="政府采购品目", description="如 [C21040000]物业管理服务")
+    项目预算资金: Amount | None = Field(
+        None, title="所属项目预算资金（可选）", description="采购所属项目的预算金额（河北：政府采购项目来源的预算资金）")
+    品目: Text = Field(title="政府采购品目", description="如 [C21040000]物业管理服务，或只填物品名称（目录序号另填）")
+    目录序号: Code = Field("", title="政府采购目录序号（可选）",
+                      description="如 A02010105；不填时从品目开头的 [序号] 取")
     类别: Literal["货物", "工程", "服务"] = Field(title="类别")
     数量: Decimal | None = Field(None, title="采购数量")
     计量单位: Text = Field("", title="计量单位")
+    单价: Amount | None = Field(None, title="单价（可选）")
     金额: Amount = Field(title="采购金额")
+    资金来源: ProcurementFunds | None = Field(
+        None, title="按资金来源分列（可选）",
+        description="一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金、单位资金、上年结转结余；填写则校验之和 = 采购金额")
     面向中小企业: Amount = Field(ZERO, title="其中面向中小企业")
     面向小微企业: Amount = Field(ZERO, title="其中面向小微企业")
+
+    def catalog_code(self) -> str:
+        """The 政府采购目录序号: as entered, else the [code] the 品目 starts with, else ""."""
+        if self.目录序号:
+            return self.目录序号
+        m = _BRACKETED.match(self.品目)
+        return m.group(1) if m else ""
+
+    def item_name(self) -> str:
+        """The 采购物品名称: the 品目 without a leading [code]."""
+        m = _BRACKETED.match(self.品目)
+        return m.group(2).strip() if m else self.品目
+
+
+_BRACKETED = re.compile(r"^\s*[\[【［]\s*([A-Za-z0-9]+)\s*[\]】］]\s*(.*)$")
 
 
 class Procurement(Node):

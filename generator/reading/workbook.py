@@ -34,6 +34,7 @@ from ..findings import Finding, InputError, Position, SourceMap
 from .workbook_layout import (
     AMOUNT,
     BOOL,
+    BUDGET_WORKBOOK,
     CHOICE,
     DATE,
     INDICATORS,
@@ -45,8 +46,6 @@ from .workbook_layout import (
     NO,
     NUMBER,
     PRIOR_TABLES,
-    SHEET_NAMES,
-    SHEETS,
     SIGN_ALIASES,
     SUBTOTALS,
     TARGETS,
@@ -57,6 +56,8 @@ from .workbook_layout import (
     Section,
     Sheet,
     Table,
+    WorkbookKind,
+    cell_kind,
 )
 
 
@@ -94,6 +95,7 @@ class _Reader:
         self.findings: list[Finding] = []
         self.wb = self._open()
         self._values_wb: Any = None
+        self.kind = workbook_kind(self.wb.sheetnames)
 
     # -------------------------------------------------------------- file level
 
@@ -159,12 +161,13 @@ class _Reader:
 
     def check_sheets(self) -> bool:
         present = self.wb.sheetnames
-        missing = [n for n in SHEET_NAMES if n not in present]
-        extra = [n for n in present if n not in SHEET_NAMES and n != INFO_SHEET]
+        names = self.kind.sheet_names
+        missing = [n for n in names if n not in present]
+        extra = [n for n in present if n not in names and n != INFO_SHEET]
         for name in missing:
             near = get_close_matches(name, extra, n=1, cutoff=0.3)
             hint = f"；工作表“{near[0]}”是否由它改名而来？请改回“{name}”" if near else ""
-            self.issue("XLSX-SHEET", f"缺少工作表“{name}”{hint}。填报工作簿应包含：{'、'.join(SHEET_NAMES)}"
+            self.issue("XLSX-SHEET", f"缺少工作表“{name}”{hint}。填报工作簿应包含：{'、'.join(names)}"
                        "（请勿删除或重命名工作表；可用 budgetdoc excel-template 重新生成）", Position(sheet=name))
         return not missing
 
@@ -224,7 +227,7 @@ class _Reader:
                 if c is None:
                     continue
                 pos = Position(sheet=name, cell=f"{get_column_letter(c)}{r}")
-                raw = isinstance(sec, KV) and len(sec.values) == 1  # converted below by the line's kind
+                raw = isinstance(sec, KV) and (len(sec.values) == 1 or sec.spread)  # converted below by the line's kind
                 value = self._value(ws, name, r, c, col, merged, reported, pos, raw)
                 cells[col.header] = _Cell(value, pos)
             row = _Row(Position(sheet=name, cell=f"A{r}"), cells)
@@ -244,6 +247,12 @@ class _Reader:
                     cell = next(iter(cells.values()), None)
                     if cell is not None and cell.value is not None:
                         cell.value = self.convert(cell.value, line.kind, cell.pos, line.label)
+                elif sec.spread:  # a grid: each cell by its line's (or column's) kind
+                    for col in sec.values:
+                        cell = cells.get(col.header)
+                        if cell is not None and cell.value is not None:
+                            cell.value = self.convert(cell.value, cell_kind(line, col), cell.pos,
+                                                      f"{line.label}（{col.header}）")
                 if line.label in parsed.lines:
                     self.issue("XLSX-LABEL", f"项目“{line.label}”出现了两次，请删除其中一行", row.pos)
                     continue
@@ -321,6 +330,16 @@ class _Reader:
         if kind == CHOICE:
             text = SIGN_ALIASES.get(text, text)
         return text
+
+
+def workbook_kind(sheet_names: list[str]) -> WorkbookKind:
+    """The 文种 of a fill-in workbook, by its sheets: the kind whose sheet names it has most of (预算 on a tie)."""
+    from .final_workbook_layout import FINAL_WORKBOOK
+
+    present = set(sheet_names)
+    budget = len(present & set(BUDGET_WORKBOOK.sheet_names)) - len(set(BUDGET_WORKBOOK.sheet_names) - present)
+    final = len(present & set(FINAL_WORKBOOK.sheet_names)) - len(set(FINAL_WORKBOOK.sheet_names) - present)
+    return FINAL_WORKBOOK if final > budget else BUDGET_WORKBOOK
 
 
 def _merged_map(ws: _SparseSheet) -> dict[tuple[int, int], str]:
@@ -551,6 +570,9 @@ class _Assembler:
                 self.pos(line.path[:-1], parsed.title_pos)
             if row is None:
                 continue
+            if sec.spread:
+                self.spread(row, sec, line.path)
+                continue
             if len(sec.values) == 1:
                 cell = next(iter(row.cells.values()), None)
                 if cell is None:
@@ -563,11 +585,24 @@ class _Assembler:
             if any(v is not None and v != "" for v in obj.values()):
                 self.put(line.path, obj)
 
+    def spread(self, row: _Row, sec: KV, tail: tuple) -> None:
+        """One line of a grid section: each column's cell at the column's path + the line's."""
+        for col in sec.values:
+            cell = row.cells.get(col.header)
+            if cell is None or col.key is None:
+                continue
+            path = col.key + tail
+            self.pos(col.key, row.pos)
+            self.pos(path, cell.pos)
+            if cell.value is not None:
+                self.put(path, cell.value)
+
     # -------------------------------------------------------------- the whole workbook
 
     def run(self, parsed: dict[str, dict[str, _Parsed]]) -> None:
+        kind = self.reader.kind
         projects: list = []
-        for spec in SHEETS:
+        for spec in kind.sheets:
             sections = parsed.get(spec.name, {})
             for root in spec.roots:
                 self.pos(root, Position(sheet=spec.name, cell="A1"))
@@ -583,10 +618,15 @@ class _Assembler:
                     items = self.table(got, sec, sec.path)
                     if sec.path == ("项目",):
                         projects = items
-                elif sec.title in PRIOR_TABLES:
+                elif kind is BUDGET_WORKBOOK and sec.title in PRIOR_TABLES:
                     self.prior_dict(got, sec, PRIOR_TABLES[sec.title])
-        self.performance(parsed.get("绩效目标", {}).get(TARGETS.title), parsed.get("绩效指标", {}).get(INDICATORS.title),
-                         projects)
+        if kind is BUDGET_WORKBOOK:
+            self.performance(parsed.get("绩效目标", {}).get(TARGETS.title),
+                             parsed.get("绩效指标", {}).get(INDICATORS.title), projects)
+        else:
+            from .final_workbook import assemble_final
+
+            assemble_final(self, parsed)
         for root in ("基本信息", "部门概况", "收入", "支出"):
             # the required parts exist as sheets: a missing value is then reported at its own cell
             self.data.setdefault(root, {})
@@ -714,7 +754,7 @@ def read_workbook(path: str | Path) -> tuple[dict, SourceMap]:
     reader = _Reader(fs, display)
     if not reader.check_sheets():
         raise ExcelError(reader.findings)
-    parsed = {spec.name: reader.read_sheet(spec) for spec in SHEETS}
+    parsed = {spec.name: reader.read_sheet(spec) for spec in reader.kind.sheets}
     assembler = _Assembler(reader)
     assembler.run(parsed)
     if reader.findings:

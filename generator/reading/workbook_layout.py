@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..findings import Finding, InputError
-from .budget_terms import FUND_SOURCES, INCOME_SOURCES, PRIOR_ITEMS
+from .budget_terms import (
+    FISCAL_SOURCES,
+    FUND_SOURCES,
+    INCOME_SOURCES,
+    PRIOR_ITEMS,
+    PROCUREMENT_FUNDS,
+    THREE_PUBLIC_ITEMS,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 """Workbooks above this size are refused (a filled budget workbook is well under 1 MB)."""
@@ -101,9 +108,17 @@ class KV:
     note_col: bool = True
     optional: bool = False
     """A section added in a later version: a workbook without it is still read."""
+    spread: bool = False
+    """Each value column's key is a path prefix and each line's path is appended to it (a grid: lines ×
+    columns, e.g. "三公" items × 预算数/决算数); a cell's kind is its line's, or its column's for a TEXT line."""
 
 
 Section = Table | KV
+
+
+def cell_kind(line: Line, col: Col) -> str:
+    """The kind of the cell of ``line`` under ``col`` in a spread KV section."""
+    return line.kind if line.kind != TEXT else col.kind
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,21 @@ class Sheet:
     sections: tuple[Section, ...]
     roots: tuple[tuple[str, ...], ...] = ()
     """Top-level data paths this sheet holds (for positions of findings on a whole part)."""
+
+
+@dataclass(frozen=True)
+class WorkbookKind:
+    """One 文种's fill-in workbook: its sheets, and the words its furniture uses."""
+
+    文种: str
+    title: str
+    document: str
+    tables: str
+    sheets: tuple[Sheet, ...]
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sheets)
 
 
 def _amount(header: str, key: tuple[str, ...] | None = None, zero_blank: bool = True, note: str = "") -> Col:
@@ -238,6 +268,9 @@ SHEETS: tuple[Sheet, ...] = (
             Line("公务用车购置及运行费（可选）", ("三公经费", "公务用车购置及运行费"), AMOUNT, note="填写则校验 = 购置费 + 运行维护费"),
             Line("合计（可选）", ("三公经费", "合计"), AMOUNT, note="填写则校验 = 三项之和"),
         ), (Col("金额", None, AMOUNT, 18),)),
+        KV("【“三公”经费按资金来源分列（可选）】", tuple(
+            Line(k, ("三公经费", "资金来源", k), AMOUNT) for k in THREE_PUBLIC_ITEMS
+        ), tuple(Col(s, (s,), AMOUNT, 16) for s in FISCAL_SOURCES), optional=True),
         KV("【机关运行经费】", (
             Line("机关运行经费", ("机关运行经费", "金额"), AMOUNT),
             Line("口径范围", ("机关运行经费", "范围"), TEXT, note="如 本级机关；不填则写“本部门”"),
@@ -265,6 +298,12 @@ SHEETS: tuple[Sheet, ...] = (
             _amount("采购金额", ("金额",), False),
             _amount("其中面向中小企业", ("面向中小企业",)),
             _amount("其中面向小微企业", ("面向小微企业",)),
+            Col("政府采购目录序号（可选）", ("目录序号",), CODE, 16, note="如 A02010105；不填时取品目开头 [ ] 中的序号",
+                optional=True),
+            Col("单价（可选）", ("单价",), AMOUNT, 14, optional=True),
+            Col("所属项目预算资金（可选）", ("项目预算资金",), AMOUNT, 16, note="不填时取同名项目的预算数", optional=True),
+            *(Col(f"资金来源：{s}（可选）", ("资金来源", s), AMOUNT, 14, optional=True,
+                  note="按资金来源分列采购金额（河北版式）；填写则校验之和 = 采购金额") for s in PROCUREMENT_FUNDS),
         ), ("政府采购", "明细"), spare=20),
     ), (("政府采购",),)),
     Sheet("国有资产", "国有资产占用", "车辆按类型逐行填写数量（没有填 0）。", (
@@ -363,6 +402,7 @@ SHEETS: tuple[Sheet, ...] = (
     ), (("名词解释",),)),
 )
 SHEET_NAMES = tuple(s.name for s in SHEETS)
+BUDGET_WORKBOOK = WorkbookKind("预算", "部门预算填报工作簿", "部门预算公开", "预算表", SHEETS)
 
 
 def _section(sheet: str, title: str) -> Section:

@@ -288,17 +288,21 @@ def _render(result, path, settings: Settings, template_dir, profile) -> tuple[by
     """The .docx bytes `generate` would write (budget in its layout profile, or the 决算), in memory."""
     from ..layout.narrate import build_context
     from ..layout.profile import ProfileError
-    from ..pipeline import choose_profile
+    from ..pipeline import choose_final_profile, choose_profile
     from ..reading.final_model import FinalAccounts
-    from ..writing.render import RenderError, named_template, render_bytes, template_path
+    from ..writing.render import RenderError, final_template, render_bytes, template_path
 
     folder = Path(template_dir) if template_dir else None
     try:
         if isinstance(result.budget, FinalAccounts):
             from ..layout.final_narrate import build_final_context
 
-            ctx = build_final_context(result.budget, settings, None)
-            return render_bytes(ctx, named_template(folder, ctx.模板)), ctx
+            try:
+                final = choose_final_profile(result.budget, path, settings, profile)
+            except ProfileError as exc:
+                raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
+            ctx = build_final_context(result.budget, settings, None, final)
+            return render_bytes(ctx, final_template(folder, final)), ctx
         try:
             chosen = choose_profile(result.budget, path, settings, profile)
         except ProfileError as exc:

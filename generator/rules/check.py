@@ -26,6 +26,8 @@ from ..reading.model import (
     FUND_SOURCES,
     INCOME_FUND,
     INCOME_SOURCES,
+    PROCUREMENT_FUNDS,
+    THREE_PUBLIC_ITEMS,
     ZERO,
     Budget,
     Indicator,
@@ -354,6 +356,34 @@ def check_funds(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= 项目
 
 
+@rule("CARRY-ROWS", "error", "功能分类各行的“其中：上年结转”：不超过本行合计；各资金来源之和不超过该来源的上年结转结余，"
+                            "且不少于上年结转结余 − 年终结转结余（无年终结转结余时相等）")
+def check_carry_rows(ctx: CheckContext) -> Iterator[Finding]:
+    """The per-row 上年结转 (河北's 收入总表 splits each 功能分类 row into 本年收入 and 上年结转).
+
+    Only when some row gives it (absent is not zero). For a fund, the rows' carry-over spends part of its
+    上年结转结余; what is not spent goes to 年终结转结余, so carry_in − carry_out ≤ Σ rows ≤ carry_in."""
+    b = ctx.budget
+    rows = b.支出.功能分类
+    if all(r.上年结转 is None for r in rows):
+        return
+    for r in rows:
+        if r.上年结转 is not None and not ZERO <= r.上年结转 <= r.total():
+            yield ctx.finding(f"{r.科目编码} {r.科目名称} 的“其中：上年结转”{r.上年结转:f}应在 0 和本行合计 {r.total():f} 之间",
+                              r, "上年结转", r.total(), r.上年结转)
+    for fund in FUND_SOURCES:
+        carried = sum((r.上年结转 or ZERO for r in rows if r.资金来源 == fund), ZERO)
+        carry_in, carry_out = b.收入.上年结转结余.get(fund), b.支出.年终结转结余.get(fund)
+        low = max(carry_in - carry_out, ZERO)
+        if carried > carry_in:
+            yield ctx.finding(f"资金来源为“{fund}”的各行“其中：上年结转”之和 {carried:f} 超过该来源的上年结转结余 {carry_in:f}",
+                              b.收入.上年结转结余, fund, carry_in, carried)
+        elif carried < low:
+            yield ctx.finding(f"资金来源为“{fund}”的各行“其中：上年结转”之和 {carried:f} 少于上年结转结余 − 年终结转结余 = {low:f}："
+                              "其余的上年结转结余既未安排支出也未结转，收入总表的本年收入与上年结转分列不对",
+                              b.收入.上年结转结余, fund, low, carried)
+
+
 @rule("PROJ-TOTAL", "error", "项目支出表合计 = 功能分类项目支出；每个项目合计 = 各资金来源之和；其他资金 = 非财政拨款部分")
 def check_projects(ctx: CheckContext) -> Iterator[Finding]:
     b = ctx.budget
@@ -402,10 +432,27 @@ def check_three_public(ctx: CheckContext) -> Iterator[Finding]:
                                [t.教学科研人员因公出国境费, t.其他因公出国境费])
 
 
+@rule("SANGONG-FUNDS", "error", "“三公”经费按资金来源分列（填写时）：各来源之和 = 该项金额；分列的项须已填金额")
+def check_three_public_funds(ctx: CheckContext) -> Iterator[Finding]:
+    t = ctx.budget.三公经费
+    if t.资金来源 is None:
+        return
+    for key in THREE_PUBLIC_ITEMS:
+        split = t.资金来源.item(key)
+        if split is None:
+            continue
+        value = t.item(key)
+        if value is None:
+            yield ctx.finding(f"填了{key}的资金来源分列，但没有填{key}的金额", split)
+            continue
+        yield from ctx.compare(f"“三公”经费{key}（按资金来源分列）", split, None, value, [split.get(s) for s in FISCAL_SOURCES])
+
+
 @rule("SANGONG-SCOPE", "warning", "“三公”经费不超过一般公共预算支出")
 def check_three_public_scope(ctx: CheckContext) -> Iterator[Finding]:
     b = ctx.budget
-    total = b.三公经费.total()
+    t = b.三公经费
+    total = sum((t.split(k)[FISCAL_SOURCES[0]] for k in ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")), ZERO)
     gpb = sum((r.total() for r in gpb_rows(b)), ZERO)
     if total > gpb:
         yield ctx.finding("“三公”经费合计超过一般公共预算支出合计，请核对", b.三公经费, None, gpb, total)
@@ -457,6 +504,15 @@ def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
                                [i.面向中小企业 for i in p.明细])
         yield from ctx.compare("政府采购面向小微企业金额", p, "面向小微企业", p.面向小微企业,
                                [i.面向小微企业 for i in p.明细])
+
+
+@rule("PROC-FUNDS", "error", "政府采购明细按资金来源分列（填写时）：各来源之和 = 采购金额")
+def check_procurement_funds(ctx: CheckContext) -> Iterator[Finding]:
+    p = ctx.budget.政府采购
+    for item in p.明细 if p is not None else []:
+        if item.资金来源 is not None:
+            yield from ctx.compare(f"采购品目“{item.品目}”的采购金额（按资金来源分列）", item.资金来源, None, item.金额,
+                                   [item.资金来源.get(s) for s in PROCUREMENT_FUNDS])
 
 
 @rule("PROC-SME", "error", "面向中小企业 ≤ 采购合计；面向小微企业 ≤ 面向中小企业")
@@ -628,7 +684,7 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
         (staff.实有人数 is None, "人员构成.实有人数", staff, "实有人数", leave_out),
         (staff.离退休人数 is None, "人员构成.离退休人数", staff, "离退休人数", leave_out),
         (assets.vehicle_count() is None, "国有资产.车辆（各类型数量）", assets, "车辆",
-         "文档不写车辆情况（不会写“无公务车辆”）；没有车辆请按类型填 0"),
+         "文档不写车辆情况（不会写“共有车辆0辆”）；没有车辆请按类型填 0"),
         (assets.单价50万元以上通用设备 is None, "国有资产.单价50万元以上通用设备", assets, "单价50万元以上通用设备", leave_out),
         (assets.单价100万元以上专用设备 is None, "国有资产.单价100万元以上专用设备", assets, "单价100万元以上专用设备", leave_out),
         (assets.资产配置预算 is None, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),

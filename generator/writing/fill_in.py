@@ -14,11 +14,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..reading.final_model import FinalAccounts, build_final, is_final
 from ..reading.model import PRIOR_ITEMS, Budget, build
 from ..reading.workbook import read_workbook
 from ..reading.workbook_layout import (
     AMOUNT,
     BOOL,
+    BUDGET_WORKBOOK,
     CHOICE,
     CODE,
     DATE,
@@ -28,13 +30,14 @@ from ..reading.workbook_layout import (
     KV,
     LONG,
     NUMBER,
-    SHEETS,
     TEXT,
     VEHICLE_TYPES,
     ExcelError,
     Line,
     Sheet,
     Table,
+    WorkbookKind,
+    cell_kind,
 )
 from .xlsx_cells import (
     BORDER,
@@ -50,8 +53,16 @@ from .xlsx_cells import (
 )
 
 
-def _export(budget: Budget | None) -> dict[str, Any]:
-    """The budget as sections' contents: {title: list of row dicts by header | {label: value}}."""
+def _get(node: Any, path: tuple) -> Any:
+    for key in path:
+        if node is None:
+            return None
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _export(budget: Budget | FinalAccounts | None, kind: WorkbookKind = BUDGET_WORKBOOK) -> dict[str, Any]:
+    """The budget (or 决算) as sections' contents: {title: list of row dicts by header | {label: value}}."""
     out: dict[str, Any] = {}
     dump = budget.model_dump(by_alias=True) if budget is not None else None
 
@@ -62,9 +73,12 @@ def _export(budget: Budget | None) -> dict[str, Any]:
             node = node.get(key) if isinstance(node, dict) else None
         return node
 
-    for spec in SHEETS:
+    for spec in kind.sheets:
         for sec in spec.sections:
-            if isinstance(sec, KV):
+            if isinstance(sec, KV) and sec.spread:
+                out[sec.title] = {line.label: {c.header: _get(dump, (c.key or ()) + line.path) for c in sec.values}
+                                  for line in sec.lines}
+            elif isinstance(sec, KV):
                 values: dict[str, Any] = {}
                 for line in sec.lines:
                     value = get(dump, line.path) if dump is not None else None
@@ -83,6 +97,11 @@ def _export(budget: Budget | None) -> dict[str, Any]:
                         row[col.header] = value
                     rows.append(row)
                 out[sec.title] = rows
+    if kind is not BUDGET_WORKBOOK:
+        from ..reading.final_workbook_layout import final_export
+
+        return final_export(out, budget)  # type: ignore[arg-type]
+    assert not isinstance(budget, FinalAccounts)
     if budget is None:
         out["【车辆】"] = [{"车辆类型": t, "数量（辆）": None} for t in VEHICLE_TYPES]
         out["【上年数】"] = {k: {} for k in PRIOR_ITEMS}
@@ -125,21 +144,22 @@ def _export(budget: Budget | None) -> dict[str, Any]:
 
 
 class _TemplateWriter:
-    def __init__(self, budget: Budget | None, source: str):
+    def __init__(self, budget: Budget | FinalAccounts | None, source: str, kind: WorkbookKind = BUDGET_WORKBOOK):
         self.budget = budget
         self.source = source
-        self.content = _export(budget)
+        self.kind = kind
+        self.content = _export(budget, kind)
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
 
     def write(self) -> Workbook:
         self.info_sheet()
-        for spec in SHEETS:
+        for spec in self.kind.sheets:
             self.sheet(spec)
         self.wb.active = 0
         props = self.wb.properties
         props.creator = "budgetdoc"
-        props.title = "部门预算填报"
+        props.title = self.kind.title.removesuffix("工作簿")
         return self.wb
 
     def info_sheet(self) -> None:
@@ -150,8 +170,8 @@ class _TemplateWriter:
         print_setup(ws, landscape=False)
         unit = self.budget.基本信息.金额单位 if self.budget else "（在“基本信息”中选择）"
         rows: list[tuple[str, str]] = [
-            ("部门预算填报工作簿", ""),
-            ("用途", "填写本部门的年度预算数据，用 budgetdoc 校验并生成《部门预算公开》文档和预算表。"
+            (self.kind.title, ""),
+            ("用途", f"填写本部门的年度{self.kind.文种}数据，用 budgetdoc 校验并生成《{self.kind.document}》文档和{self.kind.tables}。"
                     + (f"本工作簿已按 {self.source} 预填。" if self.source else "")),
             ("金额单位", f"所有金额按“基本信息”表中的“金额单位”填写（本工作簿：{unit}），保留两位小数，只填数字，不带单位。"),
             ("填写规则", "1. 不要删除、重命名工作表，不要改动 A 列的【标题】、表头和项目名称；"
@@ -159,12 +179,12 @@ class _TemplateWriter:
                      "4. 只填数值和文字，不用公式（如用了公式，请在 Excel 中保存一次后再导入）；"
                      "5. 编码按文本填写，保留开头的 0；6. 合计、总计列“可选”，填写则校验。"),
             ("命令", "budgetdoc validate 本工作簿.xlsx —— 校验，问题会指出单元格，如 功能分类支出!F12；\n"
-                   "budgetdoc generate 本工作簿.xlsx --xlsx —— 生成 Word 文档和预算表 .xlsx；\n"
-                   "budgetdoc import 本工作簿.xlsx -o 预算.yaml —— 转换为 YAML 输入文件。"),
+                   f"budgetdoc generate 本工作簿.xlsx --xlsx —— 生成 Word 文档和{self.kind.tables} .xlsx；\n"
+                   f"budgetdoc import 本工作簿.xlsx -o {self.kind.文种}.yaml —— 转换为 YAML 输入文件。"),
             ("", ""),
             ("工作表", "内容"),
         ]
-        rows += [(s.name, f"{s.title}：{s.note}") for s in SHEETS]
+        rows += [(s.name, f"{s.title}：{s.note}") for s in self.kind.sheets]
         for r, (a, b) in enumerate(rows, 1):
             ca, cb = text_at(ws, r, 1, a or None), text_at(ws, r, 2, b or None)
             ca.font = Font(name=FONT, bold=True, size=16 if r == 1 else 11)
@@ -248,10 +268,11 @@ class _TemplateWriter:
                 got = values.get(line.label) or {}
                 for c, col in enumerate(sec.values, 2):
                     cell = ws.cell(row, c)
-                    set_value(cell, got.get(col.header), col.kind)
-                    self.style_value(cell, col.kind)
-                    val.add(cell, col.kind, col.choices, col.strict)
-                    if col.kind == LONG and isinstance(cell.value, str):
+                    kind = cell_kind(line, col) if sec.spread else col.kind
+                    set_value(cell, got.get(col.header), kind)
+                    self.style_value(cell, kind)
+                    val.add(cell, kind, line.choices if sec.spread and line.choices else col.choices, col.strict)
+                    if kind == LONG and isinstance(cell.value, str):
                         shown = display_width(cell.value) + 2
                         if shown > col.width:
                             ws.row_dimensions[row].height = 14 * min(int(shown / (col.width - 2)) + 1, 12)
@@ -377,27 +398,32 @@ class _Validations:
             self.ws.add_data_validation(dv)
 
 
-def _load_budget(from_file: Path) -> Budget:
+def _load_budget(from_file: Path) -> Budget | FinalAccounts:
     if str(from_file).lower().endswith((".xlsx", ".xlsm")):
         data, source = read_workbook(from_file)
     else:
         from ..reading.load import load_file
 
         data, source = load_file(from_file)
-    budget, findings = build(data, source)
+    budget, findings = build_final(data, source) if is_final(data) else build(data, source)
     if budget is None:
         raise ExcelError(findings)
     return budget
 
 
-def write_template(path: str | Path, from_file: str | Path | None = None) -> None:
-    """Write the fill-in workbook; with ``from_file`` (YAML/JSON/.xlsx) prefilled from that budget.
+def write_template(path: str | Path, from_file: str | Path | None = None, kind: str = "预算") -> None:
+    """Write the fill-in workbook of ``kind`` (预算 or 决算); with ``from_file`` (YAML/JSON/.xlsx)
+    prefilled from that budget or 决算, whose own 文种 then decides the workbook.
 
-    A budget whose rules fail still prefills as long as it builds; one that does not build raises
+    A file whose rules fail still prefills as long as it builds; one that does not build raises
     ``ExcelError`` with the model findings, an unreadable file ``InputError``.
     """
+    from ..reading.final_workbook_layout import FINAL_WORKBOOK
+
     budget = _load_budget(Path(from_file)) if from_file is not None else None
-    wb = _TemplateWriter(budget, Path(from_file).name if from_file is not None else "").write()
+    final = isinstance(budget, FinalAccounts) if budget is not None else kind == "决算"
+    wb = _TemplateWriter(budget, Path(from_file).name if from_file is not None else "",
+                         FINAL_WORKBOOK if final else BUDGET_WORKBOOK).write()
     save_workbook(wb, Path(path))
 
 

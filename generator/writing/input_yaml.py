@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding
+from ..reading.final_model import FinalAccounts, build_final, is_final
 from ..reading.model import Budget, build
 from ..reading.workbook import read_workbook
 from ..reading.workbook_layout import SIGNS, ExcelError
@@ -17,7 +18,8 @@ from . import files
 # ================================================================= import: workbook → YAML
 
 CODE_KEYS = {"编码", "部门编码", "科目编码", "项目编码", "功能分类科目"}
-FLOW_ITEMS = {"预算单位", "编制", "功能分类", "小计", "经济分类基本支出", "明细", "车辆", "指标"}
+FLOW_ITEMS = {"预算单位", "编制", "功能分类", "小计", "经济分类基本支出", "明细", "车辆", "指标", "决算单位", "政府性基金",
+              "国有资本经营"}
 """Lists whose items are written on one line each, like the sample inputs."""
 
 
@@ -28,7 +30,7 @@ def import_workbook(path: str | Path, target: str | Path) -> None:
     cells) for problems in it, including type errors of the model (missing or invalid values).
     """
     data, source = read_workbook(path)
-    budget, findings = build(data, source)
+    budget, findings = _build(data, source)
     if budget is None:
         raise ExcelError(findings)
     text = budget_yaml(budget, Path(path).name)
@@ -36,7 +38,11 @@ def import_workbook(path: str | Path, target: str | Path) -> None:
     files.write_atomic(Path(target), text.encode("utf-8"))
 
 
-def budget_yaml(budget: Budget, origin: str = "") -> str:
+def _build(data: Any, source: Any) -> tuple[Budget | FinalAccounts | None, list[Finding]]:
+    return build_final(data, source) if is_final(data) else build(data, source)  # type: ignore[return-value]
+
+
+def budget_yaml(budget: Budget | FinalAccounts, origin: str = "") -> str:
     """The budget as YAML input text: keys in model order, only what was entered, amounts with two decimals."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -60,7 +66,8 @@ def budget_yaml(budget: Budget, origin: str = "") -> str:
             out = CommentedMap()
             for k, v in value.items():
                 if v is not None:
-                    name = DoubleQuotedScalarString(k) if path[-1:] in (("功能分类",), ("项目",)) and path[0] == "上年数" else k
+                    coded = path[-1:] in (("功能分类",), ("项目",)) and path[0] == "上年数" or path == ("支出", "类说明")
+                    name = DoubleQuotedScalarString(k) if coded else k
                     out[name] = convert(v, path + (k,))
             if prior or (isinstance(key, int) and path[-2] in FLOW_ITEMS):
                 out.fa.set_flow_style()
@@ -96,12 +103,12 @@ def budget_yaml(budget: Budget, origin: str = "") -> str:
     return buf.getvalue()
 
 
-def _check_yaml(text: str, budget: Budget, shown: str) -> None:
+def _check_yaml(text: str, budget: Budget | FinalAccounts, shown: str) -> None:
     """Guard: the YAML written must load back to the very same model."""
     from ..reading.load import parse_yaml
 
     data, source = parse_yaml(text, shown)
-    again, findings = build(data, source)
+    again, findings = _build(data, source)
     if again is None or again.model_dump() != budget.model_dump():
         raise ExcelError(findings or [Finding("XLSX-IMPORT", "error", "内部错误：导出的 YAML 与工作簿内容不一致，请报告此问题",
                                               file=shown)])

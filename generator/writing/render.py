@@ -545,7 +545,11 @@ def _info_rows(t: TableCtx, ncols: int, styles: _Styles) -> list[_Row]:
     return rows
 
 
-def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
+KEEP_TOGETHER_ROWS = 20
+"""A table inside the text with at most this many body rows moves to the next page whole rather than split."""
+
+
+def _budget_table(t: TableCtx, styles: _Styles, avail: int, keep_together: bool = False) -> str:
     ncols = len(t.widths) or len(t.align) or max((len(r.cells) for r in t.rows), default=1)
     if t.header:
         header_cols = sum(max(1, c.colspan) for c in t.header[0])
@@ -574,6 +578,9 @@ def _budget_table(t: TableCtx, styles: _Styles, avail: int) -> str:
             row.keep_next = True
     if body and (t.notes or t.empty_note) and not rows[-1].header:  # a note under the table never starts a page alone
         rows[-1].keep_next = True
+    if keep_together and len(body) <= KEEP_TOGETHER_ROWS:  # a short table in the text is not split across pages
+        for row in rows[:-1]:
+            row.keep_next = True
     return _table_xml(styles, widths, rows, _size_hp(size, styles.base_pt))
 
 
@@ -887,7 +894,8 @@ def build_subdocs(tpl: DocxTemplate, ctx: RenderContext, template: Path) -> dict
               for key, t in ctx.表.items()}
     for key, table in ctx.文中表.items():  # tables inside the text ([[表格 KEY]]), when they have data
         if table is not None:
-            tables[key] = XmlSubdoc([_budget_table(table, styles, _table_width(widths, "表格", key, False))])
+            tables[key] = XmlSubdoc([_budget_table(table, styles, _table_width(widths, "表格", key, False),
+                                                   keep_together=True)])
     perf = {
         "整体": XmlSubdoc(_whole_blocks(ctx, styles, _table_width(widths, "绩效表格", "整体", False))),
         "项目": XmlSubdoc(_project_blocks(ctx, styles, _table_width(widths, "绩效表格", "项目", False))),
@@ -1097,6 +1105,46 @@ def named_template(template_dir: Path | None, name: str) -> Path:
     return _checked(Path(template_dir or default_template_dir()) / name, None)  # type: ignore[arg-type]
 
 
+def compile_final(profile: Profile) -> bytes:
+    """The 决算 Word template of a profile, compiled from its 决算 template source (deterministic bytes)."""
+    from ..layout.profile import final_template_source
+    from .template_build import Builder
+
+    assert profile.决算 is not None
+    lines = _tables_in_order(final_template_source(profile).read_text(encoding="utf-8").splitlines(),
+                             profile.决算.表序)
+    buf = io.BytesIO()
+    Builder(lines, frozenset(profile.决算.横向)).build().save(buf)
+    return normalize_docx_bytes(buf.getvalue())
+
+
+def _tables_in_order(lines: list[str], order: list[str]) -> list[str]:
+    """The 决算 template source with its run of ``[[表 键]]`` lines in the layout's 表序 (tables the
+    layout does not list are left out), so that an extension's reordering moves the tables too."""
+    slot = re.compile(r"\[\[表 \S+\]\]")
+    first = next((i for i, line in enumerate(lines) if slot.fullmatch(line.strip())), None)
+    if first is None:
+        return lines
+    last = first
+    while last + 1 < len(lines) and slot.fullmatch(lines[last + 1].strip()):
+        last += 1
+    return [*lines[:first], *[f"[[表 {key}]]" for key in order], *lines[last + 1:]]
+
+
+def final_template(template_dir: Path | None, profile: Profile) -> Path | Compiled:
+    """The 决算 template of a profile: its committed .docx (``决算.模板``) in the template directory, or
+    its 决算 template source compiled (an extension that does not name one)."""
+    from .template_build import SourceError
+
+    assert profile.决算 is not None
+    if profile.决算.模板:
+        return named_template(template_dir, profile.决算.模板)
+    try:
+        return Compiled(f"{profile.名称}（决算）", compile_final(profile))
+    except (SourceError, OSError) as exc:
+        raise RenderError(f"版式“{profile.名称}”的决算模板源无法编译：{exc}") from None
+
+
 def _compiled(profile: Profile) -> Compiled:
     from .template_build import SourceError, compile_profile
 
@@ -1114,4 +1162,5 @@ def render_docx(ctx: RenderContext, out_path: Path, template_dir: Path | None = 
     write_atomic(Path(out_path), data)
 
 
-__all__ = ["RenderError", "default_template_dir", "normalize_docx_bytes", "output_name", "render_docx"]
+__all__ = ["RenderError", "compile_final", "default_template_dir", "final_template", "normalize_docx_bytes", "output_name",
+           "render_docx"]

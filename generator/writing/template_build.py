@@ -17,7 +17,8 @@ Source line format (one line = one paragraph):
 - ``{%p ... %}``: a docxtpl paragraph tag, kept verbatim as its own paragraph.
 - ``[[表格]]``: the profile's tables not placed elsewhere, in order; ``[[表 KEY]]``: one table slot
   (title, department/unit line, the table, its notes); ``[[表格 KEY]]``: a table alone, inside the
-  text (the profile's ``文中表``, e.g. 机构设置 in 概况);
+  text (the profile's ``文中表``, e.g. 机构设置 in 概况); ``[[表题 KEY]]``: that table's title, in the
+  table-title style (left out with the table when it has no data);
   ``[[整体绩效]]`` / ``[[项目绩效]]``: the performance-target tables.
 - anything else: a body paragraph (正文).
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from docx import Document
 from docx.oxml import parse_xml
@@ -308,6 +310,7 @@ class Builder:
         self.doc = Document(skeleton(sectpr_xml(False)))
         self.landscape = False          # orientation of the section being written
         self.at_section_start = True    # next visible paragraph starts a new page already
+        self.last_body: Any = None      # the body paragraph of the source line before (kept with a text table's title)
         self.numbered_sectpr = None     # the section whose footers all later sections inherit
         self.seen_cover = False
 
@@ -403,6 +406,24 @@ class Builder:
         self.par("{{ n }}", "表注")
         self.tag("{%p endfor %}")
 
+    def text_table_title(self, key: str):
+        """The title of a table inside the text (``文中表``), in the table-title style; nothing when it has no data.
+
+        The body paragraph just before it (e.g. 机构设置：) stays on the page of the table, never alone at a page foot."""
+        if self.last_body is not None:
+            ppr = self.last_body._p.get_or_add_pPr()
+            el = parse_xml(f"<w:keepNext {NSDECL}/>")
+            if ppr.pStyle is not None:
+                ppr.pStyle.addnext(el)
+            else:
+                ppr.insert(0, el)
+        self.orient(False)
+        ref = f"文中表['{key}']"
+        self.tag(f"{{%p if {ref} %}}")
+        self.par(f"{{{{ {ref}.title }}}}", "表标题", page_break=False)
+        self.tag("{%p endif %}")
+        self.at_section_start = False
+
     def subdoc(self, expr: str):
         self.orient(False)
         self.par(f"{{{{p {expr} }}}}", "Normal")
@@ -425,6 +446,8 @@ class Builder:
                 self.table(m.group(1))
             elif m := re.fullmatch(r"\[\[表格 (\S+)\]\]", line):
                 self.subdoc(f"表格['{m.group(1)}']")
+            elif m := re.fullmatch(r"\[\[表题 (\S+)\]\]", line):
+                self.text_table_title(m.group(1))
             elif line == "[[整体绩效]]":
                 self.subdoc("绩效表格['整体']")
             elif line == "[[项目绩效]]":
@@ -439,7 +462,10 @@ class Builder:
                 self.visible(line[len(prefix):].strip(), style, breaks_page=breaks_page)
             else:
                 self.orient(False)
-                self.visible(line, "Normal")
+                self.last_body = self.visible(line, "Normal")
+                continue
+            if not line.startswith("{%p"):
+                self.last_body = None
         # the last section's properties are the body's own sectPr
         body = self.doc.element.body
         body.remove(body.sectPr)
