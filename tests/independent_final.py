@@ -205,6 +205,20 @@ class Final:
         names = class_names()
         for code, v in classes.items():
             cells[("财政拨款总表", "@" + names[code])] = [cell(x) for x in v]
+        # … and its closing lines: 本年收入/支出合计 by fund, 年初/年末财政拨款结转和结余, 总计 (年初 + 收入 = 支出 + 年末)
+        spent = [sum((v[i] for v in classes.values()), ZERO) for i in range(4)]
+        fiscal_in = sum((self.income[s] for s in INCOME[:3]), ZERO)
+        carry_in_f = [dec(d["收入"].get("年初结转和结余", {}).get(f)) for f in fiscal]
+        carry_out_f = [carry_out_by[f] for f in fiscal]
+        ordinal = ("一、", "二、", "三、")
+        cells[("财政拨款总表", "=本年收入合计")] = [cell(fiscal_in), "本年支出合计", *[cell(x) for x in spent]]
+        cells[("财政拨款总表", "=年初财政拨款结转和结余")] = [cell(sum(carry_in_f, ZERO)), "年末财政拨款结转和结余",
+                                                        cell(sum(carry_out_f, ZERO)), *[cell(x) for x in carry_out_f]]
+        cells[("财政拨款总表", "=总计")] = [cell(fiscal_in + sum(carry_in_f, ZERO)), "总计",
+                                         cell(spent[0] + sum(carry_out_f, ZERO)),
+                                         *[cell(spent[1 + i] + carry_out_f[i]) for i in range(3)]]
+        for i, f in enumerate(fiscal):  # the income lines, left side (the first row of that label)
+            cells[("财政拨款总表", "=" + ordinal[i] + f)] = [cell(self.income[f + "收入"])]
         # 政府性基金 收入支出决算表 (湖北 and 上海 alike): 年初, 收入, 支出 合计/基本/项目, 年末 per 项
         for key, fund, block in (("政府性基金表", "政府性基金预算财政拨款", "政府性基金"),):
             per: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)

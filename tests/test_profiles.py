@@ -294,6 +294,20 @@ def test_hebei_project_tables_quote_budget_and_spending_plan(hebei):
             assert rows[label] == text, (p["项目名称"], label)
 
 
+def test_hebei_procurement_of_zero_keeps_the_table_header_with_its_note(tmp_path: Path):
+    """hebei-layout.md: an empty table keeps its header, with 注：无政府采购预算，空表列示。 under it."""
+    text = HEBEI.read_text(encoding="utf-8")
+    start, end = text.index("政府采购:\n"), text.index("政府购买服务:")
+    text = text[:start] + "政府采购: {货物: 0, 工程: 0, 服务: 0, 面向中小企业: 0, 面向小微企业: 0}\n\n" + text[end:]
+    source = tmp_path / "无采购.yaml"
+    source.write_text(text.replace("  资产配置预算: 6.00", "  资产配置预算: 0"), encoding="utf-8")
+    doc = DocView(generate(source, tmp_path / "out").written[0])
+    table, _ = _table(doc, "部门政府采购预算")
+    assert _body(table) == []
+    found = doc.find_table("部门政府采购预算")
+    assert found is not None and doc.blocks[found[1] + 1].text.strip() == "注：无政府采购预算，空表列示。"
+
+
 def test_hebei_is_byte_identical_on_regeneration(hebei, tmp_path: Path):
     _, _, docx = hebei
     again = generate(HEBEI, tmp_path).written[0]

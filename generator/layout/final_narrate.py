@@ -1160,7 +1160,7 @@ def build_final_context(a: FinalAccounts, settings: Settings | None = None,
         表={t.key: t for t in tables}, 表目录=toc, 说明=narrative,
         整体自评=whole_report, 整体自评表头=[], 名词解释=_glossary(a, layout, settings),
         其他说明=[_sentence(x) for x in a.其他需要说明的情况], 模板=layout.模板,
-        文中表={"决算单位": TableCtx(
+        文中表={"整体自评表": tables[-1], "决算单位": TableCtx(
             "决算单位", 0, "", "", "", [[HeaderCell("序号"), HeaderCell("单位名称"), HeaderCell("备注")]],
             [Row([str(i), u.名称, u.备注]) for i, u in enumerate(units, 1)], ["center", "left", "left"], [8, 40, 20])},
     )

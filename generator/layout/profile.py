@@ -92,6 +92,7 @@ class TableSpec(_Spec):
     未填说明: str = Field("", description="输入未填报该部分（不是填了零）时表下的说明；不填则用 空表说明")
     空表: Literal["无行", "合计为零", "从不"] = Field("无行", description="何时算空表（表下出现空表说明）")
     空表保留行: bool = Field(False, description="空表时仍列出数据行（默认只留表头）")
+    空表列示: bool = Field(False, description="文中表：无数据时仍列出表头（默认整张表不出现）；表下说明由模板写")
 
     @model_validator(mode="after")
     def _columns_agree(self) -> TableSpec:

@@ -757,7 +757,7 @@ def build_text_tables(b: Budget, f: Figures, profile: Profile, subject: str) -> 
     out: dict[str, TableCtx | None] = {}
     for key, spec in profile.文中表.items():
         table = builder.build(key, 0, spec)
-        out[key] = None if table.empty else table
+        out[key] = None if table.empty and not spec.空表列示 else table
     return out
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
-from ..layout.final_compute import compute_final, derived_row_income, gpb_rows
-from ..reading.final_model import (
+from ..reading.final_terms import (
     FINAL_EXPENSE_KINDS,
     FINAL_FUNDS,
     FINAL_INCOME_SOURCES,
@@ -23,12 +23,33 @@ from ..reading.final_model import (
     INCOME_TO_FUND,
     ROW_INCOME_SOURCES,
     SANGONG_GROUPS,
-    FinalAccounts,
 )
 from ..reading.model import ZERO
 from .check import CheckContext, rule
 
+if TYPE_CHECKING:  # the 决算 models are built only when a 决算 is checked (a budget's validate never needs them)
+    from ..reading.final_model import FinalAccounts
+
 FINAL = ("决算",)
+
+
+def compute_final(a: FinalAccounts) -> Any:
+    """layout.final_compute.compute_final, imported on first use (speed of a budget's validate)."""
+    from ..layout.final_compute import compute_final as compute
+
+    return compute(a)
+
+
+def derived_row_income(a: FinalAccounts) -> Any:
+    from ..layout.final_compute import derived_row_income as derive
+
+    return derive(a)
+
+
+def gpb_rows(a: FinalAccounts) -> Any:
+    from ..layout.final_compute import gpb_rows as rows
+
+    return rows(a)
 
 
 def _a(ctx: CheckContext) -> FinalAccounts:
