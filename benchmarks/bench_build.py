@@ -4,7 +4,12 @@ Why this exists: issue 12 sets targets (benchmarks/README.md): whole `validate` 
 validate/generate per department, a `generate` process against python-docx merely opening and
 saving the same document, a 200-department build with -j 2 (and its peak memory per worker), a
 second unchanged build, and `--pdf` against LibreOffice alone converting the same .docx in one
-process. Figures, not assertions. Run: `.venv/bin/python benchmarks/bench_build.py [N] [--pdf]`.
+process. Figures, not assertions. Run: `.venv/bin/python benchmarks/bench_build.py [N] [--pdf]
+[--single-only | --batch-only]` (BENCH_ROUNDS=7 rounds for the single commands).
+
+Every floor is measured in the same run, side by side with what it is compared with (one run of
+each per round, in turn), and both are given as CPU time (user+sys, which the other engineers'
+load on the two shared cores inflates far less than wall time) with wall time beside it.
 
 The N departments are made from the bundled samples: each gets its own name, 部门编码 and unit
 codes, and its amounts multiplied by 1, 2 or 3 (sums stay exact), written as JSON-style YAML.
@@ -24,8 +29,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_generate import SAMPLES, Timing, per_sample  # noqa: E402 - the same set-up as bench_generate
+
 BUDGETDOC = str(Path(sys.executable).with_name("budgetdoc"))
 DISTRICTS = "东湖 西山 南岭 北塘 中原 江岸 汉阳 青林 石门 云溪".split()
 
@@ -61,8 +67,7 @@ def make_batch(folder: Path, n: int) -> list[Path]:
     """N departments from the samples, varied names, codes and figures."""
     from generator.reading.load import load_file
 
-    samples = sorted((ROOT / "inputs").glob("*.yaml"))
-    bases = [load_file(p)[0] for p in samples]
+    bases = [load_file(p)[0] for p in SAMPLES]
     made = []
     for i in range(n):
         data = _scaled(bases[i % len(bases)], 1 + i % 3)
@@ -79,43 +84,57 @@ def make_batch(folder: Path, n: int) -> list[Path]:
     return made
 
 
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""Child processes may cache bytecode, as an installed budgetdoc (and python-docx, the floor) has it:
+with PYTHONDONTWRITEBYTECODE set every `budgetdoc` process would compile its own sources again."""
+
+
 def _run(args: list[str], **kw) -> tuple[float, float, subprocess.CompletedProcess]:
     """Wall seconds, CPU seconds of the children, the result."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True, **kw)
+    proc = subprocess.run(args, capture_output=True, text=True, env=kw.pop("env", CHILD_ENV), **kw)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), proc
 
 
-def _median(func, repeat: int = 5) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+def side_by_side(commands: dict[str, list[str]], rounds: int = 7) -> dict[str, Timing]:
+    """Each command once per round, in turn (so a load change hits all alike), after one warm-up run each."""
+    for args in commands.values():
+        _run(args)
+    runs: dict[str, Timing] = {name: Timing([], []) for name in commands}
+    for _ in range(rounds):
+        for name, args in commands.items():
+            wall, cpu, _ = _run(args)
+            runs[name].cpu.append(cpu)
+            runs[name].wall.append(wall)
+    return runs
 
 
-def single_commands(out: Path) -> None:
-    from generator.pipeline import generate, validate
+def _ratio(mine: Timing, floor: Timing) -> str:
+    return (f"{min(mine.cpu) / min(floor.cpu):.2f} × by min CPU, "
+            f"{statistics.median(mine.cpu) / statistics.median(floor.cpu):.2f} × by median CPU")
 
-    largest = max((ROOT / "inputs").glob("*.yaml"), key=lambda p: p.stat().st_size)
-    walls = [_run([BUDGETDOC, "validate", str(largest)])[:2] for _ in range(5)]
-    print(f"validate process ({largest.name}): wall {statistics.median(w for w, _ in walls):.3f} s, "
-          f"cpu {statistics.median(c for _, c in walls):.3f} s")
-    print(f"{'sample':<34} {'validate ms':>11} {'generate ms':>11} {'gen proc s':>10} {'docx floor s':>12} {'ratio':>6}")
-    for sample in sorted((ROOT / "inputs").glob("*.yaml")):
-        v = _median(lambda s=sample: validate(s))
-        g = _median(lambda s=sample: generate(s, out / "inproc"), repeat=3)
-        runs = [_run([BUDGETDOC, "generate", str(sample), "-o", str(out / "proc")]) for _ in range(3)]
-        gen_proc = statistics.median(w for w, _, _ in runs)
-        docx = sorted((out / "proc").glob("*.docx"), key=lambda p: p.stat().st_mtime)[-1]
-        script = f"import docx; d = docx.Document({str(docx)!r}); d.save({str(out / 'floor.docx')!r})"
-        floor = statistics.median(_run([sys.executable, "-c", script])[0] for _ in range(3))
-        print(f"{sample.name:<34} {v * 1000:>11.1f} {g * 1000:>11.1f} {gen_proc:>10.2f} {floor:>12.2f} "
-              f"{gen_proc / floor:>6.2f}")
+
+def single_commands(out: Path, rounds: int) -> None:
+    largest = max(SAMPLES, key=lambda p: p.stat().st_size)
+    runs = side_by_side({"pass": [sys.executable, "-c", "pass"],
+                         "validate": [BUDGETDOC, "validate", str(largest)]}, rounds)
+    print(f"`budgetdoc validate {largest.name}` process: {runs['validate'].text(1, 's')}")
+    print(f"  floor `python -c pass`: {runs['pass'].text(1, 's')}")
+    for name, v, g in per_sample(out / "inproc"):
+        print(f"in process {name}: validate {v.text()}; generate .docx {g.text()}")
+    for sample in SAMPLES:
+        target = out / "proc" / sample.stem
+        _run([BUDGETDOC, "generate", str(sample), "-o", str(target)])
+        docx = next(target.glob("*.docx"))
+        script = f"import docx; docx.Document({str(docx)!r}).save({str(out / 'floor.docx')!r})"
+        runs = side_by_side({"generate": [BUDGETDOC, "generate", str(sample), "-o", str(target), "--force"],
+                             "floor": [sys.executable, "-c", script]}, rounds)
+        print(f"`budgetdoc generate {sample.name}` process: {runs['generate'].text(1, 's')}")
+        print(f"  floor python-docx open+save of its .docx: {runs['floor'].text(1, 's')}; "
+              f"ratio {_ratio(runs['generate'], runs['floor'])}")
 
 
 def batch(out: Path, n: int, pdf: bool) -> None:
@@ -124,11 +143,13 @@ def batch(out: Path, n: int, pdf: bool) -> None:
     target = out / "built"
     wall, cpu, proc = _run(["/usr/bin/time", "-f", "%M", BUDGETDOC, "build", str(inputs), "-o", str(target),
                             "--xlsx", "-j", "2"])
-    peak = int(proc.stderr.strip().splitlines()[-1]) // 1024
-    print(f"build {n} departments .docx+.xlsx -j 2: {wall:.1f} s wall, {cpu:.1f} s cpu; "
-          f"largest process {peak} MB; {proc.stdout.strip().splitlines()[-1]}")
-    wall2, _, proc2 = _run([BUDGETDOC, "build", str(inputs), "-o", str(target), "--xlsx", "-j", "2"])
-    print(f"second unchanged build: {wall2:.2f} s; {proc2.stdout.strip().splitlines()[-1]}")
+    peak = int(proc.stderr.strip().splitlines()[-1]) // 1024  # ru_maxrss of the tree: its largest process
+    print(f"build {n} departments .docx+.xlsx -j 2: {wall:.1f} s wall, {cpu:.1f} s CPU (all processes; "
+          f"{cpu / 2:.1f} s of two cores); largest process {peak} MB; {proc.stdout.strip().splitlines()[-1]}")
+    again = [_run([BUDGETDOC, "build", str(inputs), "-o", str(target), "--xlsx", "-j", "2"]) for _ in range(3)]
+    print(f"unchanged build of the {n}: first {again[0][0]:.2f} s wall / {again[0][1]:.2f} s CPU; the next two "
+          f"{', '.join(f'{w:.2f} s wall / {c:.2f} s CPU' for w, c, _ in again[1:])}; "
+          f"{again[0][2].stdout.strip().splitlines()[-1]}")
     if not pdf:
         return
     pdf_target = out / "built_pdf"
@@ -152,11 +173,15 @@ def batch(out: Path, n: int, pdf: bool) -> None:
 
 def main() -> None:
     n = int(next((a for a in sys.argv[1:] if a.isdigit()), "200"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "7"))
     print(f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+          f"load average {os.getloadavg()[0]:.1f}; {rounds} rounds, side by side")
     with tempfile.TemporaryDirectory(prefix="budgetdoc-bench-") as tmp:
-        single_commands(Path(tmp))
-        batch(Path(tmp), n, "--pdf" in sys.argv)
+        if "--batch-only" not in sys.argv:
+            single_commands(Path(tmp), rounds)
+        if "--single-only" not in sys.argv:
+            batch(Path(tmp), n, "--pdf" in sys.argv)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .findings import Finding, InputError, SourceMap, has_errors
-from .reading.final_model import FinalAccounts, build_final, is_final
+from .reading.final_terms import is_final
 from .reading.load import load_file
 from .reading.model import Budget, build
 from .rules.check import run_checks
 from .writing.files import os_reason
 
-if TYPE_CHECKING:  # the layouts are needed to generate, not to validate: imported there (speed)
-    from .layout.profile import Profile
+if TYPE_CHECKING:  # the layouts are needed to generate, not to validate: imported there (speed);
+    from .layout.profile import Profile  # the 决算 models only for a 决算
+    from .reading.final_model import FinalAccounts
 
 
 @dataclass
@@ -59,7 +60,12 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
         if cell_findings:
             return Validated(shown, None, None, list(cell_findings))
         return Validated(shown, None, None, [exc.finding], unreadable=True)
-    budget, findings = build_final(data, source) if is_final(data) else build(data, source)
+    if is_final(data):
+        from .reading.final_model import build_final
+
+        budget, findings = build_final(data, source)
+    else:
+        budget, findings = build(data, source)
     if budget is None:
         return Validated(shown, None, source, findings)
     return Validated(shown, budget, source, run_checks(budget, source, settings))
@@ -179,15 +185,15 @@ def generate(
         raise GenerateError(f"未生成：校验发现 {len(errors)} 个错误（修正后重试，或加 --force 强制生成带警示的文档）。",
                             result.findings, 1)
     failed = [f"{f.location()} [{f.rule}] {f.message}" for f in errors]
-    final = isinstance(result.budget, FinalAccounts)
+    final = not isinstance(result.budget, Budget)  # a FinalAccounts (its models are imported only for a 决算)
     try:  # the layout of either 文种: --profile, 基本信息.版式, config 版式, else 湖北
-        if isinstance(result.budget, FinalAccounts):
+        if final:
             chosen = choose_final_profile(result.budget, path, settings, profile)
         else:
             chosen = choose_profile(result.budget, path, settings, profile)
     except ProfileError as exc:
         raise GenerateError("版式有错误，未写出任何文件。", [*result.findings, *exc.findings], 1) from None
-    if isinstance(result.budget, FinalAccounts):
+    if final:
         from .layout.final_narrate import build_final_context
 
         ctx: object = build_final_context(result.budget, settings, failed, chosen)

@@ -11,7 +11,7 @@ from a zero base). Nothing of generator's compute, narrate or fmt is imported.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,18 @@ def _column(kind: str):
     return lambda r: dec(r.get(kind))
 
 
+def _micro_kinds(proc: dict) -> list[tuple[str, Decimal]]:
+    """授予小微企业 by kind as entered (a kind not entered is left out, never 0)."""
+    by = proc.get("授予小微企业按类别") or {}
+    return [(k, dec(by[k])) for k in ("货物", "工程", "服务") if by.get(k) is not None]
+
+
+def _micro_total(proc: dict) -> Decimal:
+    if proc.get("授予小微企业") is not None:
+        return dec(proc["授予小微企业"])
+    return sum((v for _, v in _micro_kinds(proc)), ZERO)
+
+
 def _prior(entry: Any) -> Decimal | None:
     if entry is None:
         return None
@@ -87,6 +99,8 @@ class Expected:
     sentences: list[str]
     year: int
     empty_funds: list[str]
+    absent: list[str] = field(default_factory=list)
+    """Phrases the document must not contain: figures the input does not give (absent is not zero)."""
 
 
 COUNTS = {"团组数", "人次", "批次", "购置数", "保有量", "数量", "得分", "单价100万元以上设备", "决算年度"}
@@ -143,6 +157,7 @@ class Final:
         d, y = self.d, self.year
         cells: dict[tuple[str, str], list[str]] = {}
         sentences: list[str] = []
+        absent: list[str] = []
         inc_total = sum(self.income.values(), ZERO)
         carry_in = sum((dec(d["收入"].get("年初结转和结余", {}).get(f)) for f in FUNDS), ZERO)
         use = dec(d["收入"].get("使用非财政拨款结余"))
@@ -372,6 +387,12 @@ class Final:
                                  f"工程采购金额{wan(kinds['工程'])}万元、服务采购金额{wan(kinds['服务'])}万元")
                 if total:
                     sentences.append(f"由中小企业供应商中标或成交的采购金额{wan(sme_total)}万元，占政府采购金额的{pct(sme_total, total)}")
+                if total and sme_total:
+                    micro_kinds = _micro_kinds(proc)
+                    said = f"其中由小微企业供应商中标或成交的采购金额{wan(_micro_total(proc))}万元"
+                    if micro_kinds:
+                        said += "（" + "、".join(f"{k}采购{wan(v)}万元" for k, v in micro_kinds) + "）"
+                    sentences.append(said + "。")
             else:
                 sentences.append(f"政府采购支出总额{wan(total)}万元")
             if total and not self.template:
@@ -379,11 +400,16 @@ class Final:
                 sme_total = sum(sme.values(), ZERO)
                 sentences.append(f"授予中小企业合同金额{wan(sme_total)}万元，占政府采购支出总额的{pct(sme_total, total)}")
                 if sme_total:
-                    micro = dec(proc.get("授予小微企业"))
+                    micro = _micro_total(proc)
                     sentences.append(f"授予小微企业合同金额{wan(micro)}万元，占授予中小企业合同金额的{pct(micro, sme_total)}")
                 for k, v in kinds.items():
                     if v:
                         sentences.append(f"{k}采购授予中小企业合同金额占{k}支出金额的{pct(sme[k], v)}")
+                micro_kinds = _micro_kinds(proc)
+                if sme_total and micro_kinds:
+                    sentences.append("授予小微企业合同金额中，" + "；".join(
+                        f"{k}采购{wan(v)}万元，占{k}采购授予中小企业合同金额的{pct(v, sme[k])}" for k, v in micro_kinds) + "。")
+            absent += [f"{k}采购0万元" for k in ("货物", "工程", "服务") if k not in dict(_micro_kinds(proc))]
         # 国有资产: vehicles by kind
         assets = d.get("国有资产") or {}
         if assets.get("车辆") is not None:
@@ -404,7 +430,7 @@ class Final:
             b, x = dec(p["全年预算数"]), dec(p["执行数"])
             sentences.append(f"{p['项目名称']}项目绩效自评综述：项目全年预算数为{wan(b)}万元，执行数为{wan(x)}万元"
                              + (f"，完成预算{pct(x, b)}" if b else ""))
-        return Expected(cells, sentences, y, empty_funds)
+        return Expected(cells, sentences, y, empty_funds, absent)
 
 
 def class_names() -> dict[str, str]:

@@ -63,8 +63,9 @@ def build(path: Path, out: Path, profile: str) -> tuple[Path, Path]:
     return next(p for p in written if p.suffix == ".docx"), next(p for p in written if p.suffix == ".xlsx")
 
 
-NOT_PRINTED = {("政府采购合计", "上海")}
-"""(variant, profile) whose total the profile prints in no table (上海: no 政府采购 table, whole 万元 in the text)."""
+NOT_PRINTED = {("政府采购合计", "上海"), ("项目合计", "上海")}
+"""(variant, profile) whose total the profile prints in no table (上海: no 政府采购 or 项目 table; the
+政府采购 sentence is in whole 万元). The test checks that nothing changes there."""
 AMOUNT = re.compile(r"-?[\d,]+(\.\d+)?")
 
 

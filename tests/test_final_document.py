@@ -104,8 +104,11 @@ def test_every_table_cell_matches_the_input(generated):
 def test_every_narrative_figure_matches_the_input(generated):
     path, _, doc = generated
     text = re.sub(r"\s+", "", doc.text())
-    missing = [s for s in Final(path).expected().sentences if re.sub(r"\s+", "", s) not in text]
+    exp = Final(path).expected()
+    missing = [s for s in exp.sentences if re.sub(r"\s+", "", s) not in text]
     assert not missing, "\n".join(missing)
+    stated = [s for s in exp.absent if s in text]
+    assert not stated, f"figures the input does not give: {stated}"
 
 
 def test_empty_fund_tables_carry_their_note(generated):

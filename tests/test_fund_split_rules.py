@@ -115,7 +115,7 @@ def _items(*funds: dict | None):
             {"品目": "办公设备", "类别": "货物", "金额": D("8.00"), "面向中小企业": D("8.00"), "面向小微企业": D("6.00")},
             {"品目": "物业服务", "类别": "服务", "金额": D("2.00"), "面向中小企业": D("2.00")},
         ]
-        for item, split in zip(data["政府采购"]["明细"], funds, strict=True):
+        for item, split in zip(data["政府采购"]["明细"], funds, strict=False):
             if split is not None:
                 item["资金来源"] = {k: D(v) for k, v in split.items()}
     return edit
@@ -130,3 +130,32 @@ def _items(*funds: dict | None):
 def test_procurement_split_sums_to_the_item(funds: tuple, fires: bool):
     assert bool(_fired(_items(*funds), "PROC-FUNDS")) is fires
     assert not _fired(_items(*funds), "PROC-TOTAL")
+
+
+@pytest.mark.parametrize(("price", "quantity", "fires"), [
+    ("2.00", "4", False),
+    ("2.67", "3", False),    # 8.01: 单价 rounded to the cent
+    ("1.50", "4", True),
+    (None, "4", False),      # no 单价: nothing to compare
+    ("2.00", None, False),
+])
+def test_procurement_price_times_quantity(price, quantity, fires: bool):
+    def edit(data):
+        _items()(data)
+        item = data["政府采购"]["明细"][0]
+        for key, value in (("单价", price), ("数量", quantity)):
+            if value is not None:
+                item[key] = D(value)
+    assert bool(_fired(edit, "PROC-PRICE")) is fires
+
+
+@pytest.mark.parametrize(("budget", "fires"), [("40.00", False), ("35.00", True), (None, False)])
+def test_procurement_project_budget_matches_the_project(budget, fires: bool):
+    """good_small's project 示例业务专项 has 40.00."""
+    def edit(data):
+        _items()(data)
+        item = data["政府采购"]["明细"][0]
+        item["项目"] = "示例业务专项"
+        if budget is not None:
+            item["项目预算资金"] = D(budget)
+    assert bool(_fired(edit, "PROC-PRICE")) is fires

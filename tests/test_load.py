@@ -70,3 +70,15 @@ def test_twenty_concurrent_uploads_each_get_their_own_results(tmp_path: Path):
         assert not any(f"{o}2024" in r["page"] for o in others)
     assert len({r["docx"] for r in results}) == OFFICERS
     assert peak < MEMORY_LIMIT_MB, f"server RSS {before:.0f} MB → {peak:.0f} MB"
+
+
+def test_the_refused_characters_are_exactly_those_outside_yaml_printable():
+    """YAML 1.2 c-printable: tab, LF, CR, x20-x7E, x85, xA0-xD7FF, xE000-xFFFD, x10000-x10FFFF."""
+    from generator.reading.load import _NON_PRINTABLE
+
+    def printable(code: int) -> bool:
+        return (code in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+                or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF)
+
+    refused = {ord(ch) for ch in _NON_PRINTABLE.findall("".join(map(chr, range(0x110000))))}
+    assert refused == {code for code in range(0x110000) if not printable(code)}

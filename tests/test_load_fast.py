@@ -86,3 +86,25 @@ def test_the_samples_take_the_fast_path():
     for sample in sorted((REPO / "inputs").rglob("*.yaml")):
         data, positions = load.fast_parse(load.read_text(sample, str(sample)), str(sample))
         assert data and len(positions) > 100
+
+
+RESOLVER_VALUES = [
+    "", " ", "~", "null", "Null", "NULL", "nULL", "nul", "true", "True", "TRUE", "tRUE", "yes", "no", "on", "off",
+    "y", "n", "false", "False", "FALSE", "0", "-0", "+12", "012", "0o17", "0o", "0b101", "0b", "0x1F", "0xg", "1_000",
+    "_1", "1:20", "1:20:30.5", "1.", ".5", "-.5", "+.5e3", ".5e+3", "1e3", "1E-3", "1.5e", "1.5e-3", "00.5", "1__2.3_",
+    ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "-.nan", "inf", "nan", "<<", "<", "=", "==", "!", "&", "*", "2024-02-06",
+    "2024-2-6", "2024-13-40", "2024-02-06T10:00:00", "2024-02-06 10:00:00.5 +08:00", "2024-02-06t1:00:00Z",
+    "20240206", "1,234.50", "一般公共预算", "１２", "٣", "-", "+", ".", "e3", "0x", "12a", "1 2", "true ", " true",
+]
+
+
+@pytest.mark.parametrize("implicit", [(True, False), (False, True), (False, False)])
+def test_the_fast_resolver_gives_ruamels_tags(implicit):
+    """load._resolve copies ruamel's YAML 1.2 implicit resolvers (so plain files never import ruamel)."""
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    ruamel = VersionedResolver()
+    values = RESOLVER_VALUES + [ch for ch in "-+.0123456789tTfFnN~<=!&*aZ中"]
+    for value in values:
+        assert load._resolve(value, implicit) == str(ruamel.resolve(ScalarNode, value, implicit)), value

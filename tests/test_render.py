@@ -323,18 +323,29 @@ def test_template_build_is_deterministic(tmp_path):
         assert data == path.read_bytes(), f"{path} is stale: run python tools/build_template.py"
 
 
-def test_class_and_kuan_rows_keep_with_their_first_item(tmp_path):
+def _row_code(row) -> str:
+    """The 科目编码 of a table row: one code column (湖北) or the 类/款/项 columns joined (上海); "" if none."""
+    parts: list[str] = []
+    for cell in row.cells:
+        text = cell.text.strip()
+        if text and not text.isdigit():
+            break
+        parts.append(text)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("sample", ["青山区科经局_2024.yaml", "上海市财政局_2025.yaml"])  # code in one column | 类/款/项
+def test_class_and_kuan_rows_keep_with_their_first_item(tmp_path, sample):
     """A 类 or 款 row is never the last line of a page: its paragraphs carry keep-with-next."""
     from docx import Document as Read
 
     from generator.pipeline import generate
 
-    inputs = sorted((Path(__file__).parents[1] / "inputs").glob("*.yaml"))
-    docx = generate(inputs[0], tmp_path).written[0]
+    docx = generate(Path(__file__).parents[1] / "inputs" / sample, tmp_path).written[0]
     doc = Read(str(docx))
     checked = 0
     for table in doc.tables:
-        codes = [row.cells[0].text.strip() for row in table.rows]
+        codes = [_row_code(row) for row in table.rows]
         for i, row in enumerate(table.rows):
             if not codes[i].isdigit():
                 continue
@@ -349,3 +360,88 @@ def test_class_and_kuan_rows_keep_with_their_first_item(tmp_path):
             last = table.rows[-1].cells[0].paragraphs[0].paragraph_format.keep_with_next
             assert not last and table.rows[-2].cells[0].paragraphs[0].paragraph_format.keep_with_next
     assert checked >= 3
+
+
+# ---------------------------------------------------------------- the faster render path gives docxtpl's bytes
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _table(grid: int, rows: list[list[int]]) -> str:
+    """A table with ``grid`` grid columns; each row lists its cells' spans."""
+    def cell(span: int) -> str:
+        spanned = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+        return f"<w:tc><w:tcPr>{spanned}</w:tcPr><w:p/></w:tc>"
+
+    body = "".join("<w:tr>" + "".join(cell(s) for s in row) + "</w:tr>" for row in rows)
+    cols = "".join(f'<w:gridCol w:w="{1000 + i}"/>' for i in range(grid))
+    return f"<w:tbl><w:tblPr/><w:tblGrid>{cols}</w:tblGrid>{body}</w:tbl>"
+
+
+@pytest.mark.parametrize("tables", [
+    [(3, [[1, 1, 1], [2, 1], [3]])],            # rows match the grid: the fast path
+    [(2, [[1, 1, 1], [1, 1]])],                 # a row with more cells than the grid: columns added
+    [(4, [[1, 1], [2]])],                       # no row spans the grid: columns removed
+    [(3, [[1, 1, 1]]), (2, [[1, 1, 1, 1]])],    # one matching table, one not
+    [(3, [])],                                  # a table without rows
+])
+def test_fix_tables_gives_what_docxtpl_gives(tables):
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from generator.writing.render import _Template
+
+    xml = f"<w:body {_W}>" + "".join(_table(g, rows) for g, rows in tables) + "<w:p/></w:body>"
+    ours = etree.tostring(_Template.fix_tables(_Template(None), xml))
+    theirs = etree.tostring(DocxTemplate.fix_tables(DocxTemplate(None), xml))
+    assert ours == theirs
+
+
+def test_resolve_listing_gives_what_docxtpl_gives():
+    from docxtpl import DocxTemplate
+
+    from generator.writing.render import _Template
+
+    paragraphs = [
+        '<w:p><w:pPr><w:jc w:val="left"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>一\n二\t三\a四\f五</w:t></w:r></w:p>',
+        '<w:p><w:r><w:t xml:space="preserve">没有特殊字符</w:t></w:r></w:p>',
+        "<w:p/>",
+        '<w:p w:rsidR="1"><w:r><w:t>甲</w:t></w:r><w:r><w:t>乙\n丙</w:t></w:r></w:p>',
+    ]
+    for xml in ["".join(paragraphs), paragraphs[1] * 3, "\n".join(paragraphs[1:2] * 2) + "\n", ""]:
+        body = f"<w:body {_W}>{xml}</w:body>"
+        assert _Template(None).resolve_listing(body) == DocxTemplate(None).resolve_listing(body)
+
+
+def test_saved_bytes_are_the_normalised_save(ctx):
+    """render_bytes writes the zip once; docxtpl's save followed by normalize_docx_bytes gives the same bytes."""
+    from generator.writing import render as R
+
+    template = R.template_path()
+    tpl = R._Template(str(template))
+    context = ctx.as_dict()
+    context.update(R.build_subdocs(tpl, ctx, template))
+    tpl.render(context, R.make_environment(), autoescape=True)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    assert R._saved_bytes(tpl) == normalize_docx_bytes(buf.getvalue())
+
+
+def test_compiled_template_code_kept_on_disk_gives_the_same_document(ctx, tmp_path, monkeypatch):
+    from generator.writing import render as R
+
+    monkeypatch.setenv("BUDGETDOC_CACHE_DIR", str(tmp_path / "cache"))
+    R.make_environment()._compiled.clear()
+    template = R.template_path()
+    first = R.render_bytes(ctx, template)  # compiled, and kept
+    kept = sorted((tmp_path / "cache" / "jinja").glob("*.code"))
+    assert kept
+    R.make_environment()._compiled.clear()
+    assert R.render_bytes(ctx, template) == first  # loaded from disk
+    for path in kept:
+        path.write_bytes(b"not code")
+    R.make_environment()._compiled.clear()
+    assert R.render_bytes(ctx, template) == first  # a damaged file is compiled again
+    monkeypatch.setenv("BUDGETDOC_CACHE_DIR", "off")
+    R.make_environment()._compiled.clear()
+    assert R.render_bytes(ctx, template) == first

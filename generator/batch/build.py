@@ -18,6 +18,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from .crosscheck import cross_check
@@ -33,7 +34,9 @@ from .manifest import (
 )
 from .records import FAILED, HAS_ERRORS, UNCHANGED, Record
 from .summary import write_summary
-from .worker import Job, run_job
+
+if TYPE_CHECKING:  # the workers' stack (models, layouts, rendering) is imported only when a department is built:
+    from .worker import Job  # an unchanged batch is hashed and skipped without it (speed)
 
 Progress = Callable[[str, int, int, str], None]
 """progress(phase, done, total, department): called as work advances (phase 校验/生成/PDF)."""
@@ -134,6 +137,10 @@ def _stop_pool(pool: Executor, interrupted: bool) -> None:
 
 
 def _run_all(jobs: list[Job], pool: Executor | None, pdf: bool, progress: Progress, phase: str) -> list[Record]:
+    if not jobs:  # an unchanged batch: the workers' stack is never imported
+        return []
+    from .worker import run_job
+
     out: dict[int, Record] = {}
     total = len(jobs)
     if pool is None:
@@ -178,9 +185,6 @@ def _reusable(old: Record | None, key: str, out: Path) -> bool:
 def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildReport:
     """Build every department of the batch into ``out``; never raises for bad input."""
-    from ..layout.profile import ProfileError, load_profile
-    from ..writing.render import RenderError, template_path
-
     options = options or BuildOptions()
     progress = progress or (lambda *a: None)
     _digest.cache_clear()  # a long-lived caller (the web server) may have changed a template since
@@ -192,28 +196,13 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
     if not files and not missing:
         report.problem = "没有找到预算文件（.yaml/.yml/.json/.xlsx），请检查输入路径"
         return report
-    try:  # an unusable --profile or template stops the batch before anything is read or written
-        profile = load_profile(options.profile, Path.cwd()) if options.profile else None
-        template_path(options.template_dir, profile)
-    except ProfileError as exc:
-        report.problem = "版式有错误：" + "；".join(
-            (f"{f.location()}: " if f.file else "") + f.message for f in exc.findings)
-        return report
-    except RenderError as exc:
-        report.problem = str(exc)
-        return report
-    report.problem = _prepare_out(out)
-    if report.problem:
-        return report
-
     label = options.shard.label if options.shard else ""
     previous = read_manifest(manifest_path(out, label))
     common = common_key(options.config_path, options.profile,
                         {"pdf": options.pdf, "xlsx": options.xlsx, "force": options.force,
                          "template_dir": str(options.template_dir or "")})
-    stage_root = Path(tempfile.mkdtemp(prefix="stage-", dir=out / FOLDER))
     records: list[Record] = []
-    fresh: dict[int, Job] = {}
+    todo: list[int] = []
     for i, path in enumerate(files):
         shown, key = str(path), department_key(common, path)
         old = previous.get(shown)
@@ -221,7 +210,14 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
             records.append(_reused(old))
         else:
             records.append(Record(shown, key))
-            fresh[i] = _job(options, shown, key, stage_root / f"{i:05d}")
+            todo.append(i)
+    if todo:  # an unusable --profile or template stops the batch before anything is read or written
+        report.problem = _template_problem(options)  # (unchanged departments were built with these very files)
+    report.problem = report.problem or _prepare_out(out)
+    if report.problem:
+        return report
+    stage_root = Path(tempfile.mkdtemp(prefix="stage-", dir=out / FOLDER))
+    fresh: dict[int, Job] = {i: _job(options, records[i].input, records[i].key, stage_root / f"{i:05d}") for i in todo}
     pool = _executor(min(_jobs(options.jobs), max(len(fresh), 1)))
     try:
         for i, record in zip(fresh, _run_all(list(fresh.values()), pool, options.pdf, progress, "校验"), strict=True):
@@ -254,7 +250,24 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
     return report
 
 
+def _template_problem(options: BuildOptions) -> str:
+    """Why the --profile or template cannot be used (in Chinese), or ""."""
+    from ..layout.profile import ProfileError, load_profile
+    from ..writing.render import RenderError, template_path
+
+    try:
+        profile = load_profile(options.profile, Path.cwd()) if options.profile else None
+        template_path(options.template_dir, profile)
+    except ProfileError as exc:
+        return "版式有错误：" + "；".join((f"{f.location()}: " if f.file else "") + f.message for f in exc.findings)
+    except RenderError as exc:
+        return str(exc)
+    return ""
+
+
 def _job(options: BuildOptions, path: str, key: str, stage: Path, extra: tuple[str, ...] = ()) -> Job:
+    from .worker import Job
+
     return Job(path, key, str(stage), options.settings,
                str(options.template_dir) if options.template_dir else None, options.force, options.xlsx, extra,
                options.profile)

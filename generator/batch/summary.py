@@ -49,7 +49,7 @@ def write_xlsx(path: Path, records: list[Record]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from ..writing.xlsx_cells import clean_text, save_workbook
+    from ..writing.xlsx_save import clean_text, save_workbook
 
     wb = Workbook()
     ws = wb.active

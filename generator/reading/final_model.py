@@ -10,8 +10,6 @@ Absent is not zero: counts and figures the officer may not know (团组, 批次,
 年初预算数, 上年决算数) are ``None`` when not given, and the document then says nothing about them.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
@@ -19,6 +17,17 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from ..findings import Finding, SourceMap
+from .final_terms import (  # noqa: F401 - the 决算 vocabulary, importable without the models
+    FINAL_EXPENSE_KINDS,
+    FINAL_FUNDS,
+    FINAL_INCOME_SOURCES,
+    FISCAL_FUNDS,
+    INCOME_TO_FUND,
+    ROW_INCOME_SOURCES,
+    SANGONG_GROUPS,
+    SANGONG_ITEMS,
+    is_final,
+)
 from .model import (
     ZERO,
     Amount,
@@ -32,37 +41,6 @@ from .model import (
     _message,
     assign_paths,
 )
-
-FINAL_FUNDS: tuple[str, ...] = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "其他资金")
-"""Fund sources of a 决算 expenditure row; the first three are 财政拨款."""
-FISCAL_FUNDS: tuple[str, ...] = FINAL_FUNDS[:3]
-
-FINAL_INCOME_SOURCES: tuple[str, ...] = (
-    "一般公共预算财政拨款收入",
-    "政府性基金预算财政拨款收入",
-    "国有资本经营预算财政拨款收入",
-    "上级补助收入",
-    "事业收入",
-    "经营收入",
-    "附属单位上缴收入",
-    "其他收入",
-)
-"""本年收入 by source, in the order of the 收入支出决算总表."""
-
-INCOME_TO_FUND: dict[str, str] = {
-    "一般公共预算财政拨款收入": "一般公共预算财政拨款",
-    "政府性基金预算财政拨款收入": "政府性基金预算财政拨款",
-    "国有资本经营预算财政拨款收入": "国有资本经营预算财政拨款",
-    **{s: "其他资金" for s in ("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")},
-}
-
-FINAL_EXPENSE_KINDS: tuple[str, ...] = ("人员经费", "公用经费", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
-"""The 本年支出 columns of a 功能分类 row (基本支出 = 人员经费 + 公用经费)."""
-
-SANGONG_ITEMS: tuple[str, ...] = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
-SANGONG_GROUPS: tuple[str, ...] = ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务接待费")
-"""The "三公" figures the narrative explains, each with a reason against 预算 and against 上年."""
-
 
 # ---------------------------------------------------------------- 基本信息 and 概况
 
@@ -138,10 +116,6 @@ class FinalIncome(Node):
 
 
 # ---------------------------------------------------------------- 支出
-
-
-ROW_INCOME_SOURCES: tuple[str, ...] = ("财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
-"""The columns of the 收入决算表 (income by 功能分类)."""
 
 
 class RowIncome(Node):
@@ -295,13 +269,42 @@ class ByKind(Node):
         return self.货物 + self.工程 + self.服务
 
 
+class MicroByKind(Node):
+    """授予小微企业 contracts by kind; a kind left out is not stated (it is not zero)."""
+
+    货物: Amount | None = None
+    工程: Amount | None = None
+    服务: Amount | None = None
+
+    def given(self) -> list[tuple[str, Decimal]]:
+        return [(k, v) for k in ("货物", "工程", "服务") if (v := getattr(self, k)) is not None]
+
+    def total(self) -> Decimal:
+        return sum((v for _, v in self.given()), ZERO)
+
+
 class FinalProcurement(Node):
     合同金额: ByKind = Field(default_factory=ByKind, title="政府采购支出（合同金额，按类别）")
     合计: Amount | None = Field(None, title="合计（可选，填写则校验）")
     授予中小企业: ByKind = Field(default_factory=ByKind, title="授予中小企业合同金额（按类别）")
-    授予小微企业: Amount = Field(ZERO, title="其中授予小微企业合同金额")
+    授予小微企业: Amount | None = Field(None, title="其中授予小微企业合同金额",
+                                      description="不填时取按类别各项之和；都不填按 0 说明")
+    授予小微企业按类别: MicroByKind | None = Field(
+        None, title="其中授予小微企业合同金额（按类别，可选）",
+        description="只说明填写的类别；与合计都填时校验各类之和 = 合计")
     预留中小企业预算: Amount | None = Field(None, title="面向中小企业预留项目预算金额（上海体例）")
     预留小微企业预算: Amount | None = Field(None, title="面向小微企业预留项目预算金额（上海体例）")
+
+    def micro(self) -> Decimal:
+        """授予小微企业 in total: as entered, else the sum of the kinds entered, else 0."""
+        if self.授予小微企业 is not None:
+            return self.授予小微企业
+        return ZERO if self.授予小微企业按类别 is None else self.授予小微企业按类别.total()
+
+    def micro_kinds(self) -> list[tuple[str, Decimal]]:
+        """The kinds whose 授予小微企业 amount was entered, in 货物/工程/服务 order (absent is not zero)."""
+        by = self.授予小微企业按类别
+        return [] if by is None else by.given()
 
 
 class FinalVehicle(Node):
@@ -415,12 +418,6 @@ class FinalAccounts(Node):
     上年数: FinalPrior = Field(default_factory=FinalPrior, title="上年决算数与增减原因")
     其他需要说明的情况: list[Text] = Field(default_factory=list, title="其他需要说明的情况（可选）")
     名词解释: list[Term] = Field(default_factory=list, title="名词解释（补充或覆盖内置条目）")
-
-
-def is_final(data: Any) -> bool:
-    """Whether plain input data declares the 决算 文种 (基本信息.文种: 决算)."""
-    info = data.get("基本信息") if isinstance(data, dict) else None
-    return isinstance(info, dict) and str(info.get("文种", "")).strip() == "决算"
 
 
 def build_final(data: Any, source: SourceMap) -> tuple[FinalAccounts | None, list[Finding]]:

@@ -9,8 +9,6 @@ Amounts are ``Decimal`` in the unit declared in 基本信息.金额单位 (元 o
 and extra decimals are accepted by the model and reported by the hygiene rules.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from decimal import Decimal
@@ -115,36 +113,15 @@ Code = Annotated[str, BeforeValidator(_to_text)]
 """A classification or organisation code; numbers typed without quotes are accepted."""
 Text = Annotated[str, BeforeValidator(_to_text)]
 
-FUND_SOURCES: tuple[str, ...] = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
-"""Fund sources an expenditure row or a project can be paid from."""
-FISCAL_SOURCES: tuple[str, ...] = FUND_SOURCES[:3]
-"""The three 财政拨款 sources."""
-
-INCOME_SOURCES: tuple[str, ...] = (
-    "一般公共预算拨款",
-    "政府性基金预算拨款",
-    "国有资本经营预算拨款",
-    "财政专户管理资金",
-    "事业收入",
-    "事业单位经营收入",
-    "上级补助收入",
-    "附属单位上缴收入",
-    "其他收入",
+from .budget_terms import (  # noqa: E402, F401 - the budget's vocabulary, importable without the models
+    FISCAL_SOURCES,
+    FUND_SOURCES,
+    INCOME_FUND,
+    INCOME_SOURCES,
+    PRIOR_ITEMS,
+    PROCUREMENT_FUNDS,
+    THREE_PUBLIC_ITEMS,
 )
-"""本年收入 by source, in the order of the 收支总表."""
-
-INCOME_FUND: dict[str, str] = {
-    "一般公共预算拨款": "一般公共预算",
-    "政府性基金预算拨款": "政府性基金预算",
-    "国有资本经营预算拨款": "国有资本经营预算",
-    "财政专户管理资金": "财政专户管理资金",
-    "事业收入": "单位资金",
-    "事业单位经营收入": "单位资金",
-    "上级补助收入": "单位资金",
-    "附属单位上缴收入": "单位资金",
-    "其他收入": "单位资金",
-}
-"""Which fund source each income source feeds."""
 
 EXPENSE_KINDS: tuple[str, ...] = ("人员经费", "公用经费", "项目支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出")
 """The expenditure columns of a 功能分类 row (基本支出 = 人员经费 + 公用经费)."""
@@ -172,10 +149,10 @@ class BudgetUnit(Node):
     单位性质: Text | None = Field(
         None, title="单位性质", description="如 行政单位、参照公务员法管理事业单位、公益一类事业单位"
     )
-    本年收入: CurrentIncome | None = Field(
+    本年收入: "CurrentIncome | None" = Field(  # defined below: a forward reference
         None, title="本单位本年收入（可选）", description="各单位都填时，收入总表按单位列示；各单位之和须等于部门收入"
     )
-    上年结转结余: ByFund | None = Field(None, title="本单位上年结转结余（可选）")
+    上年结转结余: "ByFund | None" = Field(None, title="本单位上年结转结余（可选）")
 
 
 class BasicInfo(Node):
@@ -377,9 +354,7 @@ class FiscalSplit(Node):
         return sum((self.get(s) for s in FISCAL_SOURCES), ZERO)
 
 
-THREE_PUBLIC_ITEMS: tuple[str, ...] = ("因公出国（境）费", "教学科研人员因公出国（境）费", "其他因公出国（境）费", "公务用车购置费",
-                                       "公务用车运行维护费", "公务接待费", "会议费", "培训费")
-"""The "三公" items (and 会议费/培训费) that can be split by fund source, by their input keys."""
+
 
 
 class ThreePublicFunds(Node):
@@ -469,8 +444,7 @@ class ProcurementFunds(Node):
         return sum((self.get(s) for s in PROCUREMENT_FUNDS), ZERO)
 
 
-PROCUREMENT_FUNDS: tuple[str, ...] = (*FUND_SOURCES, "上年结转结余")
-"""The fund columns of a procurement item: the five sources of this year's money, then 上年结转结余."""
+
 
 
 class ProcurementItem(Node):
@@ -658,28 +632,7 @@ class Prior(Node):
         return value
 
 
-PRIOR_ITEMS: tuple[str, ...] = (
-    "收入总计",
-    "支出总计",
-    "基本支出",
-    "项目支出",
-    "财政拨款收入",
-    "一般公共预算拨款",
-    "一般公共预算支出",
-    "一般公共预算基本支出",
-    "政府性基金预算支出",
-    "国有资本经营预算支出",
-    "三公经费",
-    "因公出国（境）费",
-    "公务用车购置费",
-    "公务用车运行维护费",
-    "公务接待费",
-    "机关运行经费",
-    "政府采购",
-    "政府购买服务",
-)
-"""The keys of 上年数. The narrative compares those in check.NARRATED_PRIOR; 支出总计 and
-一般公共预算拨款 are accepted for completeness and checked against the others (PRIOR-BALANCE)."""
+
 
 
 class PriorYear(Node):

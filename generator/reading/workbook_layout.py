@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..findings import Finding, InputError
-from .model import (
+from .budget_terms import (
     FISCAL_SOURCES,
     FUND_SOURCES,
     INCOME_SOURCES,

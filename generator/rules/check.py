@@ -549,6 +549,22 @@ def check_procurement_funds(ctx: CheckContext) -> Iterator[Finding]:
                                    [item.资金来源.get(s) for s in PROCUREMENT_FUNDS])
 
 
+@rule("PROC-PRICE", "warning", "政府采购明细（填了单价和数量时）：单价 × 数量 = 采购金额；所属项目预算资金（填写时）= 同名项目的预算数")
+def check_procurement_price(ctx: CheckContext) -> Iterator[Finding]:
+    b = ctx.budget
+    p = b.政府采购
+    projects = {x.项目名称: x.total() for x in b.项目}
+    for item in p.明细 if p is not None else []:
+        if item.单价 is not None and item.数量 is not None:
+            product = item.单价 * item.数量
+            if abs(product - item.金额) > CENT * max(abs(item.数量), Decimal(1)) / 2:  # 单价 rounded to the cent
+                yield ctx.finding(f"采购品目“{item.品目}”：单价 {item.单价:f} × 数量 {item.数量.normalize():f} = {product:f}，"
+                                  f"与采购金额 {item.金额:f} 不符，请核对", item, "金额", product, item.金额)
+        if item.项目预算资金 is not None and item.项目 in projects and projects[item.项目] != item.项目预算资金:
+            yield ctx.finding(f"采购品目“{item.品目}”的所属项目预算资金 {item.项目预算资金:f} 与项目“{item.项目}”的预算数 "
+                              f"{projects[item.项目]:f} 不符", item, "项目预算资金", projects[item.项目], item.项目预算资金)
+
+
 @rule("PROC-SME", "error", "面向中小企业 ≤ 采购合计；面向小微企业 ≤ 面向中小企业")
 def check_procurement_sme(ctx: CheckContext) -> Iterator[Finding]:
     p = ctx.budget.政府采购

@@ -26,17 +26,18 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docx import Document
-from docx.oxml import parse_xml
+from docx.opc.part import XmlPart
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
 
 from ..layout.narrate import IndicatorRow, PerfTable, RenderContext, TableCtx
 from ..layout.profile import Profile, load_profile
-from ..writing import files
+from ..writing import code_cache, files
 
 TEMPLATE_NAME = "部门预算公开.docx"
 
@@ -155,12 +156,17 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         self._compiled: dict[str, object] = {}
 
     def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
-        """docxtpl compiles every XML part at every render: the same part text compiles once (speed)."""
+        """docxtpl compiles every XML part at every render: the same part text compiles once per
+        process (speed), and its compiled code is kept on disk (code_cache) for the next process."""
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         template = self._compiled.get(source)
         if template is None:
-            template = super().from_string(source)
+            code = code_cache.load(source)
+            if code is None:
+                code = self.compile(source)  # a syntax error is raised here, exactly as from_string raises it
+                code_cache.store(source, code)
+            template = self.template_class.from_code(self, code, self.make_globals(None), None)
             if len(self._compiled) >= 64:
                 self._compiled.clear()
             self._compiled[source] = template
@@ -196,8 +202,37 @@ _TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _UNDERSCORE_NAME = re.compile(r"(?<![\w\u4e00-\u9fff])_\w*")
 
 
+def _template_key(template: Path | Compiled) -> object:
+    """What identifies a template's content within a process: a compiled template by its bytes, a
+    file by its path, size and modification time (an officer editing it between two runs of a
+    long-lived process — `budgetdoc serve` — gets the new one)."""
+    if isinstance(template, Compiled):
+        return template
+    try:
+        st = os.stat(template)
+    except OSError:
+        return None
+    return (os.path.abspath(template), st.st_size, st.st_mtime_ns)
+
+
+_TAGS: dict[object, list[str]] = {}
+
+
 def template_tags(template: Path | Compiled) -> list[str]:
-    """Every Jinja tag in the template's Word XML parts, with Word's run markup removed."""
+    """Every Jinja tag in the template's Word XML parts, with Word's run markup removed (once per
+    template content and process: a batch checks the same template for every department)."""
+    key = _template_key(template)
+    if key is not None and key in _TAGS:
+        return list(_TAGS[key])
+    tags = _read_tags(template)
+    if key is not None:
+        if len(_TAGS) >= 32:
+            _TAGS.clear()
+        _TAGS[key] = tags
+    return list(tags)
+
+
+def _read_tags(template: Path | Compiled) -> list[str]:
     tags: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(template.data) if isinstance(template, Compiled) else template) as zf:
@@ -236,15 +271,27 @@ def _char_em(ch: str) -> float:
     return 0.72 if ch.isupper() else 0.6
 
 
+@lru_cache(maxsize=65536)
+def _text_em(text: str) -> float:
+    """Width in em of the longest line (cached: a table is fitted at several sizes, and cells repeat)."""
+    return max((sum(_char_em(ch) for ch in line) for line in text.split("\n")), default=0.0)
+
+
 def _text_pt(text: str, size: float, bold: bool = False) -> float:
     """Estimated printed width of the longest line, with a little slack."""
-    best = max((sum(_char_em(ch) for ch in line) for line in text.split("\n")), default=0.0)
-    return best * size * (1.1 if bold else 1.04)
+    return _text_em(text) * size * (1.1 if bold else 1.04)
 
 
+@lru_cache(maxsize=65536)
 def _unbreakable(text: str) -> bool:
     """Amounts and codes (no CJK besides indenting spaces) must stay on one line."""
     return not any(ord(ch) >= 0x2E80 and ch != "\u3000" for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _latin_runs(text: str) -> tuple[str, ...]:
+    """The runs of a header without CJK (a header may wrap between them, never inside one)."""
+    return tuple(re.findall(r"[^\u2e80-\uffff]+", text))
 
 
 # ================================================================= table XML
@@ -393,8 +440,7 @@ def _fit(weights: list[float], columns: list[list[tuple[str, bool]]], avail_twip
         for i, cells in enumerate(columns):
             need = full = 2 * size  # room for a two-character header word
             for text in (headers[i] if headers else []):  # a header may wrap to three lines, not inside a number
-                runs = re.findall(r"[^\u2e80-\uffff]+", text)
-                word = max((_text_pt(r, size) for r in runs), default=0.0) + 1.3 * size
+                word = max((_text_pt(r, size) for r in _latin_runs(text)), default=0.0) + 1.3 * size
                 need = max(need, math.ceil(len(text) / 3) * size, word)
                 full = max(full, need, _text_pt(text, size, True))  # on one line when there is room
             for text, bold in cells:
@@ -653,6 +699,21 @@ def _section_text_width(sectpr) -> int:
     return max(width - left - right - gutter, 2000)
 
 
+_WIDTHS: dict[object, dict[tuple[str, str], int]] = {}
+
+
+def _slot_widths(doc, template: Path | Compiled) -> dict[tuple[str, str], int]:
+    """slot_widths of the template as opened (before rendering), once per template content and process."""
+    key = _template_key(template)
+    if key is None:
+        return slot_widths(doc)
+    if key not in _WIDTHS:
+        if len(_WIDTHS) >= 32:
+            _WIDTHS.clear()
+        _WIDTHS[key] = slot_widths(doc)
+    return dict(_WIDTHS[key])
+
+
 def slot_widths(doc) -> dict[tuple[str, str], int]:
     """The text width of the section holding each ``{{p 表格['KEY'] }}`` / ``{{p 绩效表格['KEY'] }}`` slot."""
     found: dict[tuple[str, str], int] = {}
@@ -671,6 +732,110 @@ def slot_widths(doc) -> dict[tuple[str, str], int]:
             found.update((key, width) for key in pending)
             pending = []
     return found
+
+
+_LISTING_CHARS = re.compile("[\t\x07\n\x0c]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
+_STORED: dict[object, bytes] = {}
+
+
+def _stored_template(template: Path | Compiled) -> io.BytesIO | str:
+    """The template to open: its parts re-packed uncompressed in memory, once per template content
+    and process (python-docx otherwise inflates every part at every render). The rendered package
+    does not depend on how the template was compressed: python-docx reads parts by relationship and
+    writes them in relationship order. A file that is not a readable zip is opened as it is, so that
+    python-docx names the problem as before."""
+    key = _template_key(template)
+    stored = _STORED.get(key) if key is not None else None
+    if stored is None:
+        try:
+            source = io.BytesIO(template.data) if isinstance(template, Compiled) else str(template)
+            out = io.BytesIO()
+            with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+                for info in src.infolist():
+                    dst.writestr(info.filename, src.read(info.filename))
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError, NotImplementedError):
+            return io.BytesIO(template.data) if isinstance(template, Compiled) else str(template)
+        stored = out.getvalue()
+        if key is not None:
+            if len(_STORED) >= 8:
+                _STORED.clear()
+            _STORED[key] = stored
+    return io.BytesIO(stored)
+
+
+def _grid_matches(table, namespaces: dict) -> bool:
+    """What docxtpl's fix_tables would leave alone: a table with its grid (``w:tblGrid``) and no row
+    (its own or a nested table's, as fix_tables counts them) with more cells than grid columns, and
+    some row whose cells span (by their first ``w:gridSpan``, else 1) at least the grid columns."""
+    grid = table.find("w:tblGrid", namespaces)
+    if grid is None:
+        return False  # fix_tables itself would fail: let it
+    n = len(grid.findall("w:gridCol", namespaces))
+    wide, odd, full = _grid_xpaths(namespaces["w"])
+    if wide(table, n=n):
+        return False
+    if odd(table):
+        return False  # a span fix_tables cannot read as a whole number (it would fail): let it
+    return bool(full(table, n=n))
+
+
+@lru_cache(maxsize=4)
+def _grid_xpaths(w: str) -> tuple[etree.XPath, etree.XPath, etree.XPath]:
+    """The three tests of _grid_matches, compiled once: a row with more cells than the grid, a span
+    that is not a whole number, a row whose cells span the whole grid."""
+    ns = {"w": w}
+    span = "w:tcPr[1]/w:gridSpan[1]"
+    return (etree.XPath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=ns),
+            etree.XPath(f"boolean(.//w:tc/{span}[not(number(@w:val) = floor(number(@w:val)))])", namespaces=ns),
+            etree.XPath(f"boolean(.//w:tr[sum(w:tc/{span}/@w:val) + count(w:tc[not({span})]) >= $n])", namespaces=ns))
+
+
+_GRID_MATCHES = _grid_matches
+
+
+class _Template(DocxTemplate):
+    """docxtpl's DocxTemplate, minus the work that gives the same bytes every time (speed).
+
+    - ``patch_xml`` (a dozen regular expressions over a part's XML) depends only on the template's own
+      part, so each distinct part is patched once per process.
+    - ``resolve_listing`` turns tab, \\a, newline and \\f inside ``<w:t>`` into Word markup; it rewrites
+      every run of every paragraph, but only a paragraph containing one of those characters can change.
+      The others are now passed through untouched: the same paragraphs, split by the same expression,
+      so the output is the same string."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = super().patch_xml(src_xml)
+            if len(self._patched) >= 64:
+                self._patched.clear()
+            self._patched[src_xml] = patched
+        return patched
+
+    def fix_tables(self, xml: str):  # noqa: ANN201 - an lxml element
+        """docxtpl's fix_tables, which rebuilds the grid of a table whose rows have more (or fewer) cells
+        than its grid columns (after ``{%tc %}`` loops). It walks every cell in Python; the tables this
+        module builds always match their grid (``_table_xml`` checks it). So the same test is made first
+        in XPath, and only when some table fails it is docxtpl's own code run on the whole document."""
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        if "w" not in tree.nsmap:
+            return super().fix_tables(xml)
+        ns = {"w": tree.nsmap["w"]}
+        for table in tree.iter(f"{{{ns['w']}}}tbl"):
+            if not _GRID_MATCHES(table, namespaces=ns):
+                return super().fix_tables(xml)
+        return tree
+
+    def resolve_listing(self, xml: str) -> str:
+        if not _LISTING_CHARS.search(xml):
+            return xml
+        resolve = super().resolve_listing
+        return _PARAGRAPH.sub(lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
 
 
 class XmlSubdoc:
@@ -724,7 +889,7 @@ def build_subdocs(tpl: DocxTemplate, ctx: RenderContext, template: Path) -> dict
     """The context entries ``表格`` (one subdoc per table) and ``绩效表格`` ({'整体', '项目'})."""
     doc = tpl.get_docx()
     styles = _Styles(doc, template)
-    widths = slot_widths(doc)
+    widths = _slot_widths(doc, template)
     tables = {key: XmlSubdoc([_budget_table(t, styles, _table_width(widths, "表格", key, t.landscape))])
               for key, t in ctx.表.items()}
     for key, table in ctx.文中表.items():  # tables inside the text ([[表格 KEY]]), when they have data
@@ -774,7 +939,7 @@ def render_bytes(ctx: RenderContext, template: Path | Compiled) -> bytes:
     if isinstance(template, Path) and not template.is_file():
         raise RenderError(f"找不到模板文件：{template}")
     try:
-        tpl = DocxTemplate(io.BytesIO(template.data) if isinstance(template, Compiled) else str(template))
+        tpl = _Template(_stored_template(template))
         tpl.get_docx()
     except Exception as exc:  # a damaged or non-Word file
         raise RenderError(f"模板 {template} 无法打开：{exc}") from None
@@ -807,21 +972,90 @@ def render_bytes(ctx: RenderContext, template: Path | Compiled) -> bytes:
     props.last_modified_by = "budgetdoc"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
-    buf = io.BytesIO()
     try:
-        tpl.save(buf)
+        return _saved_bytes(tpl)
+    except _InvalidPart as exc:
+        raise RenderError(f"模板 {template} 渲染结果不是有效的 Word 文档：{exc}") from None
     except Exception as exc:
         raise RenderError(f"模板 {template} 渲染后无法保存：{type(exc).__name__}: {exc}") from None
-    data = normalize_docx_bytes(buf.getvalue())
-    try:  # the rendered XML must parse strictly (docxtpl's own parser is lenient)
-        Document(io.BytesIO(data))
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name in zf.namelist():
-                if name.endswith(".xml") or name.endswith(".rels"):
-                    parse_xml(zf.read(name))
-    except Exception as exc:
-        raise RenderError(f"模板 {template} 渲染结果不是有效的 Word 文档：{exc}") from None
+
+
+class _InvalidPart(Exception):
+    """A rendered part that is not well-formed XML."""
+
+
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
+"""Well-formedness only (as python-docx parses a part), no entities resolved, nothing fetched."""
+
+
+class _ReproducibleZip:
+    """python-docx's zip writer (PhysPkgWriter's interface), writing each entry as
+    normalize_docx_bytes would rewrite it (fixed date and attributes, deflated at level 6), and
+    parsing each XML part strictly on the way: docxtpl's own parser is lenient, and a part docxtpl
+    leaves as raw text (footnotes) is parsed by nobody else."""
+
+    def __init__(self, stream: io.BytesIO, serialized: set[str]):
+        self.serialized = serialized
+        """Parts lxml serialised from a parsed tree (python-docx's XmlParts): well-formed by construction."""
+        self.date_time = zip_date_time()
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: object, blob: bytes) -> None:
+        name = pack_uri.membername  # type: ignore[attr-defined]
+        if name.endswith((".xml", ".rels")) and name not in self.serialized:
+            _check_well_formed(name, blob)
+        entry = zipfile.ZipInfo(name, self.date_time)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.create_system = 0
+        entry.external_attr = 0
+        self.zip.writestr(entry, blob, compresslevel=6)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _saved_bytes(tpl: DocxTemplate) -> bytes:
+    """The rendered package as normalize_docx_bytes(tpl.save(...)) gives it, written once instead of
+    zipped, unzipped and zipped again (tests/test_render.py compares the two)."""
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        buf = io.BytesIO()  # docxtpl rewrites the saved zip itself: let it, then normalise
+        tpl.save(buf)
+        return _checked_parts(normalize_docx_bytes(buf.getvalue()))
+    package = tpl.docx.part.package
+    for part in package.parts:  # OpcPackage.save, through the writer above
+        part.before_marshal()
+    out = io.BytesIO()
+    parts = package.parts
+    writer = _ReproducibleZip(out, {p.partname.membername for p in parts if isinstance(p, XmlPart)})
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return out.getvalue()
+
+
+def _checked_parts(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels")):
+                _check_well_formed(name, zf.read(name))
     return data
+
+
+_WELL_FORMED: set[bytes] = set()
+"""Raw parts already parsed in this process (a template's theme, font table …, the same at every render)."""
+
+
+def _check_well_formed(name: str, blob: bytes) -> None:
+    if blob in _WELL_FORMED:
+        return
+    try:
+        etree.fromstring(blob, _STRICT)
+    except etree.XMLSyntaxError as exc:
+        raise _InvalidPart(f"{name}: {exc}") from None
+    if len(_WELL_FORMED) >= 256:
+        _WELL_FORMED.clear()
+    _WELL_FORMED.add(blob)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import os
-import re
-import zipfile
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..reading.workbook import as_text
 from ..reading.workbook_layout import AMOUNT, CHOICE, CODE, DATE, INT, LONG, NO, NUMBER, TEXT, YES
-from . import files
+from .xlsx_save import XML_ILLEGAL_RE, _fixed_time, clean_text, save_workbook  # noqa: F401 - re-exported
 
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -31,18 +22,6 @@ FORMATS = {AMOUNT: "#,##0.00", INT: "0", NUMBER: "General", DATE: "yyyy-mm-dd"}
 def display_width(text: str) -> float:
     """Approximate Excel width units: 2 per CJK / full-width character, 1.1 per other character."""
     return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
-
-
-XML_ILLEGAL_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
-"""Characters XML forbids that openpyxl's ILLEGAL_CHARACTERS_RE does not cover (it would fail on saving)."""
-
-
-def clean_text(text: str) -> str:
-    """Text as a cell can hold it. A vertical tab (a Word soft line break pasted into the data) and a
-    form feed become line breaks; other control characters and characters XML forbids are dropped:
-    openpyxl refuses them (IllegalCharacterError) or cannot save them."""
-    text = text.replace("\v", "\n").replace("\f", "\n")
-    return XML_ILLEGAL_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -80,6 +59,8 @@ def set_value(cell: Any, value: Any, kind: str = TEXT) -> None:
     elif isinstance(value, bool):
         _as_text_cell(cell, YES if value else NO)
     elif kind in (TEXT, CODE, LONG, CHOICE):
+        from ..reading.workbook import as_text  # here: the batch summary never needs the workbook reader
+
         _as_text_cell(cell, clean_text(as_text(value)))
     else:
         cell.value = value
@@ -98,34 +79,6 @@ def print_setup(ws: Worksheet, landscape: bool) -> None:
 
 
 # ================================================================= saving
-
-
-def _fixed_time() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
-    return dt.datetime(2000, 1, 1)
-
-
-def save_workbook(wb: Workbook, path: Path) -> None:
-    """Save deterministically (fixed document times and zip entry times) and atomically."""
-    stamp = _fixed_time()
-    wb.properties.created = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              lambda m: m[1] + iso.encode() + m[2], data)
-            entry = zipfile.ZipInfo(info.filename, date_time=(max(stamp.year, 1980),) + stamp.timetuple()[1:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    files.write_atomic(path, out.getvalue())
 
 
 # ================================================================= the tables as a workbook
