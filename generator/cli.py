@@ -363,6 +363,7 @@ def serve(
 @contextmanager
 def _excel_errors() -> Iterator[None]:
     """Workbook problems: every cell finding and exit 1; an unreadable file: its finding and exit 2."""
+    from .layout.profile import ProfileError
     from .reading.workbook_layout import ExcelError
 
     try:
@@ -370,6 +371,10 @@ def _excel_errors() -> Iterator[None]:
     except ExcelError as exc:  # before InputError: it is one, carrying every cell problem
         _print_findings(exc.findings)
         raise typer.Exit(1) from None
+    except ProfileError as exc:  # an unusable --profile / 版式: every finding, exit 2
+        for finding in exc.findings:
+            typer.echo(finding.render(), err=True)
+        raise typer.Exit(2) from None
     except InputError as exc:
         typer.echo(exc.finding.render(), err=True)
         raise typer.Exit(2) from None
@@ -381,13 +386,15 @@ def excel_template(
     from_file: Annotated[Path | None, typer.Option("--from", help="用已有的 YAML/JSON/.xlsx 预算或决算预填（其文种决定工作簿）")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
     kind: Annotated[Kind, typer.Option("--kind", "-k", help="文种：预算 或 决算（空白工作簿）")] = Kind.预算,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", "-p", help="按版式排列工作表、标出必填和不用的表、预选金额单位；不填则用 --from 的 版式")] = None,
 ) -> None:
     """写出供填报的 Excel 工作簿（预算或决算；可用已有文件预填）。"""
     from .writing.fill_in import write_template
 
     _refuse_overwrite(path, force)
     with _excel_errors(), _write_errors(path):
-        write_template(path, from_file, kind.value)
+        write_template(path, from_file, kind.value, profile)
     typer.echo(f"已写出工作簿：{path}")
 
 

@@ -32,12 +32,14 @@ def table_amount(value: Decimal, source_unit: str, table_unit: str) -> str:
     return f"{shown:,.2f}" if table_unit == "元" else f"{shown:.2f}"
 
 
-def wan(value: Decimal, source_unit: str, decimals: int = 2, grouping: bool = False) -> str:
+def wan(value: Decimal, source_unit: str, decimals: int = 2, grouping: bool = False, zero_decimals: bool = False) -> str:
     """An amount in a sentence, in 万元 with two decimals (a profile may ask for fewer, and thousands
-    separators: 上海 writes 17,192万元); zero is written "0"."""
+    separators: 上海 writes 17,192万元); zero is written "0" (``zero_decimals``: 0.00, as 上海 does)."""
     shown = to_unit(value, source_unit, "万元").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if shown == 0:
+    if shown == 0 and not zero_decimals:
         return "0"
+    if shown == 0:
+        shown = abs(shown)
     return f"{shown:,.{decimals}f}" if grouping else f"{shown:.{decimals}f}"
 
 
@@ -61,20 +63,22 @@ def change_direction(current: Decimal | None, prior: Decimal | None, unit: str, 
 
 
 def change_phrase(current: Decimal | None, prior: Decimal | None, unit: str, places: int = 2, lead: str = "比上年",
-                  decimals: int = 2, grouping: bool = False) -> str:
+                  decimals: int = 2, grouping: bool = False, level: str = "与上年持平", ratio: bool = True) -> str:
     """比上年增加24.23万元，增长1.40% / 比上年减少…，下降… / 与上年持平 / 上年无此项预算.
 
-    Last year (or this year) not given: "" — no comparison at all; absent is not zero."""
+    ``lead``/``level``: a region's wording (上海: 比2024年预算 / 与2024年预算持平); ``ratio`` False
+    leaves out the ，增长… percentage. Last year (or this year) not given: "" — no comparison at all;
+    absent is not zero."""
     direction = change_direction(current, prior, unit, decimals)
     if direction in ("", "上年无", "持平"):
-        return {"": "", "上年无": "上年无此项预算", "持平": "与上年持平"}[direction]
+        return {"": "", "上年无": "上年无此项预算", "持平": level}[direction]
     assert current is not None and prior is not None
     delta = current - prior
     amount = wan(abs(delta), unit, decimals, grouping)
-    ratio = delta * 100 / prior
+    rate = percent(delta * 100 / prior, places)
     if delta > 0:
-        return f"{lead}增加{amount}万元，增长{percent(ratio, places)}"
-    return f"{lead}减少{amount}万元，下降{percent(ratio, places)}"
+        return f"{lead}增加{amount}万元" + (f"，增长{rate}" if ratio else "")
+    return f"{lead}减少{amount}万元" + (f"，下降{rate}" if ratio else "")
 
 
 def share_phrase(part: Decimal, whole: Decimal, places: int = 2) -> str:

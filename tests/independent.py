@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -772,8 +773,9 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         p = b.proc
         e["政府采购分类"] = f"货物类{w(p['货物'])}万元，工程类{w(p['工程'])}万元，服务类{w(p['服务'])}万元。"
         e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
-        e["面向小微企业"] = f"其中面向小微企业{w(p['面向小微企业'])}万元" + (
-            f"，占面向中小企业采购金额的{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}" if p["面向中小企业"] else "")
+        if p["面向中小企业"]:  # 小微 is a part of 中小企业: with no SME amount there is no 小微 clause (nor share)
+            e["面向小微企业"] = (f"其中面向小微企业{w(p['面向小微企业'])}万元，占面向中小企业采购金额的"
+                           f"{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}")
     elif not amount:  # nothing this year, nothing (or no figure) last year: no comparison to make
         e["政府采购"] = f"本部门{y}年无政府采购预算。"
     else:
@@ -1409,3 +1411,186 @@ def whole_wan(b: Budget, value: Decimal) -> str:
 def split_code(code: str) -> list[str]:
     """2010601 → [201, 06, 01]; 20106 → [201, 06, ""]; 201 → [201, "", ""]."""
     return [code[:3], code[3:5], code[5:7]]
+
+
+# ================================================================= 上海 layout (shanghai-caizhengju-2025-budget.txt), recomputed
+
+
+def shanghai_wan(b: Budget, value: Decimal, places: int) -> str:
+    """A Shanghai sentence amount in 万元 with thousands separators: whole in the 编制说明 (zero "0"),
+    two decimals in the 其他相关情况说明 (zero "0.00")."""
+    shown = convert(value, b.src, "万元").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown:,.{places}f}"
+
+
+def shanghai_change(b: Budget, current: Decimal, prior: Decimal | None, places: int, reason: str = "") -> str:
+    """比2024年预算增加/减少 X万元 (no percentage) / 与2024年预算持平; "" without last year's figure;
+    the officer's reason after a change."""
+    if prior is None:
+        return ""
+    last = b.year - 1
+    why = f"，主要原因是{clean_reason(reason)}" if clean_reason(reason) else ""
+    if prior == 0 and current != 0:
+        return "上年无此项预算" + why
+    delta = convert(current - prior, b.src, "万元").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if delta == 0:
+        return f"与{last}年预算持平"
+    word = "增加" if delta > 0 else "减少"
+    return f"比{last}年预算{word}{shanghai_wan(b, abs(current - prior), places)}万元" + why
+
+
+def _sh_cells(b: Budget, values: list[Decimal]) -> list[str]:
+    return [whole_yuan(b, v) for v in values]
+
+
+def _sh_tree_rows(b: Budget, tree: Tree, columns: list[int], depth: int) -> list[list[str]]:
+    """类/款/项 code columns, the name, the values; the 合计 row last."""
+    rows = []
+    for code in tree.codes():
+        parts = split_code(code)[:depth] if depth == 3 else [code[:3], code[3:5]]
+        rows.append([*parts, tree.names[code], *_sh_cells(b, [tree.nodes[code][i] for i in columns])])
+    rows.append([*[""] * depth, "合计", *_sh_cells(b, [tree.total[i] for i in columns] if tree.nodes
+                                                  else [ZERO] * len(columns))])
+    return rows
+
+
+def _two_sided(left: list[tuple[str, str]], right: list[list[str]], width: int) -> list[list[str]]:
+    n = max(len(left), len(right))
+    left = left + [("", "")] * (n - len(left))
+    right = right + [[""] * width] * (n - len(right))
+    return [[a, v, *r] for (a, v), r in zip(left, right, strict=True)]
+
+
+def _sh_unit_source_rows(b: Budget, source: str) -> Callable[[FRow], Decimal]:
+    """收入总表's 事业收入 … columns: a 单位资金 row under the department's only non-fiscal source."""
+    given = [s for s in ("事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入") if b.income[s]]
+    only = given[0] if len(given) == 1 else None
+    return lambda r: r.total if r.fund == "单位资金" and only == source else ZERO
+
+
+def shanghai_tables(b: Budget) -> dict[str, tuple[int, list[list[str]]]]:
+    """Title → (header rows, every body row as read back) of the nine Shanghai tables."""
+    t = shanghai_titles(b)
+    out: dict[str, tuple[int, list[list[str]]]] = {}
+    fiscal_in = sum((b.income[f + "拨款"] for f in FISCAL), ZERO)
+    left = [("一、财政拨款收入", fiscal_in), ("1、一般公共预算资金", b.income["一般公共预算拨款"]),
+            ("2、政府性基金", b.income["政府性基金预算拨款"]), ("3、国有资本经营预算", b.income["国有资本经营预算拨款"]),
+            ("二、事业收入", b.income["事业收入"]), ("三、事业单位经营收入", b.income["事业单位经营收入"]),
+            ("四、其他收入", b.income["其他收入"])]
+    tree = build_tree([(r.code, r.name, [r.total, r.vals["人员经费"], r.vals["公用经费"], r.vals["项目支出"]])
+                       for r in b.rows], (3, 5, 7), function_catalog())
+    right = [[f"{hebei_ordinal(i)}、{tree.names[c]}", *_sh_cells(b, tree.nodes[c])]
+             for i, c in enumerate((c for c in tree.classes() if tree.nodes[c][0]), 1)]
+    personnel, public, project = b.by_kind["人员经费"], b.by_kind["公用经费"], b.by_kind["项目支出"]
+    out[t[0]] = (4, _two_sided([(n, whole_yuan(b, v)) for n, v in left], right, 5) + [
+        ["上年结转结余", whole_yuan(b, b.carry_in_total), "年终结转结余", whole_yuan(b, b.carry_out_total), "", "", ""],
+        ["收入总计", whole_yuan(b, b.income_total), "支出总计", *_sh_cells(b, [b.expense_total, personnel, public, project])]])
+
+    columns = [lambda r: r.total, lambda r: r.total if r.fund in FISCAL else ZERO,
+               *[_sh_unit_source_rows(b, s) for s in ("事业收入", "事业单位经营收入", "其他收入")]]
+    income_tree = build_tree([(r.code, r.name, [f(r) for f in columns]) for r in b.rows], (3, 5, 7), function_catalog())
+    out[t[1]] = (3, _sh_tree_rows(b, income_tree, [0, 1, 2, 3, 4], 3))
+    spend = build_tree([(r.code, r.name, [r.total, r.basic, r.vals["项目支出"]]) for r in b.rows], (3, 5, 7),
+                       function_catalog())
+    out[t[2]] = (3, _sh_tree_rows(b, spend, [0, 1, 2], 3))
+
+    fl = [("一、一般公共预算资金", b.income["一般公共预算拨款"]), ("二、政府性基金", b.income["政府性基金预算拨款"]),
+          ("三、国有资本经营预算", b.income["国有资本经营预算拨款"])]
+    ft = b.fiscal_tree
+    fr = [[f"{hebei_ordinal(i)}、{ft.names[c]}", *_sh_cells(b, ft.nodes[c])]
+          for i, c in enumerate((c for c in ft.classes() if ft.nodes[c][0]), 1)]
+    fiscal_carry = sum(b.fiscal_carry.values(), ZERO)
+    fiscal_carry_out = sum((b.carry_out[f] for f in FISCAL), ZERO)
+    out[t[3]] = (2, _two_sided([(n, whole_yuan(b, v)) for n, v in fl], fr, 5) + [
+        ["上年结转", whole_yuan(b, fiscal_carry), "年终结转结余", whole_yuan(b, fiscal_carry_out), "", "", ""],
+        ["收入总计", whole_yuan(b, fiscal_in + fiscal_carry), "支出总计",
+         *_sh_cells(b, [ft.total[0] + fiscal_carry_out if ft.nodes else fiscal_carry_out,
+                        *(ft.total[1:] if ft.nodes else [ZERO] * 3)])]])
+
+    gpb = b.gpb_tree
+    out[t[4]] = (3, _sh_tree_rows(b, gpb, [0, 1, 4], 3))
+    out[t[5]] = (3, _sh_tree_rows(b, b.fund_trees["政府性基金预算"], [0, 1, 2], 3))
+    out[t[6]] = (3, _sh_tree_rows(b, b.fund_trees["国有资本经营预算"], [0, 1, 2], 3))
+    out[t[7]] = (3, _sh_tree_rows(b, b.econ_tree, [0, 1, 2], 2))
+
+    th = b.three
+    car = th["公务用车购置费"] + th["公务用车运行维护费"]
+
+    def wan2(v: Decimal) -> str:
+        shown = convert(v, b.src, "万元").quantize(CENT, rounding=ROUND_HALF_UP)
+        return "" if shown == 0 else f"{shown:,.2f}"
+
+    out[t[8]] = (3, [[wan2(v) for v in (b.three_total, th["因公出国（境）费"], th["公务接待费"], car,
+                                        th["公务用车购置费"], th["公务用车运行维护费"], b.operating)]])
+    return out
+
+
+def shanghai_units(b: Budget) -> dict[str, str]:
+    """The 单位 line of each table: the input's table unit, 万元 for the “三公” table (as the reference)."""
+    titles = shanghai_titles(b)
+    return {title: ("万元" if i == 8 else b.unit) for i, title in enumerate(titles)}
+
+
+def shanghai_sentences(b: Budget) -> list[str]:
+    """Every figure-bearing sentence of the 上海 编制说明 and 其他相关情况说明, recomputed."""
+    y, name = b.year, b.name
+
+    def w0(v: Decimal) -> str:
+        return shanghai_wan(b, v, 0) if convert(v, b.src, "万元").quantize(Decimal(1), rounding=ROUND_HALF_UP) else "0"
+
+    def w2(v: Decimal) -> str:
+        return shanghai_wan(b, v, 2)
+
+    def then(phrase: str) -> str:
+        return f"，{phrase}" if phrase else ""
+
+    fiscal_in = sum((b.income[f + "拨款"] for f in FISCAL), ZERO)
+    fiscal_all = fiscal_in + sum(b.fiscal_carry.values(), ZERO)
+    gpb = b.gpb_total
+    funds = {f: sum((r.total for r in b.rows if r.fund == f), ZERO) for f in FISCAL}
+    fiscal_change = shanghai_change(b, fiscal_in, b.prior("财政拨款收入")[0], 0)
+    out = [
+        f"{y}年，{name}收入预算{w0(b.income_total)}万元，其中：财政拨款收入{w0(fiscal_in)}万元{then(fiscal_change)}；"
+        f"事业收入{w0(b.income['事业收入'])}万元；事业单位经营收入{w0(b.income['事业单位经营收入'])}万元；"
+        f"其他收入{w0(b.income['其他收入'])}万元",
+        f"支出预算{w0(b.expense_total)}万元，其中：财政拨款支出预算{w0(fiscal_all)}万元。财政拨款支出预算中，"
+        f"一般公共预算拨款支出预算{w0(gpb)}万元{then(shanghai_change(b, gpb, b.prior('一般公共预算支出')[0], 0))}；"
+        f"政府性基金拨款支出预算为{w0(funds['政府性基金预算'])}"
+        + ("万元" if w0(funds["政府性基金预算"]) != "0" else "")
+        + f"；国有资本经营预算拨款支出预算为{w0(funds['国有资本经营预算'])}"
+        + ("万元" if w0(funds["国有资本经营预算"]) != "0" else "") + "。",
+    ]
+    _, reason = b.prior("财政拨款收入")
+    if fiscal_change and not fiscal_change.startswith("与") and clean_reason(reason):
+        word = "减少" if "减少" in fiscal_change else "增加" if "增加" in fiscal_change else "变化"
+        out.append(f"财政拨款收入支出{word}的主要原因是{clean_reason(reason)}。")
+    for i, code in enumerate(b.gpb_tree.classes(), 1):
+        out.append(f"{i}.“{b.gpb_tree.names[code]}”科目{w0(b.gpb_tree.nodes[code][0])}万元。")
+    th = b.three
+    car = th["公务用车购置费"] + th["公务用车运行维护费"]
+    prior_car = [b.prior(k)[0] for k in ("公务用车购置费", "公务用车运行维护费")]
+
+    def ch2(value: Decimal, key: str) -> str:
+        return then(shanghai_change(b, value, *b.prior(key)[:1], 2, b.prior(key)[1]))
+
+    car_reasons = "；".join(r for r in (b.prior(k)[1] for k in ("公务用车购置费", "公务用车运行维护费")) if r)
+    car_change = "" if None in prior_car else then(shanghai_change(b, car, sum(prior_car, ZERO), 2, car_reasons))
+    out += [
+        f"{y}年“三公”经费预算数为{w2(b.three_total)}万元{ch2(b.three_total, '三公经费')}",
+        f"（一）因公出国（境）费{w2(th['因公出国（境）费'])}万元{ch2(th['因公出国（境）费'], '因公出国（境）费')}",
+        f"（二）公务用车购置及运行费{w2(car)}万元{car_change}。其中：公务用车购置费{w2(th['公务用车购置费'])}万元"
+        f"{ch2(th['公务用车购置费'], '公务用车购置费')}；公务用车运行费{w2(th['公务用车运行维护费'])}万元"
+        f"{ch2(th['公务用车运行维护费'], '公务用车运行维护费')}",
+        f"（三）公务接待费{w2(th['公务接待费'])}万元{ch2(th['公务接待费'], '公务接待费')}",
+    ]
+    if b.operating_given:
+        out.append(f"{y}年{name}财政拨款的机关运行经费预算为{w2(b.operating)}万元。")
+    if b.proc_given and b.proc_total:
+        p = b.proc
+        out.append(f"{y}年度本单位政府采购预算{w2(b.proc_total)}万元，其中：政府采购货物预算{w2(p['货物'])}万元、"
+                   f"政府采购工程预算{w2(p['工程'])}万元、政府采购服务预算{w2(p['服务'])}万元。")
+    perf = b.perf_projects()
+    if b.projects:
+        out.append(f"{y}年度，本单位编报绩效目标的项目共{len(perf)}个，涉及项目预算资金"
+                   f"{w2(sum((b.project_total(p) for p in perf), ZERO))}万元。")
+    return out

@@ -124,7 +124,10 @@ def part_text(doc: DocView, start: str, end: str | None) -> str:
 
 def narrative_problems(doc: DocView, b: Budget) -> list[str]:
     text = part_text(doc, "第三部分", "第四部分")
-    return [f"第三部分缺少 [{key}]：{want!r}" for key, want in narrative_expectations(b).items() if want not in text]
+    problems = [f"第三部分缺少 [{key}]：{want!r}" for key, want in narrative_expectations(b).items() if want not in text]
+    if b.proc_given and not b.proc["面向中小企业"] and "面向小微企业" in text:
+        problems.append("第三部分：无面向中小企业金额时不应写面向小微企业")  # 小微 is a part of 中小企业
+    return problems
 
 
 def table_problems(doc: DocView, b: Budget) -> list[str]:

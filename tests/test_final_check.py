@@ -100,3 +100,4 @@ def test_schema_kind_final_describes_the_final_accounts():
     data = json.loads(result.output)
     assert data["title"] == "部门决算公开数据"
     assert "使用非财政拨款结余" in json.dumps(data, ensure_ascii=False)
+    assert "授予小微企业按类别" in json.dumps(data, ensure_ascii=False)

@@ -66,7 +66,12 @@ def shanghai_xlsx(tmp_path_factory) -> Path:
 # ================================================================= round trip
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+ROUND_TRIP = SAMPLES + [REPO / "tests" / "data" / "final_small.yaml", REPO / "tests" / "data" / "final_state_capital.yaml"]
+"""final_small gives 授予小微企业 for 货物 and 服务 only: the 工程 cell stays blank, never 0; final_state_capital
+gives 国有资本经营 subjects and the per-kind 小微 amounts without their total."""
+
+
+@pytest.mark.parametrize("sample", ROUND_TRIP, ids=lambda p: p.stem)
 def test_round_trip_yaml_template_import(sample, tmp_path):
     """YAML → excel-template --from → read → the same FinalAccounts; import → YAML → the same again."""
     original = _accounts(load_file(sample))
@@ -81,6 +86,7 @@ def test_round_trip_yaml_template_import(sample, tmp_path):
     assert again.支出.类说明 == original.支出.类说明
     assert [len(p.指标) for p in again.绩效自评.项目] == [len(p.指标) for p in original.绩效自评.项目]
     assert again.三公经费.预决算差异原因 == original.三公经费.预决算差异原因
+    assert again.政府采购.micro_kinds() == original.政府采购.micro_kinds()
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)

@@ -119,7 +119,7 @@ from tests.independent import (  # noqa: E402
 )
 
 HEBEI = ROOT / "inputs" / "示例县科工局_2024_河北.yaml"
-SAMPLES = [*sorted((ROOT / "inputs").glob("*.yaml")), ROOT / "docs" / "examples" / "上海" / "上海市财政局_2025.yaml"]
+SAMPLES = sorted((ROOT / "inputs").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -294,6 +294,20 @@ def test_hebei_project_tables_quote_budget_and_spending_plan(hebei):
             assert rows[label] == text, (p["项目名称"], label)
 
 
+def test_hebei_procurement_of_zero_keeps_the_table_header_with_its_note(tmp_path: Path):
+    """hebei-layout.md: an empty table keeps its header, with 注：无政府采购预算，空表列示。 under it."""
+    text = HEBEI.read_text(encoding="utf-8")
+    start, end = text.index("政府采购:\n"), text.index("政府购买服务:")
+    text = text[:start] + "政府采购: {货物: 0, 工程: 0, 服务: 0, 面向中小企业: 0, 面向小微企业: 0}\n\n" + text[end:]
+    source = tmp_path / "无采购.yaml"
+    source.write_text(text.replace("  资产配置预算: 6.00", "  资产配置预算: 0"), encoding="utf-8")
+    doc = DocView(generate(source, tmp_path / "out").written[0])
+    table, _ = _table(doc, "部门政府采购预算")
+    assert _body(table) == []
+    found = doc.find_table("部门政府采购预算")
+    assert found is not None and doc.blocks[found[1] + 1].text.strip() == "注：无政府采购预算，空表列示。"
+
+
 def test_hebei_is_byte_identical_on_regeneration(hebei, tmp_path: Path):
     _, _, docx = hebei
     again = generate(HEBEI, tmp_path).written[0]
@@ -321,53 +335,72 @@ def test_every_sample_renders_under_every_profile(sample: Path, profile: str, tm
 
 # ================================================================= 上海, against independent arithmetic
 
-from tests.independent import SHANGHAI_TABLES, shanghai_titles, split_code, whole_wan, whole_yuan  # noqa: E402
+from tests.independent import (  # noqa: E402
+    SHANGHAI_TABLES,
+    shanghai_sentences,
+    shanghai_tables,
+    shanghai_titles,
+    shanghai_units,
+)
 
-SHANGHAI = ROOT / "docs" / "examples" / "上海" / "上海市财政局_2025.yaml"
+SHANGHAI = ROOT / "inputs" / "上海市财政局_2025.yaml"
+_SH_CACHE: dict[str, DocView] = {}
 
 
-@pytest.fixture(scope="module")
-def shanghai(tmp_path_factory) -> tuple[DocView, Budget]:
-    out = tmp_path_factory.mktemp("shanghai")
-    return DocView(generate(SHANGHAI, out).written[0]), Budget(SHANGHAI)
+def _shanghai_doc(sample: Path, tmp_path_factory) -> DocView:
+    """The sample rendered under the 上海 profile (once per session)."""
+    if sample.name not in _SH_CACHE:
+        out = tmp_path_factory.mktemp("shanghai")
+        _SH_CACHE[sample.name] = DocView(generate(sample, out, profile="上海", force=True).written[0])
+    return _SH_CACHE[sample.name]
 
 
-def test_shanghai_tables_whole_yuan_split_codes_total_last(shanghai):
-    doc, b = shanghai
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_shanghai_every_table_cell_against_independent_arithmetic(sample: Path, tmp_path_factory):
+    """Every body cell of the nine tables (类/款/项 columns, 元 whole with separators, zeros blank, 合计
+    last; the “三公” table in 万元), the 编制单位 / 单位 line over each table."""
+    doc, b = _shanghai_doc(sample, tmp_path_factory), Budget(sample)
     assert len(SHANGHAI_TABLES) == 9
-    for title in shanghai_titles(b):
+    units = shanghai_units(b)
+    problems = []
+    for title, (depth, want) in shanghai_tables(b).items():
         found = doc.find_table(title)
-        assert found is not None, title
-        assert doc.blocks[found[0] + 1].text.split("\t") == [f"编制单位：{b.name}", f"单位：{b.unit}"], title
-    rows = doc.blocks[doc.find_table(shanghai_titles(b)[2])[1]].rows  # 支出预算总表
-    body = [r for r in rows if r[0].isdigit() or (len(r) > 3 and r[3] == "合计")]
-    for code in b.expense_tree.codes():
-        want = [*split_code(code), b.expense_tree.names[code],
-                *[whole_yuan(b, v) for v in b.expense_tree.nodes[code][:2]], whole_yuan(b, b.expense_tree.nodes[code][2])]
-        assert want in body, code
-    assert body[-1] == ["", "", "", "合计", *[whole_yuan(b, v) for v in b.expense_tree.total[:3]]]
-    cells = [c for t in doc.tables for r in t for c in r]
-    assert "0" not in cells and "0.00" not in cells  # zeros are blank
-    summary = doc.blocks[doc.find_table(shanghai_titles(b)[0])[1]].rows
-    gpb_personnel = sum((r.vals["人员经费"] for r in b.rows), ZERO)
-    total_row = next(r for r in summary if r[0] == "收入总计")
-    assert total_row == ["收入总计", whole_yuan(b, b.income_total), "支出总计", whole_yuan(b, b.expense_total),
-                         whole_yuan(b, gpb_personnel), whole_yuan(b, sum((r.vals["公用经费"] for r in b.rows), ZERO)),
-                         whole_yuan(b, b.by_kind["项目支出"])]
+        if found is None:
+            problems.append(f"找不到表“{title}”")
+            continue
+        line = doc.blocks[found[0] + 1].text.split("\t")
+        if line != [f"编制单位：{b.name}", f"单位：{units[title]}"]:
+            problems.append(f"[{title}] 信息行 {line}")
+        rows = doc.blocks[found[1]].rows
+        if rows[depth:] != want:
+            problems.append(f"[{title}] 正文行\n  应为 {want}\n  实际 {rows[depth:]}")
+    assert not problems, f"{sample.name}：\n" + "\n".join(problems)
 
 
-def test_shanghai_text_in_whole_wan_and_part_order(shanghai):
-    doc, b = shanghai
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_shanghai_every_narrative_figure_against_independent_arithmetic(sample: Path, tmp_path_factory):
+    """编制说明 in whole 万元 with “比2024年预算…”; 其他相关情况说明 in 万元 with two decimals."""
+    doc, b = _shanghai_doc(sample, tmp_path_factory), Budget(sample)
     text = doc.text()
-    assert f"{b.year}年，{b.name}收入预算{whole_wan(b, b.income_total)}万元，其中：财政拨款收入" in text
-    for i, code in enumerate(b.gpb_tree.classes(), 1):
-        assert f"{i}.“{b.gpb_tree.names[code]}”科目{whole_wan(b, b.gpb_tree.nodes[code][0])}万元" in text
+    missing = [s for s in shanghai_sentences(b) if s not in text]
+    assert not missing, f"{sample.name}：\n" + "\n".join(missing)
+    paras = [p.strip() for p in doc.paragraphs]
+    at = {head: max(i for i, h in enumerate(paras) if h.startswith(head)) for head in ("四、", "五、单位预算表", "六、")}
+    written = paras[at["四、"]:at["五、单位预算表"]] + paras[at["六、"]:]
+    written = [p for p in written if "国有资产" not in p and not p.startswith("截至")]  # the officer's own asset text
+    assert not [p for p in written if "比上年" in p or "%" in p]  # the year is named (比2024年预算…), no growth rates
+
+
+def test_shanghai_part_order_and_cover(tmp_path_factory):
+    doc, b = _shanghai_doc(SHANGHAI, tmp_path_factory), Budget(SHANGHAI)
     heads = [p.strip() for p in doc.paragraphs]
     order = [f"一、{b.name}（单位）主要职能", f"二、{b.name}（单位）机构设置", "三、名词解释",
              f"四、{b.year}年单位预算编制说明", "五、单位预算表", "六、其他相关情况说明"]
-    at = [heads.index(h) for h in order]
+    at = [max(i for i, h in enumerate(heads) if h == head) for head in order]  # the heading, after its 目录 line
     assert at == sorted(at)
-    assert f"{b.year}年“三公”经费预算数为{whole_wan(b, b.three_total)}万元" in text
+    assert heads[:2] == [f"上海市{b.year}年市级单位预算", f"预算单位：{b.name}"]
+    tables = [t for t in shanghai_titles(b)]
+    assert [doc.find_table(t)[0] for t in tables] == sorted(doc.find_table(t)[0] for t in tables)
 
 
 # ================================================================= the shipped 通城-style extension of 湖北

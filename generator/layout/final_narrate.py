@@ -584,7 +584,8 @@ class _Narrator:
             clause = f"{source}{self.w(value)}万元"
             if words == "持平":
                 clause += f"，与{self.prior_year}年度决算数持平"
-            elif words:
+            elif words:  # an income line: nothing of it last year is “上年无此项收入”
+                words = words.replace("上年无此项支出", "上年无此项收入")
                 clause += f"，比{self.prior_year}年度决算数{words}{reason_clause(c.reason)}"
             parts.append(clause)
         income = _sentence(f"{y}年度财政拨款收入中，" + "；".join(parts)) if parts else ""
@@ -753,10 +754,13 @@ class _Narrator:
         sme = p.授予中小企业.total()
         text += f"授予中小企业合同金额{self.w(sme)}万元，占政府采购支出总额的{self.share(sme, total)}"
         if sme:
-            text += f"，其中：授予小微企业合同金额{self.w(p.授予小微企业)}万元，占授予中小企业合同金额的{self.share(p.授予小微企业, sme)}"
+            text += f"，其中：授予小微企业合同金额{self.w(p.micro())}万元，占授予中小企业合同金额的{self.share(p.micro(), sme)}"
         kinds = [f"{k}采购授予中小企业合同金额占{k}支出金额的{self.share(getattr(p.授予中小企业, k), getattr(p.合同金额, k))}"
                  for k in ("货物", "工程", "服务") if getattr(p.合同金额, k)]
-        return text + ("；" + "，".join(kinds) if kinds else "") + "。"
+        text += ("；" + "，".join(kinds) if kinds else "") + "。"
+        micro = [f"{k}采购{self.w(v)}万元，占{k}采购授予中小企业合同金额的{self.share(v, getattr(p.授予中小企业, k))}"
+                 for k, v in p.micro_kinds()]
+        return text + ("授予小微企业合同金额中，" + "；".join(micro) + "。" if micro and sme else "")
 
     def assets(self) -> str:
         assets = self.a.国有资产
@@ -1029,8 +1033,10 @@ class _TemplateNarrator(_Narrator):
             reserved.append(f"面向小微企业预留政府采购项目预算金额{self.w(p.预留小微企业预算)}万元")
         text = f"{y}年度本部门" + "，".join(reserved) + "。" if reserved else ""
         if k.total():
+            kinds = "、".join(f"{kind}采购{self.w(v)}万元" for kind, v in p.micro_kinds())
             text += (f"由中小企业供应商中标或成交的采购金额{self.w(sme)}万元，占政府采购金额的{self.share(sme, k.total())}"
-                     + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(p.授予小微企业)}万元" if sme else "") + "。")
+                     + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(p.micro())}万元" + (f"（{kinds}）" if kinds else "")
+                        if sme else "") + "。")
         if text:
             out.append(text)
         return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import catalog
@@ -176,6 +176,10 @@ class Narrative:
     三公比上年: str
     三公原因: str
     三公明细: list[Item]
+    公务用车合计: str
+    """公务用车购置及运行费 (购置费 + 运行维护费), with its change when both prior figures are given."""
+    公务用车比上年: str
+    公务用车原因: str
     有政府性基金: bool
     政府性基金支出: str
     政府性基金按类: str
@@ -257,6 +261,8 @@ class RenderContext:
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
+    明细说明: Narrative
+    """The narrative again with the profile's 文字.明细小数位 (上海: two decimals in 其他相关情况说明)."""
     增减: dict[str, ChangeWords]
     """Each compared figure of 上年数 (收入总计, 支出总计, 基本支出, 项目支出, 三公经费 …) as parts (ChangeWords)."""
     整体绩效: PerfTable
@@ -264,6 +270,8 @@ class RenderContext:
     项目绩效: list[PerfTable]
     名词解释: list[tuple[str, str]]
     科目解释: list[tuple[str, str]]
+    绩效表: list[str] = field(default_factory=lambda: ["整体", "项目"])
+    """The 绩效目标表 the profile's document holds ([[整体绩效]] → 整体, [[项目绩效]] → 项目), in that order."""
 
     def as_dict(self) -> dict:
         """The mapping handed to the template engine (attributes, not a deep copy)."""
@@ -353,9 +361,8 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     year = info.预算年度
     subject = info.部门名称 + ("（汇总）" if info.汇总 else "")
     w = lambda v: wan(v, src, text_fmt.小数位, text_fmt.千分位)  # noqa: E731
-    ch = lambda c: change_phrase(c.current, c.prior, src, places, decimals=text_fmt.小数位,  # noqa: E731
-                                 grouping=text_fmt.千分位)
-    rs = lambda c: _reason(ch(c), c.reason)  # noqa: E731
+    wording = {"lead": text_fmt.比较.replace("{上年}", str(year - 1)),
+               "level": text_fmt.持平.replace("{上年}", str(year - 1)), "ratio": text_fmt.增减幅度}
     sh = lambda part, whole: share_phrase(part, whole, places)  # noqa: E731
 
     table_list = build_tables(b, f, profile, subject)
@@ -375,104 +382,115 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
              *[(k, f.by_kind[k]) for k in ("事业单位经营支出", "上缴上级支出", "对附属单位补助支出") if f.by_kind[k]]]
     if f.carry_out_total:  # 支出总计 includes it: the shares below add up to 支出总计
         kinds.append(("年终结转结余", f.carry_out_total))
-    income_items = [(s, f.income_by_source[s]) for s in INCOME_SOURCES if f.income_by_source[s]]
-    if f.carry_in_total:
-        income_items.append(("上年结转结余", f.carry_in_total))
-    gpb_total = f.gpb_total
-    gpb_classes = []
-    for cls in f.gpb_tree.classes():
-        c = f.gpb_class_changes[cls.code]
-        gpb_classes.append(Item(cls.name, w(cls.values[0]), sh(cls.values[0], gpb_total), ch(c), rs(c)))
-    econ_classes = [r for r in f.economic.rows if r.level == 1]
-    personnel_items = [Item(r.name, w(r.values[1])) for r in econ_classes if r.values[1]]
-    public_items = [r.name for r in f.economic.rows if r.level == 2 and r.values[2]]
-    personnel_uses = [r.name for r in f.economic.rows if r.level == 2 and r.values[1]]
-    t = b.三公经费
-    tp = [("因公出国（境）费", t.因公出国境费), ("公务用车购置费", t.公务用车购置费),
-          ("公务用车运行维护费", t.公务用车运行维护费), ("公务接待费", t.公务接待费)]
-    three_items = []
-    for name, value in tp:
-        c = f.changes[name]
-        three_items.append(Item(name, w(value), "", ch(c), rs(c)))
-    if t.教学科研人员因公出国境费 is not None or t.其他因公出国境费 is not None:
-        three_items[0].其中 = "、".join(f"{n}{w(v)}万元" for n, v in (
-            ("教学科研人员因公出国（境）费", t.教学科研人员因公出国境费), ("其他因公出国（境）费", t.其他因公出国境费))
-            if v is not None)
-    fiscal_in = [f"{s}财政拨款本年收入{w(f.fiscal_income[s])}万元、上年结转{w(f.fiscal_carry[s])}万元"
-                 for s in FISCAL_SOURCES if f.fiscal_income[s] or f.fiscal_carry[s]]
-    fiscal_out = [f"{r.name}{w(r.values[0])}万元" for r in f.fiscal_by_class.classes()]
-    fiscal_carry_out = sum((f.carry_out[s] for s in FISCAL_SOURCES), ZERO)
-    if fiscal_carry_out:  # the 财政拨款 总计 includes it, as table 4 shows
-        fiscal_out.append(f"年终结转结余{w(fiscal_carry_out)}万元")
-    proc = b.政府采购 or Procurement()
-    op_cost = b.机关运行经费.金额
-    service = b.政府购买服务.合计
     perf_projects = [p for p in b.项目 if p.绩效目标 is not None]
-    c_all = f.changes
 
-    def by_subject(fund: str) -> str:
-        """A fund's spending by 款 (named with its 类), e.g. 城乡社区支出（类）国有土地…支出（款）998.50万元."""
-        tree = f.fund_trees[fund]
-        names = {r.code: r.name for r in tree.rows}
-        return _joined([f"{names.get(r.code[:3], '')}（类）{r.name}（款）{w(r.values[0])}万元"
-                        for r in tree.rows if r.level == 2], "，")
+    def narrative_at(decimals: int) -> Narrative:
+        """The narrative with its 万元 amounts to ``decimals`` places (a profile may want two sets)."""
+        w = lambda v: wan(v, src, decimals, text_fmt.千分位, text_fmt.零值 == "带小数")  # noqa: E731
+        ch = lambda c: change_phrase(c.current, c.prior, src, places, decimals=decimals,  # noqa: E731
+                                     grouping=text_fmt.千分位, **wording)
+        rs = lambda c: _reason(ch(c), c.reason, wording["level"])  # noqa: E731
+        income_items = [(s, f.income_by_source[s]) for s in INCOME_SOURCES if f.income_by_source[s]]
+        if f.carry_in_total:
+            income_items.append(("上年结转结余", f.carry_in_total))
+        gpb_total = f.gpb_total
+        gpb_classes = []
+        for cls in f.gpb_tree.classes():
+            c = f.gpb_class_changes[cls.code]
+            gpb_classes.append(Item(cls.name, w(cls.values[0]), sh(cls.values[0], gpb_total), ch(c), rs(c)))
+        econ_classes = [r for r in f.economic.rows if r.level == 1]
+        personnel_items = [Item(r.name, w(r.values[1])) for r in econ_classes if r.values[1]]
+        public_items = [r.name for r in f.economic.rows if r.level == 2 and r.values[2]]
+        personnel_uses = [r.name for r in f.economic.rows if r.level == 2 and r.values[1]]
+        t = b.三公经费
+        tp = [("因公出国（境）费", t.因公出国境费), ("公务用车购置费", t.公务用车购置费),
+              ("公务用车运行维护费", t.公务用车运行维护费), ("公务接待费", t.公务接待费)]
+        three_items = []
+        for name, value in tp:
+            c = f.changes[name]
+            three_items.append(Item(name, w(value), "", ch(c), rs(c)))
+        car = _car_change(t.公务用车购置费 + t.公务用车运行维护费, f.changes)
+        if t.教学科研人员因公出国境费 is not None or t.其他因公出国境费 is not None:
+            three_items[0].其中 = "、".join(f"{n}{w(v)}万元" for n, v in (
+                ("教学科研人员因公出国（境）费", t.教学科研人员因公出国境费), ("其他因公出国（境）费", t.其他因公出国境费))
+                if v is not None)
+        fiscal_in = [f"{s}财政拨款本年收入{w(f.fiscal_income[s])}万元、上年结转{w(f.fiscal_carry[s])}万元"
+                     for s in FISCAL_SOURCES if f.fiscal_income[s] or f.fiscal_carry[s]]
+        fiscal_out = [f"{r.name}{w(r.values[0])}万元" for r in f.fiscal_by_class.classes()]
+        fiscal_carry_out = sum((f.carry_out[s] for s in FISCAL_SOURCES), ZERO)
+        if fiscal_carry_out:  # the 财政拨款 总计 includes it, as table 4 shows
+            fiscal_out.append(f"年终结转结余{w(fiscal_carry_out)}万元")
+        proc = b.政府采购 or Procurement()
+        op_cost = b.机关运行经费.金额
+        service = b.政府购买服务.合计
+        c_all = f.changes
 
-    narrative = Narrative(
-        收入总计=w(f.income_total), 支出总计=w(f.expense_total),
-        收支比上年=ch(c_all["收入总计"]), 收支原因=rs(c_all["收入总计"]),
-        收入列表=_joined([f"{n}{w(v)}万元，{sh(v, f.income_total)}" for n, v in income_items]),
-        支出列表=_joined([f"{n}{w(v)}万元，{sh(v, f.expense_total)}" for n, v in kinds]),
-        基本支出=w(f.basic), 项目支出=w(f.by_kind["项目支出"]),
-        基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=rs(c_all["基本支出"]),
-        项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=rs(c_all["项目支出"]),
-        财政拨款总计=w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO)),
-        财政拨款本年收入=w(sum(f.fiscal_income.values(), ZERO)),
-        财政拨款比上年=ch(c_all["财政拨款收入"]), 财政拨款原因=rs(c_all["财政拨款收入"]),
-        财政拨款收入列表=_joined(fiscal_in, "；"), 财政拨款支出列表=_joined(fiscal_out, "，"),
-        一般公共预算支出=w(gpb_total), 一般公共预算比上年=ch(c_all["一般公共预算支出"]),
-        一般公共预算原因=rs(c_all["一般公共预算支出"]), 一般公共预算按类=gpb_classes,
-        一般公共预算基本支出=w(f.gpb_tree.total[1]) if not f.gpb_tree.empty else "0",
-        基本支出比上年一般公共预算=ch(c_all["一般公共预算基本支出"]),
-        基本支出原因一般公共预算=rs(c_all["一般公共预算基本支出"]),
-        人员经费=w(f.economic.total[1]), 公用经费=w(f.economic.total[2]),
-        人员经费构成=personnel_items, 人员经费用途="、".join(personnel_uses), 公用经费用途="、".join(public_items),
-        三公合计=w(t.total()), 三公比上年=ch(c_all["三公经费"]),
-        三公原因=rs(c_all["三公经费"]), 三公明细=three_items,
-        有政府性基金=not f.fund_trees["政府性基金预算"].empty,
-        政府性基金支出=w(f.fund_trees["政府性基金预算"].total[0]), 政府性基金按类=by_subject("政府性基金预算"),
-        政府性基金比上年=ch(c_all["政府性基金预算支出"]), 政府性基金原因=rs(c_all["政府性基金预算支出"]),
-        有国有资本经营=not f.fund_trees["国有资本经营预算"].empty,
-        国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_subject("国有资本经营预算"),
-        国有资本经营比上年=ch(c_all["国有资本经营预算支出"]), 国有资本经营原因=rs(c_all["国有资本经营预算支出"]),
-        项目总额=w(sum(f.project_totals.values(), ZERO)),
-        项目列表=[_project_item(p, b, src, places) for p in b.项目],
-        机关运行经费=w(op_cost) if op_cost is not None else "", 机关运行经费比上年=ch(c_all["机关运行经费"]),
-        机关运行经费原因=rs(c_all["机关运行经费"]),
-        机关运行经费明细=_items_text(b.机关运行经费.明细, op_cost, w),
-        机关运行经费范围=_operating_scope(b), 有机关运行经费=op_cost is not None,
-        政府采购合计=w(proc.total()),
-        政府采购比上年="" if proc.total() == 0 and not c_all["政府采购"].prior else ch(c_all["政府采购"]),
-        政府采购原因=rs(c_all["政府采购"]),
-        政府采购货物=w(proc.货物), 政府采购工程=w(proc.工程), 政府采购服务=w(proc.服务),
-        面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
-        面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
-        面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:] if proc.面向中小企业 else "",
-        有政府采购=proc.total() != 0, 政府采购已填=b.政府采购 is not None, 政府购买服务已填=service is not None,
-        政府购买服务=w(service) if service is not None else "",
-        政府购买服务比上年="" if not service and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
-        政府购买服务原因=rs(c_all["政府购买服务"]),
-        资产截至=_date_cn(b.国有资产.截至日期) or f"{year - 1}年12月31日",
-        有车辆=bool(b.国有资产.vehicle_count()),
-        车辆总数=_count(b.国有资产.vehicle_count()),
-        车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in b.国有资产.车辆 or [] if v.数量),
-        通用设备=_count(b.国有资产.单价50万元以上通用设备), 专用设备=_count(b.国有资产.单价100万元以上专用设备),
-        资产配置预算=w(b.国有资产.资产配置预算) if b.国有资产.资产配置预算 is not None else "", 资产说明=b.国有资产.说明,
-        资产情况=_assets_sentence(b.国有资产, year, src),
-        绩效项目数=str(len(perf_projects)), 绩效项目金额=w(sum((p.total() for p in perf_projects), ZERO)),
-        绩效覆盖=("实现全覆盖" if b.项目 and len(perf_projects) == len(b.项目) else
-                 f"覆盖{len(perf_projects)}个项目（共{len(b.项目)}个）"),
-        其他事项=b.其他需要说明的事项,
-    )
+        def by_subject(fund: str) -> str:
+            """A fund's spending by 款 (named with its 类), e.g. 城乡社区支出（类）国有土地…支出（款）998.50万元."""
+            tree = f.fund_trees[fund]
+            names = {r.code: r.name for r in tree.rows}
+            return _joined([f"{names.get(r.code[:3], '')}（类）{r.name}（款）{w(r.values[0])}万元"
+                            for r in tree.rows if r.level == 2], "，")
+
+        return Narrative(
+            收入总计=w(f.income_total), 支出总计=w(f.expense_total),
+            收支比上年=ch(c_all["收入总计"]), 收支原因=rs(c_all["收入总计"]),
+            收入列表=_joined([f"{n}{w(v)}万元，{sh(v, f.income_total)}" for n, v in income_items]),
+            支出列表=_joined([f"{n}{w(v)}万元，{sh(v, f.expense_total)}" for n, v in kinds]),
+            基本支出=w(f.basic), 项目支出=w(f.by_kind["项目支出"]),
+            基本支出比上年=ch(c_all["基本支出"]), 基本支出原因=rs(c_all["基本支出"]),
+            项目支出比上年=ch(c_all["项目支出"]), 项目支出原因=rs(c_all["项目支出"]),
+            财政拨款总计=w(sum(f.fiscal_income.values(), ZERO) + sum(f.fiscal_carry.values(), ZERO)),
+            财政拨款本年收入=w(sum(f.fiscal_income.values(), ZERO)),
+            财政拨款比上年=ch(c_all["财政拨款收入"]), 财政拨款原因=rs(c_all["财政拨款收入"]),
+            财政拨款收入列表=_joined(fiscal_in, "；"), 财政拨款支出列表=_joined(fiscal_out, "，"),
+            一般公共预算支出=w(gpb_total), 一般公共预算比上年=ch(c_all["一般公共预算支出"]),
+            一般公共预算原因=rs(c_all["一般公共预算支出"]), 一般公共预算按类=gpb_classes,
+            一般公共预算基本支出=w(f.gpb_tree.total[1]) if not f.gpb_tree.empty else "0",
+            基本支出比上年一般公共预算=ch(c_all["一般公共预算基本支出"]),
+            基本支出原因一般公共预算=rs(c_all["一般公共预算基本支出"]),
+            人员经费=w(f.economic.total[1]), 公用经费=w(f.economic.total[2]),
+            人员经费构成=personnel_items, 人员经费用途="、".join(personnel_uses), 公用经费用途="、".join(public_items),
+            三公合计=w(t.total()), 三公比上年=ch(c_all["三公经费"]),
+            三公原因=rs(c_all["三公经费"]), 三公明细=three_items,
+            公务用车合计=w(car.current), 公务用车比上年=ch(car), 公务用车原因=rs(car),
+            有政府性基金=not f.fund_trees["政府性基金预算"].empty,
+            政府性基金支出=w(f.fund_trees["政府性基金预算"].total[0]), 政府性基金按类=by_subject("政府性基金预算"),
+            政府性基金比上年=ch(c_all["政府性基金预算支出"]), 政府性基金原因=rs(c_all["政府性基金预算支出"]),
+            有国有资本经营=not f.fund_trees["国有资本经营预算"].empty,
+            国有资本经营支出=w(f.fund_trees["国有资本经营预算"].total[0]), 国有资本经营按类=by_subject("国有资本经营预算"),
+            国有资本经营比上年=ch(c_all["国有资本经营预算支出"]), 国有资本经营原因=rs(c_all["国有资本经营预算支出"]),
+            项目总额=w(sum(f.project_totals.values(), ZERO)),
+            项目列表=[_project_item(p, b, src, places) for p in b.项目],
+            机关运行经费=w(op_cost) if op_cost is not None else "", 机关运行经费比上年=ch(c_all["机关运行经费"]),
+            机关运行经费原因=rs(c_all["机关运行经费"]),
+            机关运行经费明细=_items_text(b.机关运行经费.明细, op_cost, w),
+            机关运行经费范围=_operating_scope(b), 有机关运行经费=op_cost is not None,
+            政府采购合计=w(proc.total()),
+            政府采购比上年="" if proc.total() == 0 and not c_all["政府采购"].prior else ch(c_all["政府采购"]),
+            政府采购原因=rs(c_all["政府采购"]),
+            政府采购货物=w(proc.货物), 政府采购工程=w(proc.工程), 政府采购服务=w(proc.服务),
+            面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
+            面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
+            面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:] if proc.面向中小企业 else "",
+            有政府采购=proc.total() != 0, 政府采购已填=b.政府采购 is not None, 政府购买服务已填=service is not None,
+            政府购买服务=w(service) if service is not None else "",
+            政府购买服务比上年="" if not service and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
+            政府购买服务原因=rs(c_all["政府购买服务"]),
+            资产截至=_date_cn(b.国有资产.截至日期) or f"{year - 1}年12月31日",
+            有车辆=bool(b.国有资产.vehicle_count()),
+            车辆总数=_count(b.国有资产.vehicle_count()),
+            车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in b.国有资产.车辆 or [] if v.数量),
+            通用设备=_count(b.国有资产.单价50万元以上通用设备), 专用设备=_count(b.国有资产.单价100万元以上专用设备),
+            资产配置预算=w(b.国有资产.资产配置预算) if b.国有资产.资产配置预算 is not None else "", 资产说明=b.国有资产.说明,
+            资产情况=_assets_sentence(b.国有资产, year, src),
+            绩效项目数=str(len(perf_projects)), 绩效项目金额=w(sum((p.total() for p in perf_projects), ZERO)),
+            绩效覆盖=("实现全覆盖" if b.项目 and len(perf_projects) == len(b.项目) else
+                     f"覆盖{len(perf_projects)}个项目（共{len(b.项目)}个）"),
+            其他事项=b.其他需要说明的事项,
+        )
+    narrative = narrative_at(text_fmt.小数位)
+    detail = narrative if text_fmt.明细小数位 is None else narrative_at(text_fmt.明细小数位)
 
     # --- performance (amounts in table cells: always two decimals)
     cell = lambda v: table_amount(v, src, "万元")  # noqa: E731
@@ -549,10 +567,21 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
         机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
         数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语), 序数=["", *[cn_number(i) for i in range(1, 100)]],
-        表=tmap, 表目录=toc, 说明=narrative,
+        表=tmap, 表目录=toc, 说明=narrative, 明细说明=detail,
         增减={k: change_words(c, src, places, text_fmt.小数位, text_fmt.千分位) for k, c in f.changes.items()}, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
-        名词解释=terms, 科目解释=subjects,
+        名词解释=terms, 科目解释=subjects, 绩效表=_perf_slots(profile),
     )
+
+
+def _perf_slots(profile: Profile) -> list[str]:
+    """Which 绩效目标表 the profile's template places (the tables workbook follows the document)."""
+    from ..writing.template_build import SourceError, assemble
+
+    try:
+        lines = {line.strip() for line in assemble(profile)}
+    except (SourceError, OSError):  # the render reports a broken template source; keep both here
+        return ["整体", "项目"]
+    return [key for key, slot in (("整体", "[[整体绩效]]"), ("项目", "[[项目绩效]]")) if slot in lines]
 
 
 def _items_text(items: list, total: Decimal | None, w) -> str:
@@ -628,9 +657,17 @@ def _fallback_meaning(name: str) -> str:
     return f"反映{name}。" if name.endswith("支出") else f"反映{name}方面的支出。"
 
 
-def _reason(phrase: str, reason: str) -> str:
-    """The officer's reason follows a change; "与上年持平" needs none."""
-    return "" if not phrase or phrase == "与上年持平" else reason_clause(reason)
+def _car_change(current: Decimal, changes: dict[str, Change]) -> Change:
+    """公务用车购置及运行费 against last year: only when both of its prior parts are given."""
+    parts = [changes["公务用车购置费"].prior, changes["公务用车运行维护费"].prior]
+    prior = None if any(v is None for v in parts) else sum(parts, Decimal(0))
+    reasons = [changes[k].reason for k in ("公务用车购置费", "公务用车运行维护费") if changes[k].reason]
+    return Change(current, prior, "；".join(reasons))
+
+
+def _reason(phrase: str, reason: str, level: str = "与上年持平") -> str:
+    """The officer's reason follows a change; "与上年持平" (the profile's wording of it) needs none."""
+    return "" if not phrase or phrase == level else reason_clause(reason)
 
 
 def _operating_scope(b: Budget) -> str:

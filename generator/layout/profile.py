@@ -80,6 +80,8 @@ class TableSpec(_Spec):
     序号: bool | None = Field(None, description="本表是否加序号列；不填则按 表格.序号")
     栏次: bool | None = Field(None, description="本表是否加栏次行；不填则按 表格.栏次")
     信息行: list[list[str]] | None = Field(None, description="本表的信息行；不填则按 表格.信息行")
+    单位: Literal["", "元", "万元"] = Field("", description="本表的金额单位；不填则为输入的表格金额单位（上海三公表：万元）")
+    小数位: int | None = Field(None, ge=0, le=4, description="本表金额的小数位；不填则按 金额.小数位")
     合计名称: str = "合计"
     缩进: bool = Field(True, description="款/项名称前按级次缩进")
     左: list[LineSpec] = Field(default_factory=list, description="两栏表：左栏各行")
@@ -90,6 +92,7 @@ class TableSpec(_Spec):
     未填说明: str = Field("", description="输入未填报该部分（不是填了零）时表下的说明；不填则用 空表说明")
     空表: Literal["无行", "合计为零", "从不"] = Field("无行", description="何时算空表（表下出现空表说明）")
     空表保留行: bool = Field(False, description="空表时仍列出数据行（默认只留表头）")
+    空表列示: bool = Field(False, description="文中表：无数据时仍列出表头（默认整张表不出现）；表下说明由模板写")
 
     @model_validator(mode="after")
     def _columns_agree(self) -> TableSpec:
@@ -107,6 +110,12 @@ class NumberFormat(_Spec):
 class TextFormat(_Spec):
     小数位: int = Field(2, ge=0, le=4, description="情况说明中万元金额的小数位")
     千分位: bool = Field(False, description="情况说明中金额是否用千分位逗号")
+    明细小数位: int | None = Field(None, ge=0, le=4, description="模板中 {{ 明细说明.… }} 的万元小数位（如上海其他相关情况说明"
+                                                             "的两位小数）；不填则 明细说明 与 说明 相同")
+    比较: str = Field("比上年", description="增减句的开头，可用 {上年}：比上年 / 比{上年}年预算")
+    持平: str = Field("与上年持平", description="无增减时的说法，可用 {上年}：与上年持平 / 与{上年}年预算持平")
+    增减幅度: bool = Field(True, description="增减句是否带“，增长/下降 x%”")
+    零值: Literal["0", "带小数"] = Field("0", description="句中零金额写作 0，或按小数位写作 0.00（上海）")
 
 
 class Furniture(_Spec):
@@ -139,6 +148,14 @@ class ProjectPerfSpec(_Spec):
     标题: str = Field("{项目名称}项目支出绩效目标表", description="可用 {序} {项目名称} {项目编码}")
     信息: list[str] = Field(default_factory=list, description="表上部的信息行（名称见 docs/profiles.md）；空则为湖北的行")
     指标描述列: bool = Field(False, description="指标表加“绩效指标描述”列")
+
+
+class FillInSpec(_Spec):
+    """The fill-in workbook (``excel-template``) as an officer of the region fills it."""
+
+    金额单位: Literal["", "元", "万元"] = Field("", description="空白工作簿预选的金额单位（上海按元填报）；空则由填报人选择")
+    必填: list[str] = Field(default_factory=list, description="本版式的公开文本要用的工作表（按此顺序排在前面，标“必填”）")
+    不用: list[str] = Field(default_factory=list, description="本版式的公开文本不用的工作表（排在最后，标“本版式不用”）")
 
 
 FINAL_TABLES = ("收支总表", "收入表", "支出表", "财政拨款总表", "一般公共预算支出表", "基本支出表", "政府性基金表",
@@ -208,6 +225,7 @@ class Profile(_Spec):
     词语: dict[str, str] = Field(default_factory=dict, description="模板可用的词语（{{ 词语.键 }}）")
     名词解释: list[TermSpec] = Field(default_factory=list, description="名词解释的术语和顺序；空则用随附的标准术语")
     项目绩效: ProjectPerfSpec = Field(default_factory=ProjectPerfSpec)
+    填报: FillInSpec = Field(default_factory=FillInSpec)
     决算: FinalSpec | None = Field(None, description="部门决算（文种: 决算）的版式；没有则本版式只用于预算")
 
     # set after loading: where the files are
@@ -323,6 +341,23 @@ def _unknown_tables(chain: _Chain, merged: dict) -> list[Finding]:
     return out
 
 
+def _fill_in_names(profile: Profile) -> list[tuple[str, tuple]]:
+    """填报.必填 / 填报.不用 name sheets of the fill-in workbook."""
+    from ..reading.workbook_layout import SHEETS
+
+    names = [s.name for s in SHEETS]
+    out = []
+    for key in ("必填", "不用"):
+        for i, name in enumerate(getattr(profile.填报, key)):
+            if name not in names:
+                near = get_close_matches(name, names, n=1)
+                out.append((f"填报.{key} 中的工作表“{name}”不存在" + (f"，是否应为“{near[0]}”？" if near else
+                            f"（工作表：{'、'.join(names)}）"), ("填报", key, i)))
+    both = set(profile.填报.必填) & set(profile.填报.不用)
+    out += [(f"工作表“{name}”不能既是必填又是不用", ("填报", "不用", profile.填报.不用.index(name))) for name in sorted(both)]
+    return out
+
+
 def _messages(exc: ValidationError, chain: _Chain) -> list[Finding]:
     out = []
     for err in exc.errors():
@@ -361,7 +396,7 @@ def _load(path: Path) -> Profile:
         raise ProfileError(findings) from None
     from .tables import check_profile_names  # the builder knows which measures and figures exist
 
-    for message, loc in check_profile_names(profile):
+    for message, loc in [*check_profile_names(profile), *_fill_in_names(profile)]:
         file, position = chain.position(loc)
         findings.append(Finding("PROFILE", "error", message, file=file, position=position, path=loc))
     if findings:

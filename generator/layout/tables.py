@@ -288,7 +288,7 @@ class TableBuilder:
 
     def tail_notes(self, checks: Checks) -> list[str]:
         """The 尾差 note when a displayed total differs from the sum of its displayed parts."""
-        if self.src == self.unit and self.profile.金额.小数位 >= 2:
+        if self.src == self.unit and self.amt.p.小数位 >= 2:
             return []
         shown = self.amt.shown
         for total, parts in checks:
@@ -315,6 +315,20 @@ class TableBuilder:
     # -------------------------------------------------------------- one table
 
     def build(self, key: str, number: int, spec: TableSpec) -> TableCtx:
+        """One table; a spec's own 单位/小数位 (上海's 三公 table in 万元) apply to it alone."""
+        if not spec.单位 and spec.小数位 is None:
+            return self._build(key, number, spec)
+        saved = self.amt, self.unit, self.words["单位"]
+        self.unit = self.words["单位"] = spec.单位 or self.unit
+        self.amt = Formatter(self.profile, self.src, self.unit)
+        if spec.小数位 is not None:
+            self.amt.p = self.amt.p.model_copy(update={"小数位": spec.小数位})
+        try:
+            return self._build(key, number, spec)
+        finally:
+            self.amt, self.unit, self.words["单位"] = saved
+
+    def _build(self, key: str, number: int, spec: TableSpec) -> TableCtx:
         maker = {"收支总表": self.two_sided, "功能分类": self.function, "经济分类": self.economic,
                  "收入按单位": self.by_unit, "三公": self.three_public, "项目": self.projects,
                  "政府采购": self.procurement, "机构设置": self.institutions,
@@ -743,7 +757,7 @@ def build_text_tables(b: Budget, f: Figures, profile: Profile, subject: str) -> 
     out: dict[str, TableCtx | None] = {}
     for key, spec in profile.文中表.items():
         table = builder.build(key, 0, spec)
-        out[key] = None if table.empty else table
+        out[key] = None if table.empty and not spec.空表列示 else table
     return out
 
 

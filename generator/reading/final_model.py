@@ -269,13 +269,42 @@ class ByKind(Node):
         return self.货物 + self.工程 + self.服务
 
 
+class MicroByKind(Node):
+    """授予小微企业 contracts by kind; a kind left out is not stated (it is not zero)."""
+
+    货物: Amount | None = None
+    工程: Amount | None = None
+    服务: Amount | None = None
+
+    def given(self) -> list[tuple[str, Decimal]]:
+        return [(k, v) for k in ("货物", "工程", "服务") if (v := getattr(self, k)) is not None]
+
+    def total(self) -> Decimal:
+        return sum((v for _, v in self.given()), ZERO)
+
+
 class FinalProcurement(Node):
     合同金额: ByKind = Field(default_factory=ByKind, title="政府采购支出（合同金额，按类别）")
     合计: Amount | None = Field(None, title="合计（可选，填写则校验）")
     授予中小企业: ByKind = Field(default_factory=ByKind, title="授予中小企业合同金额（按类别）")
-    授予小微企业: Amount = Field(ZERO, title="其中授予小微企业合同金额")
+    授予小微企业: Amount | None = Field(None, title="其中授予小微企业合同金额",
+                                      description="不填时取按类别各项之和；都不填按 0 说明")
+    授予小微企业按类别: MicroByKind | None = Field(
+        None, title="其中授予小微企业合同金额（按类别，可选）",
+        description="只说明填写的类别；与合计都填时校验各类之和 = 合计")
     预留中小企业预算: Amount | None = Field(None, title="面向中小企业预留项目预算金额（上海体例）")
     预留小微企业预算: Amount | None = Field(None, title="面向小微企业预留项目预算金额（上海体例）")
+
+    def micro(self) -> Decimal:
+        """授予小微企业 in total: as entered, else the sum of the kinds entered, else 0."""
+        if self.授予小微企业 is not None:
+            return self.授予小微企业
+        return ZERO if self.授予小微企业按类别 is None else self.授予小微企业按类别.total()
+
+    def micro_kinds(self) -> list[tuple[str, Decimal]]:
+        """The kinds whose 授予小微企业 amount was entered, in 货物/工程/服务 order (absent is not zero)."""
+        by = self.授予小微企业按类别
+        return [] if by is None else by.given()
 
 
 class FinalVehicle(Node):

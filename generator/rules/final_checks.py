@@ -389,8 +389,24 @@ def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
         sme, whole = getattr(p.授予中小企业, kind), getattr(p.合同金额, kind)
         if sme > whole:
             yield ctx.finding(f"{kind}类授予中小企业合同金额大于{kind}类政府采购合同金额", p.授予中小企业, kind, whole, sme)
-    if p.授予小微企业 > p.授予中小企业.total():
-        yield ctx.finding("授予小微企业合同金额大于授予中小企业合同金额", p, "授予小微企业", p.授予中小企业.total(), p.授予小微企业)
+    micro = p.micro()
+    if micro > p.授予中小企业.total():
+        where = (p, "授予小微企业") if p.授予小微企业 is not None else (p.授予小微企业按类别, None)
+        yield ctx.finding("授予小微企业合同金额大于授予中小企业合同金额", *where, p.授予中小企业.total(), micro)
+
+
+@rule("FIN-PROC-MICRO", "error",
+      "决算政府采购：授予小微企业按类别填写时，各类之和 = 授予小微企业合同金额（都填时）；各类授予小微企业 ≤ 该类授予中小企业", FINAL)
+def check_procurement_micro(ctx: CheckContext) -> Iterator[Finding]:
+    p = _a(ctx).政府采购
+    if p is None or p.授予小微企业按类别 is None:
+        return
+    by = p.授予小微企业按类别
+    yield from ctx.compare("授予小微企业合同金额", p, "授予小微企业", p.授予小微企业, [v for _, v in by.given()])
+    for kind, micro in by.given():
+        sme = getattr(p.授予中小企业, kind)
+        if micro > sme:
+            yield ctx.finding(f"{kind}类授予小微企业合同金额大于{kind}类授予中小企业合同金额", by, kind, sme, micro)
 
 
 @rule("FIN-ASSETS", "warning", "决算国有资产：有公务用车运行维护费时应填车辆；统计截至日期为决算年度末", FINAL)

@@ -14,11 +14,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..layout.profile import Profile, load_profile, shipped_profiles
 from ..reading.final_model import FinalAccounts, build_final, is_final
 from ..reading.model import PRIOR_ITEMS, Budget, build
 from ..reading.workbook import read_workbook
 from ..reading.workbook_layout import (
     AMOUNT,
+    BASIC_INFO,
     BOOL,
     BUDGET_WORKBOOK,
     CHOICE,
@@ -143,19 +145,45 @@ def _export(budget: Budget | FinalAccounts | None, kind: WorkbookKind = BUDGET_W
     return out
 
 
+REQUIRED, OPTIONAL, UNUSED = "必填", "可选", "本版式不用"
+UNUSED_TAB = "BFBFBF"
+
+
+def sheet_order(profile: Profile | None, sheets: list[Sheet]) -> list[tuple[Sheet, str]]:
+    """The sheets in the profile's order with their status: first those its document needs (必填, in
+    the profile's order), then the others, then those it does not use. No profile: every sheet in
+    the standard order, no status."""
+    if profile is None:
+        return [(s, "") for s in sheets]
+    by_name = {s.name: s for s in sheets}
+    need, unused = profile.填报.必填, set(profile.填报.不用)
+    first = [(by_name[n], REQUIRED) for n in need if n in by_name]
+    middle = [(s, OPTIONAL) for s in sheets if s.name not in need and s.name not in unused]
+    return first + middle + [(s, UNUSED) for s in sheets if s.name in unused]
+
+
 class _TemplateWriter:
-    def __init__(self, budget: Budget | FinalAccounts | None, source: str, kind: WorkbookKind = BUDGET_WORKBOOK):
+    def __init__(self, budget: Budget | FinalAccounts | None, source: str, kind: WorkbookKind = BUDGET_WORKBOOK,
+                 profile: Profile | None = None):
         self.budget = budget
         self.source = source
         self.kind = kind
+        self.profile = profile if kind is BUDGET_WORKBOOK else None  # 填报 names the budget workbook's sheets
         self.content = _export(budget, kind)
+        self.order = sheet_order(self.profile, list(kind.sheets))
+        if budget is None and self.profile is not None:  # a blank workbook: the region's unit and layout chosen
+            info = self.content.setdefault(BASIC_INFO.title, {})
+            if self.profile.填报.金额单位:
+                info["金额单位"] = self.profile.填报.金额单位
+            if self.profile.名称 in shipped_profiles():
+                info["版式（可选）"] = self.profile.名称
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
 
     def write(self) -> Workbook:
         self.info_sheet()
-        for spec in self.kind.sheets:
-            self.sheet(spec)
+        for spec, status in self.order:
+            self.sheet(spec, status)
         self.wb.active = 0
         props = self.wb.properties
         props.creator = "budgetdoc"
@@ -168,7 +196,8 @@ class _TemplateWriter:
         ws.column_dimensions["A"].width = 18
         ws.column_dimensions["B"].width = 90
         print_setup(ws, landscape=False)
-        unit = self.budget.基本信息.金额单位 if self.budget else "（在“基本信息”中选择）"
+        chosen = self.content.get(BASIC_INFO.title, {}).get("金额单位")
+        unit = self.budget.基本信息.金额单位 if self.budget else chosen or "（在“基本信息”中选择）"
         rows: list[tuple[str, str]] = [
             (self.kind.title, ""),
             ("用途", f"填写本部门的年度{self.kind.文种}数据，用 budgetdoc 校验并生成《{self.kind.document}》文档和{self.kind.tables}。"
@@ -181,10 +210,13 @@ class _TemplateWriter:
             ("命令", "budgetdoc validate 本工作簿.xlsx —— 校验，问题会指出单元格，如 功能分类支出!F12；\n"
                    f"budgetdoc generate 本工作簿.xlsx --xlsx —— 生成 Word 文档和{self.kind.tables} .xlsx；\n"
                    f"budgetdoc import 本工作簿.xlsx -o {self.kind.文种}.yaml —— 转换为 YAML 输入文件。"),
-            ("", ""),
-            ("工作表", "内容"),
         ]
-        rows += [(s.name, f"{s.title}：{s.note}") for s in self.kind.sheets]
+        if self.profile is not None:
+            name = self.profile.名称
+            rows.append(("版式", f"本工作簿按“{name}”版式排列：标“{REQUIRED}”的表是{name}版式公开文本要用的数据，"
+                                 f"请填全；标“{UNUSED}”的表{name}版式的公开文本不用，可不填（填了照常导入）。"))
+        rows += [("", ""), ("工作表", "内容")]
+        rows += [(s.name, (f"【{status}】" if status else "") + f"{s.title}：{s.note}") for s, status in self.order]
         for r, (a, b) in enumerate(rows, 1):
             ca, cb = text_at(ws, r, 1, a or None), text_at(ws, r, 2, b or None)
             ca.font = Font(name=FONT, bold=True, size=16 if r == 1 else 11)
@@ -197,14 +229,16 @@ class _TemplateWriter:
                 lines = sum(int(display_width(part) / 84) + 1 for part in b.split("\n"))
                 ws.row_dimensions[r].height = 16 * lines + 2
 
-    def sheet(self, spec: Sheet) -> None:
+    def sheet(self, spec: Sheet, status: str = "") -> None:
         ws = self.wb.create_sheet(spec.name)
+        if status == UNUSED:
+            ws.sheet_properties.tabColor = UNUSED_TAB
         widths: dict[int, float] = {}
         ncols = max((len(s.cols) if isinstance(s, Table) else 1 + len(s.values) + (1 if s.note_col else 0))
                     for s in spec.sections)
         title = text_at(ws, 1, 1, spec.title)
         title.font = Font(name=FONT, bold=True, size=14)
-        note = text_at(ws, 2, 1, spec.note)
+        note = text_at(ws, 2, 1, spec.note + (f"（{self.profile.名称}版式：{status}）" if status and self.profile else ""))
         note.font = Font(name=FONT, size=10, color="595959")
         row = 3
         validations = _Validations(ws)
@@ -411,19 +445,34 @@ def _load_budget(from_file: Path) -> Budget | FinalAccounts:
     return budget
 
 
-def write_template(path: str | Path, from_file: str | Path | None = None, kind: str = "预算") -> None:
+def template_profile(name: str | None, budget: Budget | FinalAccounts | None, from_file: Path | None) -> Profile | None:
+    """The profile the budget workbook follows: ``--profile``, else the 版式 of the --from budget, else
+    none (the standard workbook)."""
+    if name:
+        return load_profile(name, Path.cwd())
+    if isinstance(budget, Budget) and budget.基本信息.版式:
+        return load_profile(budget.基本信息.版式, from_file.parent if from_file is not None else None)
+    return None
+
+
+def write_template(path: str | Path, from_file: str | Path | None = None, kind: str = "预算",
+                   profile: str | None = None) -> None:
     """Write the fill-in workbook of ``kind`` (预算 or 决算); with ``from_file`` (YAML/JSON/.xlsx)
-    prefilled from that budget or 决算, whose own 文种 then decides the workbook.
+    prefilled from that budget or 决算, whose own 文种 then decides the workbook; a budget workbook
+    laid out for ``profile`` (or the budget's 版式): sheets ordered and marked as that region needs.
 
     A file whose rules fail still prefills as long as it builds; one that does not build raises
-    ``ExcelError`` with the model findings, an unreadable file ``InputError``.
+    ``ExcelError`` with the model findings, an unreadable file ``InputError``, an unusable profile
+    ``ProfileError``.
     """
     from ..reading.final_workbook_layout import FINAL_WORKBOOK
 
-    budget = _load_budget(Path(from_file)) if from_file is not None else None
+    source = Path(from_file) if from_file is not None else None
+    budget = _load_budget(source) if source is not None else None
     final = isinstance(budget, FinalAccounts) if budget is not None else kind == "决算"
-    wb = _TemplateWriter(budget, Path(from_file).name if from_file is not None else "",
-                         FINAL_WORKBOOK if final else BUDGET_WORKBOOK).write()
+    layout = None if final else template_profile(profile, budget, source)
+    wb = _TemplateWriter(budget, source.name if source is not None else "",
+                         FINAL_WORKBOOK if final else BUDGET_WORKBOOK, layout).write()
     save_workbook(wb, Path(path))
 
 

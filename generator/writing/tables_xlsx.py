@@ -26,13 +26,14 @@ AMOUNT_RE = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 TABLE_FONT = "宋体"
 
 
-def _number(text: str, yuan: bool) -> tuple[Decimal, str] | None:
+def _number(text: str, yuan: bool, grouped_table: bool = False) -> tuple[Decimal, str] | None:
     """A right-aligned table cell back as a number and the format that shows exactly that text:
-    amounts ``#,##0.00`` in a 元 table, ``0.00`` in a 万元 table; other numbers (数量) as written."""
+    amounts ``#,##0.00`` in a 元 table, ``0.00`` in a 万元 table, ``#,##0`` in a table of whole 元
+    with separators (上海; ``grouped_table``: some cell of the table has one); other numbers as written."""
     if not AMOUNT_RE.fullmatch(text):
         return None
     decimals = len(text.split(".")[1]) if "." in text else 0
-    grouped = "," in text or (yuan and decimals == 2)
+    grouped = "," in text or grouped_table or (yuan and decimals == 2)
     body = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
     return Decimal(text.replace(",", "")), body
 
@@ -111,8 +112,10 @@ class _TablesWriter:
         for t in sorted(self.ctx.表.values(), key=lambda t: t.number):
             self.table(t)
         number = max((t.number for t in self.ctx.表.values()), default=0)
-        self.perf_sheet(f"表{number + 1}", "部门整体支出绩效目标表", whole=True)
-        self.perf_sheet(f"表{number + 2}", "项目支出绩效目标表", whole=False)
+        slots = getattr(self.ctx, "绩效表", ["整体", "项目"])  # the 绩效目标表 the profile's document holds
+        for n, key in enumerate(slots, 1):
+            name = "部门整体支出绩效目标表" if key == "整体" else "项目支出绩效目标表"
+            self.perf_sheet(f"表{number + n}", name, whole=key == "整体")
         props = self.wb.properties
         props.creator = "budgetdoc"
         props.title = clean_text(f"{self.ctx.公开主体}{self.ctx.年度}年部门预算表")
@@ -151,21 +154,20 @@ class _TablesWriter:
         ncols = len(t.align)
         last = get_column_letter(ncols)
         widths = [0.0] * ncols
-        # (the notice of a failed validation,) title, then 部门 line left and 单位 line right
-        head, info = 1 + self.lead, 2 + self.lead
+        # (the notice of a failed validation,) title, then the furniture lines: 部门 left and 单位 right
+        # (湖北, 上海), or the profile's lines inside the table (河北: 〈编码〉 〈部门〉 / 预算年度 / 单位)
+        head = 1 + self.lead
         ws.merge_cells(f"A{head}:{last}{head}")
         title = text_at(ws, head, 1, t.title)
         title.font = self.font(16, True)
         title.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
         ws.row_dimensions[head].height = 36
-        if ncols > 2:
-            ws.merge_cells(f"A{info}:{get_column_letter(ncols - 1)}{info}")
-        text_at(ws, info, 1, t.dept).alignment = _align(horizontal="left", vertical="bottom")
-        text_at(ws, info, ncols, t.unit).alignment = _align(horizontal="right", vertical="bottom")
-        ws.cell(info, 1).font = ws.cell(info, ncols).font = self.font(10)
-        ws.row_dimensions[info].height = 20
+        lines = [list(line) for line in t.info_rows] if t.info_rows else [[t.dept, t.unit]]
+        for i, line in enumerate(lines):
+            self.info_line(ws, head + 1 + i, ncols, line, split=ncols - 1 if not t.info_rows else None)
+        repeat_from = head + 1 if t.info_rows else head + 2  # lines inside the table repeat with its header
         # header
-        top = info + 1
+        top = head + 1 + len(lines)
         for r, c, cell in _place(t.header):
             target = text_at(ws, top + r, 1 + c, cell.text)
             if cell.rowspan > 1 or cell.colspan > 1:
@@ -181,7 +183,9 @@ class _TablesWriter:
             for c in range(1, ncols + 1):
                 ws.cell(r, c).border = self.border
         body = top + header_rows
-        yuan = t.unit.endswith("元") and not t.unit.endswith("万元")
+        unit = t.unit or next((c for line in t.info_rows for c in line if c.startswith("单位")), "")
+        yuan = unit.endswith("元") and not unit.endswith("万元")
+        grouped = any(AMOUNT_RE.fullmatch(c) and "," in c for row in body_rows(t) for c in row.cells)
         for i, row in enumerate(body_rows(t)):
             r = body + i
             bold = row.kind in ("total", "class")
@@ -192,7 +196,7 @@ class _TablesWriter:
                 # code and name stay plain text (sorting, filtering and lookups in Excel work)
                 text = clean_text(shown).lstrip("\u3000")
                 indent = len(shown) - len(shown.lstrip("\u3000"))
-                parsed = _number(text, yuan) if align == "right" and text else None
+                parsed = _number(text, yuan, grouped) if align == "right" and text else None
                 if parsed is not None:
                     cell.value, cell.number_format = parsed
                     widths[c] = max(widths[c], len(shown) + 2)
@@ -232,7 +236,24 @@ class _TablesWriter:
             ws.row_dimensions[head].height = 56
         self.notice(ws, final)
         ws.freeze_panes = ws.cell(body, 1)
-        self.setup(ws, t.landscape, f"{top}:{top + header_rows - 1}")
+        self.setup(ws, t.landscape, f"{repeat_from if t.info_rows else top}:{top + header_rows - 1}")
+
+    def info_line(self, ws: Worksheet, r: int, ncols: int, line: list[str], split: int | None) -> None:
+        """One furniture line: its left text over the first columns, its right text (单位) right-aligned
+        over the rest — the columns the Word table gives them (render._info_rows)."""
+        left, right = (line + ["", ""])[:2]
+        if split is None:
+            split = max(1, ncols - max(1, ncols // 3)) if right and ncols > 1 else ncols
+        if split > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
+        text_at(ws, r, 1, left).alignment = _align(horizontal="left", vertical="bottom")
+        ws.cell(r, 1).font = self.font(10)
+        if right or split < ncols:
+            if ncols - split > 1:
+                ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncols)
+            text_at(ws, r, split + 1, right).alignment = _align(horizontal="right", vertical="bottom")
+            ws.cell(r, split + 1).font = self.font(10)
+        ws.row_dimensions[r].height = 20
 
     # -------------------------------------------------------------- 绩效目标表
 

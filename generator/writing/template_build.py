@@ -12,7 +12,8 @@ when first used.
 Source line format (one line = one paragraph):
 
 - ``[[部分 名称]]``: starts the part of that name (its ``#`` title comes from the profile).
-- ``[[封面]]``, ``[[目录]]``: the cover page and the static table of contents.
+- ``[[封面]]``, ``[[目录]]``: the cover page and the static table of contents; ``[[封面 行1|行2]]``: the
+  cover's own lines (the first is the title).
 - ``# text`` part heading, ``## text`` 标题 1, ``### text`` 标题 2, ``#### text`` 标题 3.
 - ``{%p ... %}``: a docxtpl paragraph tag, kept verbatim as its own paragraph.
 - ``[[表格]]``: the profile's tables not placed elsewhere, in order; ``[[表 KEY]]``: one table slot
@@ -357,12 +358,17 @@ class Builder:
 
     # -------------------------------------------------------------- blocks
 
-    def cover(self):
+    def cover(self, lines: list[str] | None = None):
+        """The cover: the title (or the profile's own lines: the first as the title, the others under
+        it, e.g. 上海's “预算单位：…”), then the date."""
         self.seen_cover = True
         self.tag("{%p if 未通过校验 %}")
         self.visible("本文档未通过校验：{{ 校验说明 }}", "校验警示")
         self.tag("{%p endif %}")
-        self.visible("{{ 标题 }}", "文档标题")
+        title, *more = lines or ["{{ 标题 }}"]
+        self.visible(title, "文档标题")
+        for line in more:
+            self.visible(line, "封面日期")
         self.visible("{{ 公开日期 }}", "封面日期")
         self.end_section()
 
@@ -438,8 +444,8 @@ class Builder:
             line = raw.rstrip()
             if not line.strip():
                 continue
-            if line == "[[封面]]":
-                self.cover()
+            if m := re.fullmatch(r"\[\[封面(?: (.+))?\]\]", line):
+                self.cover(m.group(1).split("|") if m.group(1) else None)
             elif line == "[[目录]]":
                 self.toc()
             elif m := re.fullmatch(r"\[\[表 (\S+)\]\]", line):
