@@ -135,6 +135,22 @@ class Final:
         self.template = data["基本信息"].get("版式", "湖北") == "上海"
         """上海: the official template's wording; 湖北: the Zengdu wording."""
 
+    def _item(self, number: str, r: dict, names: dict[str, str]) -> str:
+        """One 项 of a fund's 情况说明: name, 主要用途, 年初预算 against 决算 with the direction word."""
+        code, actual = str(r["科目编码"]), self.row_total(r)
+        text = number + qualified_name(code, names) + "。"
+        if r.get("主要用途"):
+            text += f"主要用于{'：' if self.template else ''}{r['主要用途'].rstrip('。')}。"
+        if r.get("年初预算数") is None:
+            return text + f"支出决算为{wan(actual)}万元"
+        b = dec(r["年初预算数"])
+        text += f"年初预算为{wan(b)}万元，支出决算为{wan(actual)}万元"
+        delta = r2(actual - b)
+        word = "大于" if delta > 0 else "小于" if delta < 0 else "等于"
+        if self.template:
+            return text + (f"。决算数{word}预算数" if word != "等于" else "。")
+        return text + (f"，完成年初预算的{pct(actual, b)}" if b else "") + f"。决算数{word}年初预算数"
+
     def row_total(self, r: dict) -> Decimal:
         return sum((dec(r.get(k)) for k in KINDS), ZERO)
 
@@ -234,22 +250,32 @@ class Final:
                                          *[cell(spent[1 + i] + carry_out_f[i]) for i in range(3)]]
         for i, f in enumerate(fiscal):  # the income lines, left side (the first row of that label)
             cells[("财政拨款总表", "=" + ordinal[i] + f)] = [cell(self.income[f + "收入"])]
-        # 政府性基金 收入支出决算表 (湖北 and 上海 alike): 年初, 收入, 支出 合计/基本/项目, 年末 per 项
-        for key, fund, block in (("政府性基金表", "政府性基金预算财政拨款", "政府性基金"),):
+        # 政府性基金 / 国有资本经营 收入支出决算表: 年初, 收入, 支出 合计/基本/项目, 年末 per 类/款/项 and 合计
+        # (湖北 prints the 国有资本经营 table with its 支出 columns only, as the Zengdu reference does)
+        fund_totals: dict[str, list[Decimal]] = {}
+        for key, fund, block in (("政府性基金表", "政府性基金预算财政拨款", "政府性基金"),
+                                 ("国有资本经营表", "国有资本经营预算财政拨款", "国有资本经营")):
             per: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)
             for subject in d.get(block) or []:
-                v = per[str(subject["科目编码"])]
-                v[0] += dec(subject.get("年初结转和结余"))
-                v[1] += dec(subject.get("本年收入"))
-                v[5] += dec(subject.get("年末结转和结余"))
+                for n in (3, 5, 7):
+                    v = per[str(subject["科目编码"])[:n]]
+                    v[0] += dec(subject.get("年初结转和结余"))
+                    v[1] += dec(subject.get("本年收入"))
+                    v[5] += dec(subject.get("年末结转和结余"))
             for r in self.rows:
                 if self.fund(r) == fund and self.row_total(r):
-                    v = per[str(r["科目编码"])]
-                    v[2] += self.row_total(r)
-                    v[3] += basic(r)
-                    v[4] += dec(r.get("项目支出"))
+                    for n in (3, 5, 7):
+                        v = per[str(r["科目编码"])[:n]]
+                        v[2] += self.row_total(r)
+                        v[3] += basic(r)
+                        v[4] += dec(r.get("项目支出"))
+            shown = [2, 3, 4] if key == "国有资本经营表" and not self.template else [0, 1, 2, 3, 4, 5]
+            total = [sum((v[i] for c, v in per.items() if len(c) == 3), ZERO) for i in range(6)]
+            fund_totals[fund] = total
             for code, v in per.items():
-                cells[(key, code)] = [cell(x) for x in v]
+                cells[(key, code)] = [cell(v[i]) for i in shown]
+            if per:
+                cells[(key, "合计")] = [cell(total[i]) for i in shown]
         # 基本支出 by 经济分类: each 款 shows its 人员经费 on the left or its 公用经费 on the right
         econ = d.get("经济分类基本支出", [])
         for r in econ:
@@ -363,6 +389,25 @@ class Final:
         cars = t.get("公务用车", {})
         if cars.get("保有量") is not None:
             sentences.append(f"开支财政拨款的公务用车保有量为{cars['保有量']}辆")
+        # 国有资本经营预算财政拨款收入 against last year (湖北: 财政拨款收入中 …; an income, so “上年无此项收入”)
+        state_in, state_prior = self.income["国有资本经营预算财政拨款收入"], _prior(prior.get("国有资本经营预算财政拨款收入"))
+        if not self.template and (state_in or state_prior):
+            words = change(state_in, state_prior).replace("上年无此项支出", "上年无此项收入")
+            sentences.append(f"国有资本经营预算财政拨款收入{wan(state_in)}万元"
+                             + ("" if not words else f"，与{y - 1}年度决算数持平" if words == "持平" else f"，比{y - 1}年度决算数{words}"))
+        # 政府性基金 / 国有资本经营: the totals, then each 项 of that fund (input order) with its completion
+        for fund, total in fund_totals.items():
+            if not any(total):
+                continue
+            if self.template:
+                sentences.append(f"{fund}收入{wan(total[1])}万元，支出{wan(total[2])}万元，支出具体情况如下")
+            else:
+                sentences.append(f"{y}年度{fund}年初结转和结余{wan(total[0])}万元，本年收入{wan(total[1])}万元，"
+                                 f"本年支出{wan(total[2])}万元，年末结转和结余{wan(total[5])}万元")
+            fund_rows = [r for r in self.rows if self.fund(r) == fund and self.row_total(r)]
+            row_names = {str(x["科目编码"]): x["科目名称"] for x in self.rows}
+            for i, r in enumerate(fund_rows, 1):
+                sentences.append(self._item(f"{i}{'、' if self.template else '.'}", r, row_names))
         # 机关运行经费
         op = d.get("机关运行经费")
         if op is not None:

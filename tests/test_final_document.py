@@ -28,7 +28,9 @@ from independent_final import Final  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 YUAN = ROOT / "tests" / "data" / "final_yuan.yaml"
 """final_small in 元, tables in 万元, with 项 ending in an exact half (see the file's header)."""
-SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml", YUAN]
+STATE = ROOT / "tests" / "data" / "final_state_capital.yaml"
+"""final_small with 国有资本经营预算财政拨款 money (收入, 年初/年末结转, two 项) and 授予小微企业 by kind only."""
+SAMPLES = sorted((ROOT / "inputs" / "决算").glob("*.yaml")) + [ROOT / "tests" / "data" / "final_small.yaml", YUAN, STATE]
 LAYOUTS = {name: YAML(typ="safe").load((ROOT / "generator" / "profiles" / name / "版式.yaml").read_text(encoding="utf-8"))["决算"]
            for name in ("湖北", "上海")}
 """Each shipped profile's 决算 layout, read as plain data from its 版式.yaml (not through generator's loader)."""
@@ -109,6 +111,27 @@ def test_every_narrative_figure_matches_the_input(generated):
     assert not missing, "\n".join(missing)
     stated = [s for s in exp.absent if s in text]
     assert not stated, f"figures the input does not give: {stated}"
+
+
+def test_state_capital_table_under_both_layouts(tmp_path):
+    """The 国有资本经营 table is filled (湖北: 支出 columns; 上海: 年初/收入/支出/年末), every cell and the
+    fund's 情况说明 against the independent figures; the same input under 上海 too."""
+    variant = tmp_path / "上海版式.yaml"
+    text = STATE.read_text(encoding="utf-8")
+    assert text.count("版式: 湖北") == 1
+    variant.write_text(text.replace("版式: 湖北", "版式: 上海"), encoding="utf-8")
+    for path in (STATE, variant):
+        exp = Final(path).expected()
+        state = {label: v for (key, label), v in exp.cells.items() if key == "国有资本经营表"}
+        assert {"合计", "223", "22301", "2230105", "22302", "2230201"} <= set(state), state
+        assert "国有资本经营表" not in exp.empty_funds
+        result = generate(path, tmp_path / path.stem)
+        doc = DocView(result.written[0])
+        test_every_table_cell_matches_the_input((path, result.written, doc))
+        test_every_narrative_figure_matches_the_input((path, result.written, doc))
+        said = re.sub(r"\s+", "", doc.text())
+        assert any("国有资本经营预算财政拨款" in s and "14.00" in s for s in exp.sentences)
+        assert "国有企业退休人员社会化管理补助支出（项）" in said
 
 
 def test_empty_fund_tables_carry_their_note(generated):

@@ -66,8 +66,9 @@ def shanghai_xlsx(tmp_path_factory) -> Path:
 # ================================================================= round trip
 
 
-ROUND_TRIP = SAMPLES + [REPO / "tests" / "data" / "final_small.yaml"]
-"""final_small gives 授予小微企业 for 货物 and 服务 only: the 工程 cell stays blank, never 0."""
+ROUND_TRIP = SAMPLES + [REPO / "tests" / "data" / "final_small.yaml", REPO / "tests" / "data" / "final_state_capital.yaml"]
+"""final_small gives 授予小微企业 for 货物 and 服务 only: the 工程 cell stays blank, never 0; final_state_capital
+gives 国有资本经营 subjects and the per-kind 小微 amounts without their total."""
 
 
 @pytest.mark.parametrize("sample", ROUND_TRIP, ids=lambda p: p.stem)

@@ -584,7 +584,8 @@ class _Narrator:
             clause = f"{source}{self.w(value)}万元"
             if words == "持平":
                 clause += f"，与{self.prior_year}年度决算数持平"
-            elif words:
+            elif words:  # an income line: nothing of it last year is “上年无此项收入”
+                words = words.replace("上年无此项支出", "上年无此项收入")
                 clause += f"，比{self.prior_year}年度决算数{words}{reason_clause(c.reason)}"
             parts.append(clause)
         income = _sentence(f"{y}年度财政拨款收入中，" + "；".join(parts)) if parts else ""

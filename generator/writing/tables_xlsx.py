@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +79,23 @@ def _sheet_name(prefix: str, name: str, used: set[str]) -> str:
     return candidate
 
 
+@lru_cache(maxsize=64)
+def _font(size: float, bold: bool) -> Font:
+    """One Font per size and weight (a sheet has thousands of cells; openpyxl keeps a style by its value,
+    so sharing the object changes nothing written). Never modified once made."""
+    return Font(name=TABLE_FONT, size=size, bold=bold)
+
+
+def _align(**options: Any) -> Alignment:
+    """Alignment(**options), one object per distinct options (as _font)."""
+    return _alignment(tuple(sorted(options.items())))
+
+
+@lru_cache(maxsize=256)
+def _alignment(options: tuple[tuple[str, Any], ...]) -> Alignment:
+    return Alignment(**dict(options))
+
+
 class _TablesWriter:
     def __init__(self, ctx: RenderContext):
         self.ctx = ctx
@@ -88,7 +106,7 @@ class _TablesWriter:
         self.border = Border(left=self.thin, right=self.thin, top=self.thin, bottom=self.thin)
 
     def font(self, size: float = 10, bold: bool = False) -> Font:
-        return Font(name=TABLE_FONT, size=size, bold=bold)
+        return _font(size, bold)
 
     def write(self) -> Workbook:
         for t in sorted(self.ctx.表.values(), key=lambda t: t.number):
@@ -116,7 +134,7 @@ class _TablesWriter:
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
         cell = text_at(ws, 1, 1, f"本表未通过校验：{self.ctx.校验说明}")
         cell.font = Font(name=TABLE_FONT, size=10, bold=True, color="FF0000")
-        cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        cell.alignment = _align(horizontal="left", vertical="center", wrap_text=True)
         text = str(cell.value or "")
         lines = sum(int(display_width(part) / max(sum(widths) * 0.95, 1)) + 1 for part in text.split("\n"))
         ws.row_dimensions[1].height = min(16 * lines + 4, 409)
@@ -142,7 +160,7 @@ class _TablesWriter:
         ws.merge_cells(f"A{head}:{last}{head}")
         title = text_at(ws, head, 1, t.title)
         title.font = self.font(16, True)
-        title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        title.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
         ws.row_dimensions[head].height = 36
         lines = [list(line) for line in t.info_rows] if t.info_rows else [[t.dept, t.unit]]
         for i, line in enumerate(lines):
@@ -156,7 +174,7 @@ class _TablesWriter:
                 ws.merge_cells(start_row=top + r, start_column=1 + c, end_row=top + r + cell.rowspan - 1,
                                end_column=c + cell.colspan)
             target.font = self.font(10, True)
-            target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            target.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
             if cell.colspan == 1:
                 widths[c] = max(widths[c], min(display_width(cell.text), 16) + 1)
         header_rows = len(t.header)
@@ -191,7 +209,7 @@ class _TablesWriter:
                 horizontal = align if align in ("left", "right", "center") else "general"
                 if indent and horizontal not in ("left", "right"):
                     horizontal = "left"  # Excel shows an indent only for left or right alignment
-                cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=align != "right",
+                cell.alignment = _align(horizontal=horizontal, vertical="center", wrap_text=align != "right",
                                            indent=indent)
                 cell.border = self.border
             for c in range(len(row.cells), ncols):
@@ -203,7 +221,7 @@ class _TablesWriter:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
             cell = text_at(ws, r, 1, note)
             cell.font = self.font(10)
-            cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            cell.alignment = _align(horizontal="left", vertical="center", wrap_text=True)
             ws.row_dimensions[r].height = 20
             r += 1
         # widths: content, at least the share TableCtx.widths gives the column of a landscape page
@@ -228,12 +246,12 @@ class _TablesWriter:
             split = max(1, ncols - max(1, ncols // 3)) if right and ncols > 1 else ncols
         if split > 1:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
-        text_at(ws, r, 1, left).alignment = Alignment(horizontal="left", vertical="bottom")
+        text_at(ws, r, 1, left).alignment = _align(horizontal="left", vertical="bottom")
         ws.cell(r, 1).font = self.font(10)
         if right or split < ncols:
             if ncols - split > 1:
                 ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncols)
-            text_at(ws, r, split + 1, right).alignment = Alignment(horizontal="right", vertical="bottom")
+            text_at(ws, r, split + 1, right).alignment = _align(horizontal="right", vertical="bottom")
             ws.cell(r, split + 1).font = self.font(10)
         ws.row_dimensions[r].height = 20
 
@@ -267,8 +285,8 @@ class _TablesWriter:
                 a, b = text_at(ws, r, 1, label), text_at(ws, r, 3, value or "—")
                 b.data_type = "s"
                 a.font, b.font = self.font(10, True), self.font(10)
-                a.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                b.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+                a.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
+                b.alignment = _align(horizontal="left", vertical="center", wrap_text=True)
                 self.box(ws, r, ncols)
                 lines = sum(int(display_width(part) / (sum(widths[2:]) - 1)) + 1 for part in (value or "").split("\n"))
                 ws.row_dimensions[r].height = max(18, 14 * lines + 4)
@@ -282,7 +300,7 @@ class _TablesWriter:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
         cell = text_at(ws, r, 1, text)
         cell.font = self.font(16 if big else 11, True)
-        cell.alignment = Alignment(horizontal="center" if big else "left", vertical="center", wrap_text=True)
+        cell.alignment = _align(horizontal="center" if big else "left", vertical="center", wrap_text=True)
         lines = int(display_width(text) * (1.6 if big else 1.0) / (sum(widths) * 0.95)) + 1
         ws.row_dimensions[r].height = lines * (26 if big else 16) + 6
 
@@ -311,7 +329,7 @@ class _TablesWriter:
             for c in range(1, ncols + 1):
                 cell = ws.cell(rr, c)
                 cell.font = self.font(10, True)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                cell.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
                 cell.border = self.border
             ws.row_dimensions[rr].height = 20
         r += head_rows
@@ -334,7 +352,7 @@ class _TablesWriter:
                         cell.data_type = "s"
                         tall = max(tall, int(display_width(value) / max(widths[c - 1] - 1, 1)) + 1)
                     cell.font = self.font(10)
-                    cell.alignment = Alignment(horizontal="left" if c in (3, ncols) else "center", vertical="center",
+                    cell.alignment = _align(horizontal="left" if c in (3, ncols) else "center", vertical="center",
                                                wrap_text=True)
                     cell.border = self.border
                 ws.row_dimensions[r].height = max(18, 14 * tall + 4)
