@@ -879,17 +879,34 @@ def people_expectations(b: Budget) -> dict[str, str]:
     return e
 
 
-def assets_expectations(b: Budget) -> dict[str, str]:
-    """国有资产 clauses of 第三部分: stated for what was entered (0 included), never for what was not."""
+def _vehicles_text(rows: list[dict] | None, lead: str) -> str | None:
+    """共有车辆N辆，其中：<type>n辆、… over the types whose count was entered (zeros included); None if none was."""
+    given = [v for v in rows or [] if v.get("数量") is not None]
+    if not given:
+        return None
+    return f"{lead}{sum(int(v['数量']) for v in given)}辆，其中：" + "、".join(
+        f"{v['类型']}{int(v['数量'])}辆" for v in given)
+
+
+def assets_expectations(b: Budget, who: str = "本部门") -> dict[str, str]:
+    """国有资产 clauses of 第三部分: stated for what was entered (0 included), never for what was not.
+    ``who`` is the subject the profile writes (本部门; 上海: the unit's name)."""
     e: dict[str, str] = {}
     a = b.assets
-    counts = [int(v["数量"]) for v in a.get("车辆") or [] if v.get("数量") is not None]
-    if counts:
-        e["车辆"] = f"本部门共有车辆{sum(counts)}辆，其中：" + "、".join(
-            f"{v['类型']}{int(v['数量'])}辆" for v in a["车辆"] if v.get("数量") is not None)
+    held = _vehicles_text(a.get("车辆"), f"{who}共有车辆")
+    if held:
+        e["车辆"] = held
     for key in ("单价50万元以上通用设备", "单价100万元以上专用设备"):
         if a.get(key) is not None:
             e[key] = f"{key}{int(a[key])}台（套）"
+    if a.get("单价100万元以上设备") is not None:
+        e["单价100万元以上设备"] = f"单价100万元（含）以上设备（不含车辆）{int(a['单价100万元以上设备'])}台（套）"
+    bought = _vehicles_text(a.get("购置车辆"), f"{b.year}年部门预算安排购置车辆")
+    if bought:
+        e["购置车辆"] = bought
+    if a.get("购置单价100万元以上设备") is not None:
+        e["购置单价100万元以上设备"] = ("部门预算安排购置单价100万元（含）以上设备（不含车辆）"
+                                  f"{int(a['购置单价100万元以上设备'])}台（套）")
     if a.get("资产配置预算") is not None:
         e["资产配置预算"] = f"{b.year}年资产配置预算{b.wan(dec(a['资产配置预算']))}万元。"
     return e
@@ -908,6 +925,12 @@ def absent_phrasings(b: Budget) -> list[str]:
     for key in ("单价50万元以上通用设备", "单价100万元以上专用设备"):
         if a.get(key) is None:
             out.append(key)
+    if a.get("单价100万元以上设备") is None:
+        out.append("单价100万元（含）以上设备（不含车辆）")
+    if not any(v.get("数量") is not None for v in a.get("购置车辆") or []):
+        out.append("购置车辆")
+    if a.get("购置单价100万元以上设备") is None:
+        out.append("购置单价100万元")
     if a.get("资产配置预算") is None:
         out.append("资产配置预算")
     if not b.operating_given:
@@ -1662,4 +1685,22 @@ def shanghai_sentences(b: Budget) -> list[str]:
     if b.projects:
         out.append(f"{y}年度，本单位编报绩效目标的项目共{len(perf)}个，涉及项目预算资金"
                    f"{w2(sum((b.project_total(p) for p in perf), ZERO))}万元。")
+    out += shanghai_asset_sentences(b)
+    return out
+
+
+def shanghai_asset_sentences(b: Budget) -> list[str]:
+    """五、国有资产占有使用情况 as the reference writes it: “截至2024年8月31日，上海市财政局共有车辆0辆，其中：…；
+    单价100万元（含）以上设备（不含车辆）1台（套）。” and “2025年部门预算安排购置车辆0辆，其中：…；部门预算安排购置
+    单价100万元（含）以上设备（不含车辆）0台（套）。” — only the clauses whose figures were entered."""
+    a, e = b.assets, assets_expectations(b, b.name)
+    out = []
+    held = [e[k] for k in ("车辆", "单价50万元以上通用设备", "单价100万元以上专用设备", "单价100万元以上设备") if k in e]
+    if held and a.get("上年末固定资产总额") is None:
+        y, m, d = (int(x) for x in str(a["截至日期"])[:10].split("-")) if a.get("截至日期") else (b.year - 1, 12, 31)
+        day = f"{y}年{m}月{d}日"
+        out.append(f"截至{day}，" + "；".join(held) + "。")
+    bought = [e[k] for k in ("购置车辆", "购置单价100万元以上设备") if k in e]
+    if bought:
+        out.append(("" if "购置车辆" in e else f"{b.year}年") + "；".join(bought) + "。")
     return out

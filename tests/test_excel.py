@@ -358,6 +358,22 @@ def test_new_fields_round_trip_through_the_workbook(tmp_path):
     assert got.三公经费.会议费 == Decimal("0.40") and got.三公经费.教学科研人员因公出国境费 == 0
 
 
+def test_shanghai_asset_counts_round_trip_through_the_workbook(tmp_path):
+    """上海's 单价100万元（含）以上设备 and this year's purchases (车辆 by type, 设备) survive template → import;
+    0 stays 0 and a budget without them reads them as not given."""
+    sample = REPO / "inputs" / "上海市财政局_2025.yaml"
+    book = tmp_path / "填报.xlsx"
+    write_template(book, sample)
+    a = _from_workbook(book).国有资产
+    assert a.单价100万元以上设备 == 1 and a.购置单价100万元以上设备 == 0
+    assert a.购置车辆 is not None and len(a.购置车辆) == 8 and a.purchase_count() == 0
+    assert [v.类型 for v in a.购置车辆][:2] == ["部级领导干部用车", "主要领导干部用车"]
+    other = tmp_path / "other.xlsx"
+    write_template(other, REPO / "generator/data/example.yaml")
+    b = _from_workbook(other).国有资产
+    assert b.单价100万元以上设备 is None and b.购置单价100万元以上设备 is None and b.purchase_count() is None
+
+
 def test_blank_template_leaves_counts_not_given(tmp_path):
     """The blank workbook lists the vehicle types with empty counts: read back, that is “not given”, not 0 vehicles."""
     book = tmp_path / "空白.xlsx"

@@ -39,6 +39,7 @@ from ..reading.model import (
     Indicator,
     Personnel,
     Procurement,
+    Vehicle,
 )
 from .profile import DEFAULT_PROFILE, Profile, load_profile
 from .tables import HeaderCell, Row, TableCtx, build_tables, build_text_tables, scalar_figures
@@ -224,6 +225,8 @@ class Narrative:
     资产配置预算: str
     资产说明: str
     资产情况: str
+    资产占用: str
+    资产购置: str
     绩效项目数: str
     绩效项目金额: str
     绩效覆盖: str
@@ -360,6 +363,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     text_fmt = profile.文字
     year = info.预算年度
     subject = info.部门名称 + ("（汇总）" if info.汇总 else "")
+    who = text_fmt.资产主语.replace("{部门}", info.部门名称)
     w = lambda v: wan(v, src, text_fmt.小数位, text_fmt.千分位)  # noqa: E731
     wording = {"lead": text_fmt.比较.replace("{上年}", str(year - 1)),
                "level": text_fmt.持平.replace("{上年}", str(year - 1)), "ratio": text_fmt.增减幅度}
@@ -482,7 +486,9 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
             车辆明细="、".join(f"{v.类型}{v.数量}辆" for v in b.国有资产.车辆 or [] if v.数量),
             通用设备=_count(b.国有资产.单价50万元以上通用设备), 专用设备=_count(b.国有资产.单价100万元以上专用设备),
             资产配置预算=w(b.国有资产.资产配置预算) if b.国有资产.资产配置预算 is not None else "", 资产说明=b.国有资产.说明,
-            资产情况=_assets_sentence(b.国有资产, year, src),
+            资产情况=_assets_sentence(b.国有资产, year, src, who),
+            资产占用=_assets_sentence(b.国有资产, year, src, who, purchases=False),
+            资产购置=_purchase_sentence(b.国有资产, year),
             绩效项目数=str(len(perf_projects)), 绩效项目金额=w(sum((p.total() for p in perf_projects), ZERO)),
             绩效覆盖=("实现全覆盖" if b.项目 and len(perf_projects) == len(b.项目) else
                      f"覆盖{len(perf_projects)}个项目（共{len(b.项目)}个）"),
@@ -620,19 +626,38 @@ def _people(staff: Personnel) -> str:
     return "；".join(parts) + "。" if parts else "人员构成情况未填报。"
 
 
-def _assets_sentence(a: Assets, year: int, src: str) -> str:
-    """国有资产占用: each clause only for what was entered; nothing entered → says so."""
-    clauses = []
-    count = a.vehicle_count()
-    if count is not None:
-        # As the references write it: every type entered, zeros included (“共有车辆0辆，其中：机要通信用车0辆、…”).
-        detail = "、".join(f"{v.类型}{v.数量}辆" for v in a.车辆 or [] if v.数量 is not None)
-        clauses.append(f"本部门共有车辆{count}辆" + (f"，其中：{detail}" if detail else ""))
-    for label, value in (("单价50万元以上通用设备", a.单价50万元以上通用设备), ("单价100万元以上专用设备", a.单价100万元以上专用设备)):
+def _vehicle_clause(rows: list[Vehicle] | None, lead: str) -> str:
+    """共有车辆0辆，其中：机要通信用车0辆、… — every type entered, zeros included, as the references write it."""
+    counts = [(v.类型, v.数量) for v in rows or [] if v.数量 is not None]
+    if not counts:
+        return ""
+    detail = "、".join(f"{kind}{n}辆" for kind, n in counts)
+    return f"{lead}{sum(n for _, n in counts)}辆" + (f"，其中：{detail}" if detail else "")
+
+
+def _held_clauses(a: Assets, src: str, who: str) -> list[str]:
+    clauses = [c for c in [_vehicle_clause(a.车辆, f"{who}共有车辆")] if c]
+    for label, value in (("单价50万元以上通用设备", a.单价50万元以上通用设备), ("单价100万元以上专用设备", a.单价100万元以上专用设备),
+                         ("单价100万元（含）以上设备（不含车辆）", a.单价100万元以上设备)):
         if value is not None:
             clauses.append(f"{label}{value}台（套）")
     if a.上年末固定资产总额 is not None:
-        clauses.insert(0, f"本部门固定资产总额{wan(a.上年末固定资产总额, src)}万元")
+        clauses.insert(0, f"{who}固定资产总额{wan(a.上年末固定资产总额, src)}万元")
+    return clauses
+
+
+def _purchase_sentence(a: Assets, year: int) -> str:
+    """2025年部门预算安排购置车辆0辆，其中：…；部门预算安排购置单价100万元（含）以上设备（不含车辆）0台（套）。"""
+    clauses = [c for c in [_vehicle_clause(a.购置车辆, "部门预算安排购置车辆")] if c]
+    if a.购置单价100万元以上设备 is not None:
+        clauses.append(f"部门预算安排购置单价100万元（含）以上设备（不含车辆）{a.购置单价100万元以上设备}台（套）")
+    return f"{year}年" + "；".join(clauses) + "。" if clauses else ""
+
+
+def _assets_sentence(a: Assets, year: int, src: str, who: str = "本部门", purchases: bool = True) -> str:
+    """国有资产占用: each clause only for what was entered; nothing entered → says so. ``who`` is the
+    profile's subject of the sentence (本部门 / the unit's name); ``purchases`` adds this year's purchases."""
+    clauses = _held_clauses(a, src, who)
     sentences = []
     if clauses:
         when = f"截至{_date_cn(a.截至日期) or f'{year - 1}年12月31日'}，"
@@ -644,6 +669,7 @@ def _assets_sentence(a: Assets, year: int, src: str) -> str:
         held.append(x.类别 + (f"（{'，'.join(facts)}）" if facts else ""))
     if held:
         sentences.append("固定资产占用情况：" + "；".join(held) + "。")
+    sentences += [p for p in [_purchase_sentence(a, year)] if p and purchases]
     if a.资产配置预算 is not None:
         sentences.append(f"{year}年资产配置预算{wan(a.资产配置预算, src)}万元。")
     if not sentences:

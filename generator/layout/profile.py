@@ -116,6 +116,7 @@ class TextFormat(_Spec):
     持平: str = Field("与上年持平", description="无增减时的说法，可用 {上年}：与上年持平 / 与{上年}年预算持平")
     增减幅度: bool = Field(True, description="增减句是否带“，增长/下降 x%”")
     零值: Literal["0", "带小数"] = Field("0", description="句中零金额写作 0，或按小数位写作 0.00（上海）")
+    资产主语: str = Field("本部门", description="国有资产句的主语（“本部门共有车辆…”）；可用 {部门}（部门名称，汇总时亦不带“（汇总）”；上海：上海市财政局共有车辆…）")
 
 
 class Furniture(_Spec):

@@ -517,6 +517,12 @@ class Assets(Node):
     )
     单价50万元以上通用设备: int | None = Field(None, title="单价50万元以上通用设备（台/套）", description="不填则不写；没有填 0")
     单价100万元以上专用设备: int | None = Field(None, title="单价100万元以上专用设备（台/套）", description="不填则不写；没有填 0")
+    单价100万元以上设备: int | None = Field(
+        None, title="单价100万元（含）以上设备（不含车辆）（台/套）", description="上海的口径；不填则不写；没有填 0")
+    购置车辆: list[Vehicle] | None = Field(
+        None, title="本年预算安排购置车辆（按类型，可选）", description="不填则文档不写购置车辆；不购置请按类型填 0")
+    购置单价100万元以上设备: int | None = Field(
+        None, title="本年预算安排购置单价100万元（含）以上设备（不含车辆）（台/套，可选）", description="不填则不写；不购置填 0")
     资产配置预算: Amount | None = Field(None, title="本年资产配置预算金额", description="不填则不写；没有填 0")
     上年末固定资产总额: Amount | None = Field(None, title="上年末固定资产总额（可选）")
     固定资产占用: list[FixedAsset] = Field(default_factory=list, title="固定资产占用（按类别，可选）")
@@ -524,8 +530,16 @@ class Assets(Node):
 
     def vehicle_count(self) -> int | None:
         """Vehicles held, None when no count was entered (a type listed without 数量 is not a count)."""
-        counts = [v.数量 for v in self.车辆 or [] if v.数量 is not None]
-        return sum(counts) if counts else None
+        return _vehicles(self.车辆)
+
+    def purchase_count(self) -> int | None:
+        """Vehicles the budget buys this year, None when no count was entered."""
+        return _vehicles(self.购置车辆)
+
+
+def _vehicles(rows: list[Vehicle] | None) -> int | None:
+    counts = [v.数量 for v in rows or [] if v.数量 is not None]
+    return sum(counts) if counts else None
 
 
 class PurchasedService(Node):

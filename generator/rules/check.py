@@ -735,15 +735,20 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
     assets = b.国有资产
     leave_out = "文档将略去这一句（不会写成 0）；如确为 0 请填 0"
     say_missing = "情况说明将写“未填报”；如确无此项请填 0"
+    shanghai_held = assets.单价100万元以上设备
+    bought = assets.purchase_count() is not None or assets.购置单价100万元以上设备 is not None
     checks: list[tuple[bool, str, Node, str, str]] = [
         (staff.编制 is None, "人员构成.编制", staff, "编制", leave_out),
         (staff.实有人数 is None, "人员构成.实有人数", staff, "实有人数", leave_out),
         (staff.离退休人数 is None, "人员构成.离退休人数", staff, "离退休人数", leave_out),
         (assets.vehicle_count() is None, "国有资产.车辆（各类型数量）", assets, "车辆",
          "文档不写车辆情况（不会写“共有车辆0辆”）；没有车辆请按类型填 0"),
-        (assets.单价50万元以上通用设备 is None, "国有资产.单价50万元以上通用设备", assets, "单价50万元以上通用设备", leave_out),
-        (assets.单价100万元以上专用设备 is None, "国有资产.单价100万元以上专用设备", assets, "单价100万元以上专用设备", leave_out),
-        (assets.资产配置预算 is None, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),
+        # 上海's caliber (单价100万元（含）以上设备, counts bought this year) stands in for the other one
+        (assets.单价50万元以上通用设备 is None and shanghai_held is None, "国有资产.单价50万元以上通用设备", assets,
+         "单价50万元以上通用设备", leave_out),
+        (assets.单价100万元以上专用设备 is None and shanghai_held is None, "国有资产.单价100万元以上专用设备", assets,
+         "单价100万元以上专用设备", leave_out),
+        (assets.资产配置预算 is None and not bought, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),
         (b.机关运行经费.金额 is None, "机关运行经费.金额", b.机关运行经费, "金额", say_missing),
         (b.政府采购 is None, "政府采购", b, "政府采购", say_missing),
         (b.政府购买服务.合计 is None, "政府购买服务.合计", b.政府购买服务, "合计", say_missing),
