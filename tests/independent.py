@@ -336,6 +336,8 @@ class Budget:
         self.cars = printed(tp.get("公务用车购置及运行费"), [self.three["公务用车购置费"], self.three["公务用车运行维护费"]])
         proc = data.get("政府采购") or {}
         self.proc = {k: dec(proc.get(k)) for k in ("货物", "工程", "服务", "面向中小企业", "面向小微企业")}
+        # 面向中小企业/小微企业 not entered: no clause, blank 合计 cell (absent is not zero)
+        self.sme_given = {k: proc.get(k) is not None for k in ("面向中小企业", "面向小微企业")}
         self.proc_items = proc.get("明细") or []
         self.proc_total = printed(proc.get("合计"), [self.proc["货物"], self.proc["工程"], self.proc["服务"]])
         op = data.get("机关运行经费") or {}
@@ -577,8 +579,8 @@ def table_expectations(b: Budget) -> list[CellExp]:
     if b.proc_total:
         t = b.title("政府采购预算表")
         exps += [CellExp(t, 0, "合计", -3, cell(b.proc_total), from_end=True),
-                 CellExp(t, 0, "合计", -2, cell(b.proc["面向中小企业"]), from_end=True),
-                 CellExp(t, 0, "合计", -1, cell(b.proc["面向小微企业"]), from_end=True)]
+                 *[CellExp(t, 0, "合计", pos, cell(b.proc[col]) if b.sme_given[col] else "", from_end=True)
+                   for pos, col in ((-2, "面向中小企业"), (-1, "面向小微企业"))]]
         for kind in ("货物", "工程", "服务"):
             if b.proc[kind]:
                 exps.append(CellExp(t, 0, f"{kind}类", -3, cell(b.proc[kind]), from_end=True))
@@ -687,7 +689,8 @@ def _procurement_tail(b: Budget) -> bool:
     items = b.data.get("政府采购", {}).get("明细") or []
     if items:
         for col in ("面向中小企业", "面向小微企业"):
-            sums.append((p[col], [dec(i.get(col)) for i in items]))
+            if b.sme_given[col]:
+                sums.append((p[col], [dec(i.get(col)) for i in items]))
         for kind in ("货物", "工程", "服务"):
             mine = [i for i in items if i["类别"] == kind]
             if mine:
@@ -840,8 +843,9 @@ def narrative_expectations(b: Budget) -> dict[str, str]:
         e["政府采购"] = f"{y}年政府采购预算{w(b.proc_total)}万元" + then(b.change_with_reason(b.proc_total, amount, reason), "。")
         p = b.proc
         e["政府采购分类"] = f"货物类{w(p['货物'])}万元，工程类{w(p['工程'])}万元，服务类{w(p['服务'])}万元。"
-        e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
-        if p["面向中小企业"]:  # 小微 is a part of 中小企业: with no SME amount there is no 小微 clause (nor share)
+        if b.sme_given["面向中小企业"]:
+            e["面向中小企业"] = f"面向中小企业预留采购金额{w(p['面向中小企业'])}万元，{b.share(p['面向中小企业'], b.proc_total)}"
+        if b.sme_given["面向中小企业"] and b.sme_given["面向小微企业"] and p["面向中小企业"]:  # 小微 is a part of 中小企业: with no SME amount there is no 小微 clause (nor share)
             e["面向小微企业"] = (f"其中面向小微企业{w(p['面向小微企业'])}万元，占面向中小企业采购金额的"
                            f"{b.pct(p['面向小微企业'] * HUNDRED / p['面向中小企业'])}")
     elif not amount:  # nothing this year, nothing (or no figure) last year: no comparison to make
@@ -939,6 +943,8 @@ def absent_phrasings(b: Budget) -> list[str]:
         out += ["无政府采购预算", "政府采购预算0"]
     if not b.purchased_given:
         out += ["无政府购买服务预算", "政府购买服务预算0"]
+    if not b.sme_given["面向中小企业"]:
+        out += ["面向中小企业预留采购金额", "预留中小企业份额"]
     return out
 
 
@@ -1301,7 +1307,7 @@ def hebei_procurement_rows(b: Budget) -> list[list[str]]:
     by_fund = [sum((dec((i.get("资金来源") or {}).get(f)) for i in items), ZERO) for f in funds]
     rows = [["合计", *[""] * 6, blank(b.cell(b.proc_total)),
              *([blank(b.cell(v)) for v in by_fund] if split_all else [""] * len(funds)),
-             blank(b.cell(b.proc["面向中小企业"]))]]
+             blank(b.cell(b.proc["面向中小企业"])) if b.sme_given["面向中小企业"] else ""]]
     for i in items:
         name = str(i["品目"])
         m = BRACKETED.match(name)
@@ -1451,7 +1457,8 @@ def hebei_sentences(b: Budget) -> list[str]:
                    f"{b.wan(sum((b.project_total(p) for p in perf), ZERO))}万元。各项目绩效目标表如下：")
     if b.proc_total:
         out.append(f"{y}年政府采购预算{b.wan(b.proc_total)}万元，其中：货物类{amt(b.proc['货物'])}，工程类{amt(b.proc['工程'])}，"
-                   f"服务类{amt(b.proc['服务'])}；预留中小企业份额{amt(b.proc['面向中小企业'])}。")
+                   f"服务类{amt(b.proc['服务'])}"
+                   + (f"；预留中小企业份额{amt(b.proc['面向中小企业'])}" if b.sme_given["面向中小企业"] else "") + "。")
     if b.assets.get("上年末固定资产总额") is not None:
         plan = b.assets.get("资产配置预算")
         out.append(f"{b.name}上年末固定资产金额为{b.wan(dec(b.assets['上年末固定资产总额']))}万元（详见下表）。"

@@ -98,6 +98,9 @@ FIELDS: dict[str, tuple[tuple, Any, dict, str, tuple[str, ...]]] = {
              ("无政府采购预算", "政府采购预算0")),
     "政府购买服务": (("政府购买服务", "合计"), 0, {}, "本部门2024年无政府购买服务预算",
                ("无政府购买服务预算", "政府购买服务预算0")),
+    "面向中小企业": (("政府采购", "面向中小企业"), 0,
+               {("政府采购", "货物"): 10, ("政府采购", "合计"): 10, ("政府采购", "面向小微企业"): DELETE},
+               "面向中小企业预留采购金额0万元", ("面向中小企业预留采购金额", "预留中小企业份额")),
 }
 
 
@@ -115,6 +118,8 @@ def _variants(name: str) -> tuple[dict, dict]:
                 node = node[key]
             if v is DELETE:
                 node.pop(p[-1], None)
+            else:
+                node[p[-1]] = v
     return absent, zeroed
 
 
@@ -208,7 +213,7 @@ def test_nothing_optional_given_states_nothing_false(tmp_path: Path):
         path = FIELDS[name][0]
         node = data
         for key in path[:-1]:
-            node = node[key]
+            node = node.get(key, {})  # a part already removed whole (政府采购 before its 面向中小企业)
         node.pop(path[-1], None)
     data["机关运行经费"].pop("明细", None)
     data["国有资产"].pop("固定资产占用", None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -473,9 +474,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
             政府采购比上年="" if proc.total() == 0 and not c_all["政府采购"].prior else ch(c_all["政府采购"]),
             政府采购原因=rs(c_all["政府采购"]),
             政府采购货物=w(proc.货物), 政府采购工程=w(proc.工程), 政府采购服务=w(proc.服务),
-            面向中小企业=w(proc.面向中小企业), 面向中小企业占比=sh(proc.面向中小企业, proc.total()),
-            面向小微企业=w(proc.面向小微企业), 面向小微企业占比=sh(proc.面向小微企业, proc.面向中小企业),
-            面向小微企业比例=sh(proc.面向小微企业, proc.面向中小企业)[1:] if proc.面向中小企业 else "",
+            **_sme_words(proc, w, sh),
             有政府采购=proc.total() != 0, 政府采购已填=b.政府采购 is not None, 政府购买服务已填=service is not None,
             政府购买服务=w(service) if service is not None else "",
             政府购买服务比上年="" if not service and not c_all["政府购买服务"].prior else ch(c_all["政府购买服务"]),
@@ -605,6 +604,16 @@ def _project_item(p, b: Budget, src: str, places: int) -> Item:
     return Item(p.项目名称, wan(p.total(), src), 比上年=compared,
                 原因=_reason(compared, prior.增减原因) if prior is not None else "",
                 说明=(p.主要用途 or p.项目概况).rstrip("。"))
+
+
+def _sme_words(proc: Procurement, w: Callable[[Decimal], str], sh: Callable[[Decimal, Decimal], str]) -> dict[str, str]:
+    """面向中小企业/小微企业 amounts and shares: "" for what was not entered (the template then leaves the clause out)."""
+    sme, micro = proc.面向中小企业, proc.面向小微企业
+    return {"面向中小企业": w(sme) if sme is not None else "",
+            "面向中小企业占比": sh(sme, proc.total()) if sme is not None else "",
+            "面向小微企业": w(micro) if micro is not None else "",
+            "面向小微企业占比": sh(micro, sme) if micro is not None and sme else "",
+            "面向小微企业比例": sh(micro, sme)[1:] if micro is not None and sme else ""}
 
 
 def _count(value: int | None) -> str:

@@ -669,7 +669,8 @@ class TableBuilder:
     def _procurement_checks(p: Procurement, split: bool) -> Checks:
         checks: Checks = [(p.total(), [p.货物, p.工程, p.服务])]
         if p.明细:  # each 类别 row and the SME columns are sums of the items shown under them
-            checks += [(p.面向中小企业, [i.面向中小企业 for i in p.明细]), (p.面向小微企业, [i.面向小微企业 for i in p.明细])]
+            checks += [(declared, [getattr(i, col) for i in p.明细]) for col in ("面向中小企业", "面向小微企业")
+                       if (declared := getattr(p, col)) is not None]
             for kind in ("货物", "工程", "服务"):
                 items = [i for i in p.明细 if i.类别 == kind]
                 checks += [(getattr(p, kind), [i.金额 for i in items])] if items else []

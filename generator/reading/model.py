@@ -485,8 +485,8 @@ class Procurement(Node):
     货物: Amount = ZERO
     工程: Amount = ZERO
     服务: Amount = ZERO
-    面向中小企业: Amount = Field(ZERO, title="面向中小企业采购金额")
-    面向小微企业: Amount = Field(ZERO, title="其中面向小微企业采购金额")
+    面向中小企业: Amount | None = Field(None, title="面向中小企业采购金额", description="不填则文档不写面向中小企业的金额和占比（不会写 0）")
+    面向小微企业: Amount | None = Field(None, title="其中面向小微企业采购金额", description="不填则文档不写面向小微企业的金额")
     合计: Amount | None = Field(None, title="合计（可选，填写则校验）")
     明细: list[ProcurementItem] = Field(default_factory=list, title="采购明细（可选）")
 
