@@ -751,8 +751,6 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
         (assets.资产配置预算 is None and not bought, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),
         (b.机关运行经费.金额 is None, "机关运行经费.金额", b.机关运行经费, "金额", say_missing),
         (b.政府采购 is None, "政府采购", b, "政府采购", say_missing),
-        (b.政府采购 is not None and b.政府采购.total() != 0 and b.政府采购.面向中小企业 is None,
-         "政府采购.面向中小企业", b.政府采购, "面向中小企业", leave_out),
         (b.政府购买服务.合计 is None, "政府购买服务.合计", b.政府购买服务, "合计", say_missing),
         ("三公经费" not in b.model_fields_set, "三公经费", b, "三公经费",
          "“三公”经费表和情况说明将把各项写成 0 万元；确为 0 请各项填 0，否则请填写实际数"),
