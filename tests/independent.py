@@ -1696,6 +1696,22 @@ def shanghai_sentences(b: Budget) -> list[str]:
     return out
 
 
+def shanghai_duties(b: Budget) -> list[str]:
+    """一、…主要职能 as the reference: the 职能概述 sentence when entered, “主要职能包括：”, then （一）… per duty."""
+    ov = b.data.get("部门概况") or {}
+    duties = [str(d) for d in ov.get("主要职责") or []]
+    lead = [str(ov["职能概述"])] if ov.get("职能概述") else []
+    return lead + (["主要职能包括："] if duties else []) + [f"{cn_ordinal(i)}{d}" for i, d in enumerate(duties, 1)]
+
+
+def cn_ordinal(i: int) -> str:
+    """（一）…（十九）, written out here rather than taken from the generator."""
+    digits = "一二三四五六七八九"
+    tens, ones = divmod(i, 10)
+    text = ("" if tens == 0 else ("十" if tens == 1 else digits[tens - 1] + "十")) + (digits[ones - 1] if ones else "")
+    return f"（{text}）"
+
+
 def shanghai_asset_sentences(b: Budget) -> list[str]:
     """五、国有资产占有使用情况 as the reference writes it: “截至2024年8月31日，上海市财政局共有车辆0辆，其中：…；
     单价100万元（含）以上设备（不含车辆）1台（套）。” and “2025年部门预算安排购置车辆0辆，其中：…；部门预算安排购置

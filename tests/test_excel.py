@@ -364,12 +364,15 @@ def test_shanghai_asset_counts_round_trip_through_the_workbook(tmp_path):
     sample = REPO / "inputs" / "上海市财政局_2025.yaml"
     book = tmp_path / "填报.xlsx"
     write_template(book, sample)
-    a = _from_workbook(book).国有资产
+    got = _from_workbook(book)
+    assert got.部门概况.职能概述 == "上海市财政局是主管全市财政工作的市政府组成部门。"  # the 职能 preamble too
+    a = got.国有资产
     assert a.单价100万元以上设备 == 1 and a.购置单价100万元以上设备 == 0
     assert a.购置车辆 is not None and len(a.购置车辆) == 8 and a.purchase_count() == 0
     assert [v.类型 for v in a.购置车辆][:2] == ["部级领导干部用车", "主要领导干部用车"]
     other = tmp_path / "other.xlsx"
     write_template(other, REPO / "generator/data/example.yaml")
+    assert _from_workbook(other).部门概况.职能概述 == ""
     b = _from_workbook(other).国有资产
     assert b.单价100万元以上设备 is None and b.购置单价100万元以上设备 is None and b.purchase_count() is None
 

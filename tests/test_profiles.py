@@ -337,6 +337,7 @@ def test_every_sample_renders_under_every_profile(sample: Path, profile: str, tm
 
 from tests.independent import (  # noqa: E402
     SHANGHAI_TABLES,
+    shanghai_duties,
     shanghai_sentences,
     shanghai_tables,
     shanghai_titles,
@@ -389,6 +390,17 @@ def test_shanghai_every_narrative_figure_against_independent_arithmetic(sample: 
     written = paras[at["四、"]:at["五、单位预算表"]] + paras[at["六、"]:]
     written = [p for p in written if "国有资产" not in p and not p.startswith("截至")]  # the officer's own asset text
     assert not [p for p in written if "比上年" in p or "%" in p]  # the year is named (比2024年预算…), no growth rates
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_shanghai_duties_open_with_the_overview_sentence(sample: Path, tmp_path_factory):
+    """一、…（单位）主要职能: “…是主管全市财政工作的市政府组成部门。” (only when entered), “主要职能包括：”, the list."""
+    doc, b = _shanghai_doc(sample, tmp_path_factory), Budget(sample)
+    paras = [p.strip() for p in doc.paragraphs]
+    head = max(i for i, p in enumerate(paras) if p == f"一、{b.name}（单位）主要职能")
+    want = shanghai_duties(b)
+    assert paras[head + 1:head + 1 + len(want)] == want
+    assert paras[head + 1 + len(want)] == f"二、{b.name}（单位）机构设置"
 
 
 def test_shanghai_part_order_and_cover(tmp_path_factory):

@@ -249,6 +249,7 @@ class RenderContext:
     未通过校验: bool
     校验说明: str
     职责: list[str]
+    职能概述: str
     内设机构: str
     内设机构数: str
     预算单位说明: str
@@ -567,7 +568,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         部门名称=info.部门名称, 年度=str(year), 上年度=str(year - 1), 标题=f"{subject}{year}年部门预算",
         公开主体=subject, 公开日期=date, 金额单位=src, 表格单位=info.表格金额单位 or src,
         未通过校验=bool(failed), 校验说明="；".join(failed or []),
-        职责=duties, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
+        职责=duties, 职能概述=ov.职能概述, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
         机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
         数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语), 序数=["", *[cn_number(i) for i in range(1, 100)]],

@@ -207,6 +207,8 @@ class Institution(Node):
 
 
 class Overview(Node):
+    职能概述: Text = Field("", title="职能概述（可选）",
+                       description="职责前的一句（上海：“上海市财政局是主管全市财政工作的市政府组成部门。”）；不填则不写")
     主要职责: list[Text] = Field(title="主要职责", description="每段一条，不带编号；编号由文档生成")
     内设机构: list[Text] = Field(default_factory=list, title="内设机构")
     机构设置: list[Institution] = Field(
