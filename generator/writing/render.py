@@ -433,28 +433,32 @@ def _fit(weights: list[float], columns: list[list[tuple[str, bool]]], avail_twip
         sizes.insert(0, base_pt)
     weights = [max(w, 0.01) for w in weights]
 
-    def needs(size: float) -> tuple[list[float], list[float]]:
-        """Per column: the minimum (amounts/codes on one line, text ≥ 4 characters) and the
-        natural width (every cell on one line)."""
-        mins, natural = [], []
+    def needs(size: float) -> tuple[list[float], list[float], list[float]]:
+        """Per column: the minimum (amounts/codes on one line, text ≥ 4 characters), the
+        natural width (every cell on one line) and the body's natural width (headers may wrap)."""
+        mins, natural, body = [], [], []
         for i, cells in enumerate(columns):
-            need = full = 2 * size  # room for a two-character header word
+            need = 2 * size  # room for a two-character header word
+            head = 0.0
             for text in (headers[i] if headers else []):  # a header may wrap to three lines, not inside a number
                 word = max((_text_pt(r, size) for r in _latin_runs(text)), default=0.0) + 1.3 * size
                 need = max(need, math.ceil(len(text) / 3) * size, word)
-                full = max(full, need, _text_pt(text, size, True))  # on one line when there is room
+                head = max(head, _text_pt(text, size, True))  # on one line when there is room
+            cell_need = cell_full = 0.0
             for text, bold in cells:
                 width = _text_pt(text, size, bold)
-                need = max(need, width if _unbreakable(text) else min(width, 4 * size))
-                full = max(full, width)
+                cell_need = max(cell_need, width if _unbreakable(text) else min(width, 4 * size))
+                cell_full = max(cell_full, width)
+            need = max(need, cell_need)
             mins.append(need + _CELL_PADDING_PT)
-            natural.append(full + _CELL_PADDING_PT)
-        return mins, natural
+            natural.append(max(need, head, cell_full) + _CELL_PADDING_PT)
+            body.append(max(need, cell_full) + _CELL_PADDING_PT)
+        return mins, natural, body
 
     pts = None
     # 1. no cell wraps, at a size down to 小五 (9 pt): the spare width follows the column weights
     for size in (s for s in sizes if s >= min(9.0, base_pt) and (shrink_to_one_line or s == base_pt)):
-        _, natural = needs(size)
+        _, natural, _ = needs(size)
         if sum(natural) <= avail:
             spare = avail - sum(natural)
             pts = [n + spare * w / sum(weights) for n, w in zip(natural, weights, strict=True)]
@@ -464,12 +468,16 @@ def _fit(weights: list[float], columns: list[list[tuple[str, bool]]], avail_twip
     if pts is None:
         smaller = ([s for s in sizes if s <= 9.0] if shrink_to_one_line else []) or sizes
         for size in smaller:
-            mins, natural = needs(size)
+            mins, natural, body = needs(size)
             if sum(mins) <= avail:
                 break
-        lack = [max(n - m, 0.0) for n, m in zip(natural, mins, strict=True)]
         pts = list(mins)
         spare = avail - sum(mins)
+        even = (_body_first(body, headers, weights, size, avail)
+                if shrink_to_one_line and sum(body) > sum(mins) else None)
+        if even is not None:  # every body cell fits on one line if the headers wrap (evenly): that first
+            return _twips(even, avail_twips), size
+        lack = [max(n - m, 0.0) for n, m in zip(natural, mins, strict=True)]
         if spare <= 0:
             pts = _distribute(avail, weights, mins)
         else:
@@ -483,9 +491,66 @@ def _fit(weights: list[float], columns: list[list[tuple[str, bool]]], avail_twip
             if not sum(share):
                 share = weights
             pts = [p + spare * x / sum(share) for p, x in zip(pts, share, strict=True)]
+    return _twips(pts, avail_twips), size
+
+
+def _twips(pts: list[float], avail_twips: int) -> list[int]:
     twips = [int(p * 20) for p in pts]
     twips[-1] += avail_twips - sum(twips)
-    return twips, size
+    return twips
+
+
+def _header_pt(texts: list[str], lines: int, size: float) -> float:
+    """Width a column needs for its headers to take ``lines`` lines of equal length (bold), at least two
+    characters a line and a header of up to three characters on one line (no "合|计", "预算|数")."""
+    def per_line(em: float) -> float:
+        return em if em <= 3 else max(math.ceil(em / lines), 2)
+    return max((per_line(_text_em(t)) * size * 1.1 for t in texts), default=0.0) + _CELL_PADDING_PT
+
+
+def _no_orphan_pt(texts: list[str], width: float, size: float) -> float:
+    """The least width from ``width`` up at which no header, filled line by line, leaves one character alone."""
+    def fill(w: float) -> int:
+        return max(int((w - 2 * 57 / 20) / size + 0.05), 1)
+
+    def orphan(w: float) -> bool:
+        return any(len(t) > fill(w) and len(t) % fill(w) == 1 for t in texts if _text_em(t) == len(t))
+    while orphan(width):
+        width = (fill(width) + 1) * size * 1.02 + 2 * 57 / 20 + 0.5
+    return width
+
+
+def _body_first(body: list[float], headers: list[list[str]] | None, weights: list[float], size: float,
+                avail: float) -> list[float] | None:
+    """Widths with every body cell on one line and each header on one to three lines of even length
+    (never "事业收|入"): the spare first takes a line off the headers with the most lines, all of them at once,
+    what is left goes to the columns whose headers are on one line. None when that does not fit in ``avail``."""
+    heads = headers or [[] for _ in body]
+    pts = [max(b, _header_pt(h, 3, size)) if h else b for b, h in zip(body, heads, strict=True)]
+    if sum(pts) > avail:
+        return None
+    lines = [next((k for k in (1, 2, 3) if _header_pt(h, k, size) <= p + 0.01), 3) if h else 1
+             for p, h in zip(pts, heads, strict=True)]
+    while max(lines) > 1:  # the headers with most lines lose one together, while the spare allows
+        most = max(lines)
+        group = [i for i in range(len(pts)) if lines[i] == most]
+        wanted = {i: max(_header_pt(heads[i], most - 1, size), pts[i]) for i in group}
+        affordable = sum(wanted.values()) - sum(pts[i] for i in group) <= avail - sum(pts) + 0.01
+        for i in sorted(group, key=lambda i: wanted[i] - pts[i]):  # else the cheapest of them, as far as it goes
+            if wanted[i] - pts[i] > avail - sum(pts) + 0.01:
+                break
+            pts[i], lines[i] = wanted[i], most - 1
+        if not affordable:
+            break
+    for i in sorted(range(len(pts)), key=lambda i: -weights[i]):  # a header never ends on one character
+        width = _no_orphan_pt(heads[i], pts[i], size)
+        if width - pts[i] <= avail - sum(pts) + 0.01:
+            lines[i] = 1 if width >= _header_pt(heads[i], 1, size) - 0.01 else lines[i]
+            pts[i] = width
+    spare = avail - sum(pts)
+    free = [i for i in range(len(pts)) if lines[i] == 1] or list(range(len(pts)))
+    total = sum(weights[i] for i in free)
+    return [p + (spare * weights[i] / total if i in free else 0.0) for i, p in enumerate(pts)]
 
 
 def _size_hp(size: float, base: float) -> int | None:
