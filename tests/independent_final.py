@@ -132,6 +132,8 @@ class Final:
         self.year = int(data["基本信息"]["决算年度"])
         self.rows = data["支出"]["功能分类"]
         self.income = {s: dec(data["收入"]["本年收入"].get(s)) for s in INCOME}
+        self.cent = Decimal("0.000001") if info["金额单位"] == "元" else Decimal("0.01")
+        """One cent of the file's unit, in the unit read here (尾差 is a cent per rounded part)."""
         self.template = data["基本信息"].get("版式", "湖北") == "上海"
         """上海: the official template's wording; 湖北: the Zengdu wording."""
 
@@ -151,8 +153,23 @@ class Final:
             return text + (f"。决算数{word}预算数" if word != "等于" else "。")
         return text + (f"，完成年初预算的{pct(actual, b)}" if b else "") + f"。决算数{word}年初预算数"
 
-    def row_total(self, r: dict) -> Decimal:
+    def declared(self, value: Any, parts: list[Decimal], otherwise: Decimal | None = None) -> Decimal:
+        """R12: a declared total within 尾差 (a cent per nonzero part, at least one) of its parts is
+        printed as declared; else ``otherwise`` (default: the parts' sum)."""
+        total = sum(parts, ZERO)
+        if value is not None and abs(dec(value) - total) <= self.cent * max(sum(1 for p in parts if p), 1):
+            return dec(value)
+        return total if otherwise is None else otherwise
+
+    def raw_total(self, r: dict) -> Decimal:
         return sum((dec(r.get(k)) for k in KINDS), ZERO)
+
+    def row_total(self, r: dict) -> Decimal:
+        """A row's 合计 as printed: the declared one within 尾差 of its columns."""
+        return self.declared(r.get("合计"), [dec(r.get(k)) for k in KINDS])
+
+    def row_basic(self, r: dict) -> Decimal:
+        return self.declared(r.get("基本支出"), [dec(r.get("人员经费")), dec(r.get("公用经费"))])
 
     def fund(self, r: dict) -> str:
         return r.get("资金来源", GPB)
@@ -174,22 +191,27 @@ class Final:
         cells: dict[tuple[str, str], list[str]] = {}
         sentences: list[str] = []
         absent: list[str] = []
-        inc_total = sum(self.income.values(), ZERO)
-        carry_in = sum((dec(d["收入"].get("年初结转和结余", {}).get(f)) for f in FUNDS), ZERO)
+        carry_in_by = [dec(d["收入"].get("年初结转和结余", {}).get(f)) for f in FUNDS]
+        carry_in = sum(carry_in_by, ZERO)
         use = dec(d["收入"].get("使用非财政拨款结余"))
-        exp_total = sum((self.row_total(r) for r in self.rows), ZERO)
+        inc_total = self.declared(d["收入"].get("本年收入合计"), list(self.income.values()))
+        grand = self.declared(d["收入"].get("收入总计"), [sum(self.income.values(), ZERO), use, *carry_in_by],
+                              inc_total + use + carry_in)
+        raw_rows = [self.raw_total(r) for r in self.rows]
+        exp_total = self.declared(d["支出"].get("本年支出合计"), raw_rows, sum((self.row_total(r) for r in self.rows), ZERO))
         dist = dec(d["支出"].get("结余分配"))
         carry_out_by = {f: dec(d["支出"].get("年末结转和结余", {}).get(f)) for f in FUNDS}
-        grand = inc_total + use + carry_in
+        exp_grand = self.declared(d["支出"].get("支出总计"), [sum(raw_rows, ZERO), dist, *carry_out_by.values()],
+                                  exp_total + dist + sum(carry_out_by.values(), ZERO))
         # 收支总表
         cells[("收支总表", "本年收入合计")] = [cell(inc_total), "本年支出合计", cell(exp_total)]
         cells[("收支总表", "使用非财政拨款结余")] = [cell(use), "结余分配", cell(dist)]
         cells[("收支总表", "年初结转和结余")] = [cell(carry_in), "年末结转和结余", cell(sum(carry_out_by.values(), ZERO))]
-        cells[("收支总表", "总计")] = [cell(grand), "总计", cell(exp_total + dist + sum(carry_out_by.values(), ZERO))]
+        cells[("收支总表", "总计")] = [cell(grand), "总计", cell(exp_grand)]
         for i, source in enumerate(INCOME):
             cells[("收支总表", "一二三四五六七八"[i] + "、" + source)] = [cell(self.income[source])]
         # 支出决算表, 一般公共预算财政拨款支出决算表
-        basic = lambda r: dec(r.get("人员经费")) + dec(r.get("公用经费"))  # noqa: E731
+        basic = self.row_basic
         expense = self.tree(self.rows, [self.row_total, basic, *[_column(k) for k in KINDS[2:]]])
         for code, v in expense.items():
             cells[("支出表", code)] = [cell(x) for x in v]
@@ -291,8 +313,9 @@ class Final:
         def sg(which: str, item: str) -> Decimal:
             fig = t.get(which, {})
             get = lambda k: dec(fig.get(k))  # noqa: E731
-            cars = get("公务用车购置费") + get("公务用车运行维护费")
-            return {"合计": get("因公出国（境）费") + cars + get("公务接待费"), "公务用车购置及运行维护费": cars}.get(item, get(item))
+            four = [get("因公出国（境）费"), get("公务用车购置费"), get("公务用车运行维护费"), get("公务接待费")]
+            cars = self.declared(fig.get("公务用车购置及运行维护费"), four[1:3])
+            return {"合计": self.declared(fig.get("合计"), four), "公务用车购置及运行维护费": cars}.get(item, get(item))
 
         items = ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
         cells[("三公表", "")] = [cell(sg(w, i)) for i in items for w in ("预算数", "决算数")]
@@ -425,7 +448,7 @@ class Final:
         proc = d.get("政府采购")
         if proc is not None:
             kinds = {k: dec(proc.get("合同金额", {}).get(k)) for k in ("货物", "工程", "服务")}
-            total = sum(kinds.values(), ZERO)
+            total = self.declared(proc.get("合计"), list(kinds.values()))
             if self.template:
                 sme_total = sum((dec(proc.get("授予中小企业", {}).get(k)) for k in kinds), ZERO)
                 sentences.append(f"政府采购金额（以合同签订为准）为{wan(total)}万元，其中：货物采购金额{wan(kinds['货物'])}万元、"

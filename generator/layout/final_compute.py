@@ -24,7 +24,7 @@ from ..reading.final_model import (
     FinalFunctionRow,
     FundSubject,
 )
-from ..reading.model import ZERO, DeclaredSubtotal
+from ..reading.model import ZERO, DeclaredSubtotal, settled
 from .compute import Change, Tree, _tree, economic_tree, function_name, function_tree
 
 EXPENSE_COLUMNS = ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
@@ -42,9 +42,9 @@ def _sum(values) -> Decimal:
 def row_value(row: FinalFunctionRow, column: str) -> Decimal:
     """A 功能分类 row's figure in one column of the 支出 tables."""
     if column in ("合计", "本年支出合计"):
-        return row.total()
+        return row.shown_total()
     if column == "基本支出":
-        return row.basic()
+        return row.shown_basic()
     return row.get(column)
 
 
@@ -118,7 +118,7 @@ def fund_table(a: FinalAccounts, fund: str, subjects: list[FundSubject]) -> Tree
     for r in fund_rows(a, fund):
         if not r.total():
             continue
-        vals = [ZERO, ZERO, r.total(), r.basic(), r.项目支出, ZERO]
+        vals = [ZERO, ZERO, r.shown_total(), r.shown_basic(), r.项目支出, ZERO]
         prev = leaf.get(r.科目编码, [ZERO] * width)
         leaf[r.科目编码] = [x + y for x, y in zip(prev, vals, strict=True)]
         names.setdefault(r.科目编码, r.科目名称)
@@ -150,9 +150,10 @@ def completions(a: FinalAccounts) -> list[Completion]:
     for r in gpb_rows(a):
         c = by_code.get(r.科目编码)
         if c is None:
-            by_code[r.科目编码] = Completion(r.科目编码, r.科目名称, r.年初预算数, r.total(), r.预决算差异原因, r.主要用途)
+            by_code[r.科目编码] = Completion(r.科目编码, r.科目名称, r.年初预算数, r.shown_total(), r.预决算差异原因,
+                                            r.主要用途)
             continue
-        c.actual += r.total()
+        c.actual += r.shown_total()
         if r.年初预算数 is not None:
             c.budget = (c.budget or ZERO) + r.年初预算数
         c.reason = c.reason or r.预决算差异原因
@@ -234,9 +235,9 @@ def current_final_figures(f: FinalFigures) -> dict[str, Decimal]:
         "政府性基金预算财政拨款收入": f.income_by_source["政府性基金预算财政拨款收入"],
         "国有资本经营预算财政拨款收入": f.income_by_source["国有资本经营预算财政拨款收入"],
         "一般公共预算财政拨款支出": f.gpb_total,
-        "三公经费": t.total(),
+        "三公经费": t.shown_total(),
         "因公出国（境）费": t.因公出国境费,
-        "公务用车购置及运行维护费": t.vehicles(),
+        "公务用车购置及运行维护费": t.shown_vehicles(),
         "公务接待费": t.公务接待费,
         "机关运行经费": op.决算数 if op is not None else ZERO,
     }
@@ -249,28 +250,34 @@ def compute_final(a: FinalAccounts) -> FinalFigures:
     carry_in = {f: inc.年初结转和结余.get(f) for f in FINAL_FUNDS}
     carry_out = {f: a.支出.年末结转和结余.get(f) for f in FINAL_FUNDS}
     by_kind = {k: _sum(r.get(k) for r in rows) for k in FINAL_EXPENSE_KINDS}
-    expense_current = _sum(r.total() for r in rows)
+    parts = list(income.values())
+    income_current = settled(inc.本年收入合计, parts)
+    income_total = settled(inc.收入总计, [_sum(parts), inc.使用非财政拨款结余, *carry_in.values()],
+                           income_current + inc.使用非财政拨款结余 + _sum(carry_in.values()))
+    expense_current = settled(a.支出.本年支出合计, [r.total() for r in rows], _sum(r.shown_total() for r in rows))
+    expense_total = settled(a.支出.支出总计, [_sum(r.total() for r in rows), a.支出.结余分配, *carry_out.values()],
+                            expense_current + a.支出.结余分配 + _sum(carry_out.values()))
     parents = parent_names(a)
     fiscal_rows = [r for r in rows if r.资金来源 in FISCAL_FUNDS]
     per_row = derived_row_income(a)
     figures = FinalFigures(
         accounts=a,
         income_by_source=income,
-        income_current=_sum(income.values()),
+        income_current=income_current,
         use_nonfiscal=inc.使用非财政拨款结余,
         carry_in=carry_in,
-        income_total=_sum(income.values()) + inc.使用非财政拨款结余 + _sum(carry_in.values()),
+        income_total=income_total,
         by_kind=by_kind,
-        basic=by_kind["人员经费"] + by_kind["公用经费"],
+        basic=_sum(r.shown_basic() for r in rows),  # as the 支出表 prints it (a declared one within 尾差, R12)
         expense_current=expense_current,
         distribution=a.支出.结余分配,
         carry_out=carry_out,
-        expense_total=expense_current + a.支出.结余分配 + _sum(carry_out.values()),
+        expense_total=expense_total,
         expense_tree=function_tree(rows, EXPENSE_COLUMNS, row_value, parents),  # type: ignore[arg-type]
         income_tree=income_tree(a, per_row) if per_row is not None else None,
         fiscal_tree=function_tree(
             fiscal_rows, ["合计", *FISCAL_FUNDS[:3]],  # type: ignore[arg-type]
-            lambda r, c: r.total() if c in ("合计", r.资金来源) else ZERO, parents),
+            lambda r, c: r.shown_total() if c in ("合计", r.资金来源) else ZERO, parents),
         gpb_tree=function_tree(gpb_rows(a), GPB_COLUMNS, row_value, parents),  # type: ignore[arg-type]
         economic=economic_tree(a.经济分类基本支出),
         fund_tables={"政府性基金预算财政拨款": fund_table(a, "政府性基金预算财政拨款", a.政府性基金),

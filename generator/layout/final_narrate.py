@@ -27,6 +27,7 @@ from ..reading.final_model import (
     FINAL_INCOME_SOURCES,
     FISCAL_FUNDS,
     FinalAccounts,
+    FinalProcurement,
     SelfIndicator,
 )
 from ..reading.model import ZERO
@@ -285,11 +286,12 @@ class _FinalTables:
                                        名称=self.spec(key).名称)
 
     def tail_notes(self, key: str, checks: list[tuple[Decimal, list[Decimal]]]) -> list[str]:
+        """The table's own note, and the 尾差 note when a printed total differs from the sum of its printed
+        parts: after 元→万元, or (also without conversion) a declared total within 尾差 printed as typed (R12)."""
         notes = [self.spec(key).注] if self.spec(key).注 else []
-        if self.src != self.unit:
-            shown = lambda v: round2(to_unit(v, self.src, self.unit))  # noqa: E731
-            if any(shown(t) != sum((shown(p) for p in parts), ZERO) for t, parts in checks):
-                notes.append("注：因四舍五入，合计数与分项之和可能存在尾差。")
+        shown = lambda v: round2(to_unit(v, self.src, self.unit))  # noqa: E731
+        if any(shown(t) != sum((shown(p) for p in parts), ZERO) for t, parts in checks):
+            notes.append("注：因四舍五入，合计数与分项之和可能存在尾差。")
         return notes
 
     def empty_note(self, key: str) -> str:
@@ -486,7 +488,7 @@ class _FinalTables:
         t = self.a.三公经费
         cells = []
         for item in ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费", "公务接待费"):
-            cells += [self.amt(t.预算数.get(item)), self.amt(t.决算数.get(item))]
+            cells += [self.amt(t.预算数.shown(item)), self.amt(t.决算数.shown(item))]
         pair = [HeaderCell("预算数"), HeaderCell("决算数")]
         header = [[HeaderCell("财政拨款“三公”经费", 12)],
                   [HeaderCell("合计", 2, 2), HeaderCell("因公出国（境）费", 2, 2), HeaderCell("公务用车购置及运行维护费", 6),
@@ -495,8 +497,8 @@ class _FinalTables:
                   pair * 6]
         checks = []
         for fig in (t.预算数, t.决算数):
-            checks += [(fig.total(), [fig.因公出国境费, fig.vehicles(), fig.公务接待费]),
-                       (fig.vehicles(), [fig.公务用车购置费, fig.公务用车运行维护费])]
+            checks += [(fig.shown_total(), [fig.因公出国境费, fig.shown_vehicles(), fig.公务接待费]),
+                       (fig.shown_vehicles(), [fig.公务用车购置费, fig.公务用车运行维护费])]
         return self.ctx("三公表", number, header, [Row(cells)], ["right"] * 12, [1] * 12, True, checks)
 
     def all(self) -> list[TableCtx]:
@@ -510,6 +512,12 @@ class _FinalTables:
 
 
 # ================================================================= the narrative
+
+
+def _tail(p: FinalProcurement) -> str:
+    """The 尾差 note after the 货物/工程/服务 amounts when the printed 合计 is a declared one they do not
+    add up to (R12: it is the exact figure from the 元 system, the kinds were rounded)."""
+    return "（因四舍五入，分项之和与合计存在尾差）" if p.shown_total() != p.合同金额.total() else ""
 
 
 class _Narrator:
@@ -640,13 +648,13 @@ class _Narrator:
             return "", []
         head = _sentence(f"{y}年度{fund}年初结转和结余{self.w(tree.total[0])}万元，本年收入{self.w(tree.total[1])}万元，"
                          f"本年支出{self.w(tree.total[2])}万元，年末结转和结余{self.w(tree.total[5])}万元")
-        rows = [r for r in self.a.支出.功能分类 if r.资金来源 == fund and r.total()]
+        rows = [r for r in self.a.支出.功能分类 if r.资金来源 == fund and r.shown_total()]
         lines = []
         for i, r in enumerate(rows, 1):
             text = f"{i}.{qualified_function_name(r.科目编码, self.a)}。"  # type: ignore[arg-type]
             if r.主要用途:
                 text += f"主要用于{r.主要用途.rstrip('。')}。"
-            text += _sentence(self.completion(r.年初预算数, r.total())) + _sentence(self.gap(r.年初预算数, r.total(), r.预决算差异原因))
+            text += _sentence(self.completion(r.年初预算数, r.shown_total())) + _sentence(self.gap(r.年初预算数, r.shown_total(), r.预决算差异原因))
             lines.append(Line(text))
         return head, lines
 
@@ -674,7 +682,7 @@ class _Narrator:
             return "".join(_sentence(x) for x in out)
 
         versus = vs_item("三公经费")
-        head = _sentence(f"{y}年度“三公”经费财政拨款支出" + self.completion(budget.total(), actual.total(), "全年预算")
+        head = _sentence(f"{y}年度“三公”经费财政拨款支出" + self.completion(budget.shown_total(), actual.shown_total(), "全年预算")
                          + (f"，{versus}" if versus else ""))
         overall = [head + reasons("合计", "三公经费")]
         lines = []
@@ -688,7 +696,7 @@ class _Narrator:
                 f"，主要用于开展以下工作：{ab.用途.rstrip('。')}。" if ab.用途 else "。")
         lines.append(Line(text))
         # 2. 公务用车
-        text = "2.公务用车购置及运行维护费" + self.completion(budget.vehicles(), actual.vehicles(), "全年预算")
+        text = "2.公务用车购置及运行维护费" + self.completion(budget.shown_vehicles(), actual.shown_vehicles(), "全年预算")
         text = _sentence(text + (f"，{vs_item('公务用车购置及运行维护费')}" if vs_item("公务用车购置及运行维护费") else ""))
         text += reasons("公务用车购置及运行维护费", "公务用车购置及运行维护费") + "其中："
         cars = t.公务用车
@@ -712,9 +720,9 @@ class _Narrator:
                 if r.批次 is not None and r.人次 is not None:
                     part += f"{y}年共接待{guests}{r.批次}个，{r.人次}人次（不包括陪同人员）。"
                 lines.append(Line(part))
-        whole = actual.total()
+        whole = actual.shown_total()
         shares = "；".join(f"{n}支出决算{self.w(v)}万元，占{self.share(v, whole)}" for n, v in (
-            ("因公出国（境）费", actual.因公出国境费), ("公务用车购置及运行维护费", actual.vehicles()),
+            ("因公出国（境）费", actual.因公出国境费), ("公务用车购置及运行维护费", actual.shown_vehicles()),
             ("公务接待费", actual.公务接待费))) if whole else ""
         return overall, lines, _sentence(f"“三公”经费财政拨款支出决算中，{shares}") if shares else ""
 
@@ -746,9 +754,9 @@ class _Narrator:
         if p is None:
             return ""
         y = self.year
-        total = p.合同金额.total()
+        total = p.shown_total()
         text = (f"本部门{y}年度政府采购支出总额{self.w(total)}万元，其中：政府采购货物支出{self.w(p.合同金额.货物)}万元、"
-                f"政府采购工程支出{self.w(p.合同金额.工程)}万元、政府采购服务支出{self.w(p.合同金额.服务)}万元。")
+                f"政府采购工程支出{self.w(p.合同金额.工程)}万元、政府采购服务支出{self.w(p.合同金额.服务)}万元{_tail(p)}。")
         if not total:
             return text
         sme = p.授予中小企业.total()
@@ -868,10 +876,10 @@ class _TemplateNarrator(_Narrator):
         """1、X（类）Y（款）Z（项）。主要用于：…。年初预算为…万元，支出决算为…万元。决算数大于（小于）预算数的主要原因：…"""
         merged: dict[str, list] = {}
         for r in rows:
-            if not r.total() and r.年初预算数 is None:
+            if not r.shown_total() and r.年初预算数 is None:
                 continue
             m = merged.setdefault(r.科目编码, [r.科目编码, ZERO, None, "", ""])
-            m[1] += r.total()
+            m[1] += r.shown_total()
             if r.年初预算数 is not None:
                 m[2] = (m[2] or ZERO) + r.年初预算数
             m[3] = m[3] or r.预决算差异原因
@@ -901,18 +909,18 @@ class _TemplateNarrator(_Narrator):
     def sangong_overall(self) -> list[str]:
         t = self.a.三公经费
         b, d, y = t.预算数, t.决算数, self.year
-        if not (b.total() or d.total()):
+        if not (b.shown_total() or d.shown_total()):
             return []
 
         def done(actual: Decimal, budget: Decimal) -> str:
             return f"，完成预算的{percent(actual * 100 / budget, self.places)}" if budget else ""
 
-        first = (f"“三公”经费财政拨款支出年初预算为{self.w(b.total())}万元，支出决算为{self.w(d.total())}万元"
-                 f"{done(d.total(), b.total())}，其中：因公出国（境）费决算为{self.w(d.因公出国境费)}万元"
-                 f"{done(d.因公出国境费, b.因公出国境费)}；公务用车购置及运行维护费支出决算为{self.w(d.vehicles())}万元"
-                 f"{done(d.vehicles(), b.vehicles())}；公务接待费支出决算为{self.w(d.公务接待费)}万元"
+        first = (f"“三公”经费财政拨款支出年初预算为{self.w(b.shown_total())}万元，支出决算为{self.w(d.shown_total())}万元"
+                 f"{done(d.shown_total(), b.shown_total())}，其中：因公出国（境）费决算为{self.w(d.因公出国境费)}万元"
+                 f"{done(d.因公出国境费, b.因公出国境费)}；公务用车购置及运行维护费支出决算为{self.w(d.shown_vehicles())}万元"
+                 f"{done(d.shown_vehicles(), b.shown_vehicles())}；公务接待费支出决算为{self.w(d.公务接待费)}万元"
                  f"{done(d.公务接待费, b.公务接待费)}。")
-        word = direction(d.total(), b.total(), self.src)
+        word = direction(d.shown_total(), b.shown_total(), self.src)
         reason = _reason_text(t.预决算差异原因.get("合计", ""))
         first += (f"{y}年度“三公”经费支出决算数等于预算数。" if word == "等于" else
                   f"{y}年度“三公”经费支出决算数{word}预算数" + (f"的主要原因：{reason}。" if reason else "。"))
@@ -939,12 +947,12 @@ class _TemplateNarrator(_Narrator):
     def sangong_detail(self) -> list[str]:
         t = self.a.三公经费
         d = t.决算数
-        whole = d.total()
+        whole = d.shown_total()
         if not whole:
             return []
         out = [_sentence("“三公”经费财政拨款支出决算中，" + "；".join(
             f"{n}支出决算{self.w(v)}万元，占{self.share(v, whole)}" for n, v in (
-                ("因公出国（境）费", d.因公出国境费), ("公务用车购置及运行维护费", d.vehicles()), ("公务接待费", d.公务接待费))))
+                ("因公出国（境）费", d.因公出国境费), ("公务用车购置及运行维护费", d.shown_vehicles()), ("公务接待费", d.公务接待费))))
                + "具体情况如下："]
         ab = t.出国
         text = f"1、因公出国（境）费支出{self.w(d.因公出国境费)}万元。"
@@ -954,7 +962,7 @@ class _TemplateNarrator(_Narrator):
             text += f"开支内容包括：{ab.用途.rstrip('。')}。"
         out.append(text)
         cars = t.公务用车
-        text = f"2、公务用车购置及运行维护费支出{self.w(d.vehicles())}万元。其中：公务用车购置支出为{self.w(d.公务用车购置费)}万元。"
+        text = f"2、公务用车购置及运行维护费支出{self.w(d.shown_vehicles())}万元。其中：公务用车购置支出为{self.w(d.公务用车购置费)}万元。"
         if cars.购置用途:
             text += f"主要用于{cars.购置用途.rstrip('。')}。"
         if cars.购置数 is not None:
@@ -1023,8 +1031,8 @@ class _TemplateNarrator(_Narrator):
             return []
         y, subj = self.year, self.subject
         k = p.合同金额
-        out = [f"{subj}{y}年度政府采购金额（以合同签订为准）为{self.w(k.total())}万元，其中：货物采购金额{self.w(k.货物)}万元、"
-               f"工程采购金额{self.w(k.工程)}万元、服务采购金额{self.w(k.服务)}万元。"]
+        out = [f"{subj}{y}年度政府采购金额（以合同签订为准）为{self.w(p.shown_total())}万元，其中：货物采购金额{self.w(k.货物)}万元、"
+               f"工程采购金额{self.w(k.工程)}万元、服务采购金额{self.w(k.服务)}万元{_tail(p)}。"]
         sme = p.授予中小企业.total()
         reserved = []
         if p.预留中小企业预算 is not None:
@@ -1032,9 +1040,9 @@ class _TemplateNarrator(_Narrator):
         if p.预留小微企业预算 is not None:
             reserved.append(f"面向小微企业预留政府采购项目预算金额{self.w(p.预留小微企业预算)}万元")
         text = f"{y}年度本部门" + "，".join(reserved) + "。" if reserved else ""
-        if k.total():
+        if p.shown_total():
             kinds = "、".join(f"{kind}采购{self.w(v)}万元" for kind, v in p.micro_kinds())
-            text += (f"由中小企业供应商中标或成交的采购金额{self.w(sme)}万元，占政府采购金额的{self.share(sme, k.total())}"
+            text += (f"由中小企业供应商中标或成交的采购金额{self.w(sme)}万元，占政府采购金额的{self.share(sme, p.shown_total())}"
                      + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(p.micro())}万元" + (f"（{kinds}）" if kinds else "")
                         if sme else "") + "。")
         if text:
@@ -1057,7 +1065,7 @@ class _TemplateNarrator(_Narrator):
 
 
 def fund_rows_of(a: FinalAccounts, fund: str) -> list:
-    return [r for r in a.支出.功能分类 if r.资金来源 == fund and r.total()]
+    return [r for r in a.支出.功能分类 if r.资金来源 == fund and r.shown_total()]
 
 
 def _score(value: Decimal | None) -> str:
@@ -1089,7 +1097,7 @@ def _glossary(a: FinalAccounts, layout: FinalLayout, settings: Settings) -> list
     info = a.基本信息
     level = settings.财政级次 or (f"{info.地区}本级财政" if info.地区 else "本级财政")
     overrides = {t.术语: t.解释 for t in a.名词解释}
-    used = sorted({r.科目编码 for r in a.支出.功能分类 if r.total()})
+    used = sorted({r.科目编码 for r in a.支出.功能分类 if r.shown_total()})
     subjects = "；".join(f"{i}.{qualified_function_name(code, a)}" for i, code in enumerate(used, 1))  # type: ignore[arg-type]
     pairs = []
     for term, text in layout.名词解释:

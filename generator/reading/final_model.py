@@ -40,6 +40,7 @@ from .model import (
     Text,
     _message,
     assign_paths,
+    settled,
 )
 
 # ---------------------------------------------------------------- 基本信息 and 概况
@@ -163,6 +164,14 @@ class FinalFunctionRow(Node):
     def total(self) -> Decimal:
         return sum((self.get(k) for k in FINAL_EXPENSE_KINDS), ZERO)
 
+    def shown_basic(self) -> Decimal:
+        """The 基本支出 the 决算 prints for this row: the declared one within 尾差 (see settled, R12)."""
+        return settled(self.基本支出, [self.人员经费, self.公用经费])
+
+    def shown_total(self) -> Decimal:
+        """The 合计 the 决算 prints for this row: the declared one within 尾差 (see settled, R12)."""
+        return settled(self.合计, [self.get(k) for k in FINAL_EXPENSE_KINDS])
+
 
 class FinalExpenditure(Node):
     功能分类: list[FinalFunctionRow] = Field(title="本年支出（按功能分类，项级）")
@@ -215,6 +224,22 @@ class SangongFigures(Node):
 
     def total(self) -> Decimal:
         return self.因公出国境费 + self.vehicles() + self.公务接待费
+
+    def shown_vehicles(self) -> Decimal:
+        """公务用车购置及运行维护费 as printed: the declared one within 尾差 of 购置 + 运行维护 (see settled)."""
+        return settled(self.公务用车购置及运行维护费, [self.公务用车购置费, self.公务用车运行维护费])
+
+    def shown_total(self) -> Decimal:
+        """The “三公” 合计 as printed: the declared one within 尾差 of the four items (see settled)."""
+        return settled(self.合计, [self.因公出国境费, self.公务用车购置费, self.公务用车运行维护费, self.公务接待费])
+
+    def shown(self, item: str) -> Decimal:
+        """An item as the 决算 prints it: 合计 and 公务用车购置及运行维护费 as declared within 尾差."""
+        if item == "合计":
+            return self.shown_total()
+        if item == "公务用车购置及运行维护费":
+            return self.shown_vehicles()
+        return self.get(item)
 
 
 class Abroad(Node):
@@ -294,6 +319,11 @@ class FinalProcurement(Node):
         description="只说明填写的类别；与合计都填时校验各类之和 = 合计")
     预留中小企业预算: Amount | None = Field(None, title="面向中小企业预留项目预算金额（上海体例）")
     预留小微企业预算: Amount | None = Field(None, title="面向小微企业预留项目预算金额（上海体例）")
+
+    def shown_total(self) -> Decimal:
+        """The 政府采购 合计 as printed: the declared one within 尾差 of 货物 + 工程 + 服务 (see settled)."""
+        k = self.合同金额
+        return settled(self.合计, [k.货物, k.工程, k.服务])
 
     def micro(self) -> Decimal:
         """授予小微企业 in total: as entered, else the sum of the kinds entered, else 0."""

@@ -123,9 +123,9 @@ class CheckContext:
     ) -> Iterator[Finding]:
         """A declared total against the sum of its parts: error, or a 尾差 warning when within 0.01 a part.
 
-        Within 尾差 the budget document prints the declared total (reading.model.settled: the exact figure
-        from the 元 system, the parts were rounded); the warning says so, and where the 尾差 note goes
-        (``note``). The 决算 document still prints the sum of the parts, and its warning says that."""
+        Within 尾差 the document (预算 and 决算) prints the declared total (reading.model.settled: the exact
+        figure from the 元 system, the parts were rounded); the warning says so, and where the 尾差 note
+        goes (``note``)."""
         if declared is None:
             return
         expected = sum(parts, ZERO)
@@ -133,8 +133,7 @@ class CheckContext:
         if diff == 0:
             return
         if abs(diff) <= tail_tolerance(parts):
-            shown = (f"文档按分项之和 {expected:f} 列示" if document_kind(self.budget) == "决算"  # 决算: not yet (R12)
-                     else f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）{note}")
+            shown = f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）{note}"
             yield self.finding(
                 f"{what}与分项之和有尾差 {diff:f}：{shown}，请确认所填 {declared:f} 是否四舍五入所致",
                 node, key, expected, declared, rule_id="ROUNDING",

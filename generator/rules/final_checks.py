@@ -81,10 +81,12 @@ def check_expense(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("FIN-TOTAL", "error", "决算：收入总计 = 支出总计", FINAL)
 def check_total(ctx: CheckContext) -> Iterator[Finding]:
-    f = compute_final(_a(ctx))
-    if f.income_total != f.expense_total:
+    a = _a(ctx)  # the sums of the parts: a declared total within 尾差 (printed, R12) is FIN-INCOME/FIN-EXPENSE's
+    income = a.收入.本年收入.total() + a.收入.使用非财政拨款结余 + a.收入.年初结转和结余.total()
+    expense = sum((r.total() for r in a.支出.功能分类), ZERO) + a.支出.结余分配 + a.支出.年末结转和结余.total()
+    if income != expense:
         yield ctx.finding("收入总计（本年收入 + 使用非财政拨款结余 + 年初结转和结余）不等于支出总计（本年支出 + 结余分配 + 年末结转和结余）",
-                          _a(ctx).支出, "功能分类", f.income_total, f.expense_total)
+                          a.支出, "功能分类", income, expense)
 
 
 @rule("FIN-FUND", "error", "决算：每种资金（一般公共预算、政府性基金、国有资本经营财政拨款及其他资金）年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余",
@@ -384,7 +386,8 @@ def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
     p = _a(ctx).政府采购
     if p is None:
         return
-    yield from ctx.compare("政府采购合计", p, "合计", p.合计, [p.合同金额.货物, p.合同金额.工程, p.合同金额.服务])
+    yield from ctx.compare("政府采购合计", p, "合计", p.合计, [p.合同金额.货物, p.合同金额.工程, p.合同金额.服务],
+                           note="，并在情况说明中注明尾差")
     for kind in ("货物", "工程", "服务"):
         sme, whole = getattr(p.授予中小企业, kind), getattr(p.合同金额, kind)
         if sme > whole:
