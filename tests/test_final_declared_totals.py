@@ -99,3 +99,21 @@ def test_the_rounding_warning_says_the_declared_total_is_printed(name: str, tmp_
     mine = [f for f in findings if f"文档列示所填的 {declared:f}" in f["message"]]
     assert mine, findings
     assert all("注明尾差" in f["message"] and "按分项之和" not in f["message"] for f in findings)
+
+
+def test_a_declared_subtotal_within_tail_is_checked_and_the_warning_says_the_sum_is_printed(tmp_path: Path):
+    """决算 tables add their 类/款 rows up from the 项: a typed 小计 0.01 off is not printed, and the
+    ROUNDING warning says the document shows the sum of the 项 (it must not claim the typed figure)."""
+    old = '    - {科目编码: "201", 科目名称: 一般公共服务支出, 合计: 114.00}\n'
+    text = SMALL.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "final@小计.yaml"
+    path.write_text(text.replace(old, old.replace("114.00", "114.01")), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.output
+    findings = [f for f in json.loads(result.output) if f["rule"] == "ROUNDING"]
+    assert [f["message"] for f in findings if "小计 201" in f["message"]] == [
+        next(f["message"] for f in findings if "文档按各项之和 114.00 列示" in f["message"])]
+    assert not any("文档列示所填的 114.01" in f["message"] for f in findings)
+    _, doc = build(path, tmp_path / "out")
+    assert "114.01" not in cells(doc) and "114.00" in cells(doc)
