@@ -101,19 +101,26 @@ def test_the_rounding_warning_says_the_declared_total_is_printed(name: str, tmp_
     assert all("注明尾差" in f["message"] and "按分项之和" not in f["message"] for f in findings)
 
 
-def test_a_declared_subtotal_within_tail_is_checked_and_the_warning_says_the_sum_is_printed(tmp_path: Path):
-    """决算 tables add their 类/款 rows up from the 项: a typed 小计 0.01 off is not printed, and the
-    ROUNDING warning says the document shows the sum of the 项 (it must not claim the typed figure)."""
+
+def test_a_declared_subtotal_within_tail_is_printed_with_the_note(tmp_path: Path):
+    """A typed 类 小计 0.01 off its 项 (支出.小计): the 决算 tables print it as typed where their scope is all
+    of its 项 (支出决算表, 收支决算总表), its 款 keeps the sum, the 尾差 note is under the table, and the
+    ROUNDING warning says the typed figure is printed."""
     old = '    - {科目编码: "201", 科目名称: 一般公共服务支出, 合计: 114.00}\n'
     text = SMALL.read_text(encoding="utf-8")
     assert text.count(old) == 1
-    path = tmp_path / "final@小计.yaml"
+    twin_path, path = tmp_path / "final@小计@twin.yaml", tmp_path / "final@小计.yaml"
+    twin_path.write_text(text, encoding="utf-8")
     path.write_text(text.replace(old, old.replace("114.00", "114.01")), encoding="utf-8")
     result = runner.invoke(app, ["validate", "--format", "json", str(path)])
     assert result.exit_code == 0, result.output
-    findings = [f for f in json.loads(result.output) if f["rule"] == "ROUNDING"]
-    assert [f["message"] for f in findings if "小计 201" in f["message"]] == [
-        next(f["message"] for f in findings if "文档按各项之和 114.00 列示" in f["message"])]
-    assert not any("文档列示所填的 114.01" in f["message"] for f in findings)
+    mine = [f["message"] for f in json.loads(result.output) if f["rule"] == "ROUNDING" and "小计 201" in f["message"]]
+    assert len(mine) == 1 and "文档列示所填的 114.01" in mine[0] and "注明尾差" in mine[0], mine
+    _, twin = build(twin_path, tmp_path / "twin")
     _, doc = build(path, tmp_path / "out")
-    assert "114.01" not in cells(doc) and "114.00" in cells(doc)
+    before, after = cells(twin), cells(doc)
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed and all(c == ("114.00", "114.01") for c in changed), changed
+    assert "114.00" in after  # the 款 20103 keeps the sum of its 项
+    assert TAIL_NOTE not in twin.text() and TAIL_NOTE in doc.text()

@@ -118,11 +118,11 @@ def declared_subtotals(b: Budget) -> dict[str, tuple[Decimal, Decimal]]:
     return {code: pair for code, pair in out.items() if pair[0] != pair[1]}
 
 
-def _settle_tree(tree: Tree, declared: dict[str, tuple[Decimal, Decimal]]) -> Tree:
-    """Put the declared 小计 / 本年支出合计 in the 合计 column where the tree's scope is all of their parts."""
-    if not declared or "合计" not in tree.columns:
+def _settle_tree(tree: Tree, declared: dict[str, tuple[Decimal, Decimal]], column: str = "合计") -> Tree:
+    """Put the declared 小计 / 本年支出合计 in the ``column`` (合计) where the tree's scope is all of their parts."""
+    if not declared or column not in tree.columns:
         return tree
-    i = tree.columns.index("合计")
+    i = tree.columns.index(column)
     for row in tree.rows:
         if row.code in declared and row.values[i] == declared[row.code][0]:
             row.values[i] = declared[row.code][1]
@@ -173,6 +173,7 @@ def economic_name(code: str, fallback: str = "") -> str:
 def function_tree(
     rows: list[FunctionRow], columns: list[str], value: Callable[[FunctionRow, str], Decimal],
     names_of_parents: dict[str, str] | None = None, declared: dict[str, tuple[Decimal, Decimal]] | None = None,
+    total_column: str = "合计",
 ) -> Tree:
     """Group 项 rows (possibly several per code, one per fund source) into a 类/款/项 tree.
 
@@ -189,7 +190,7 @@ def function_tree(
         else:
             leaf[row.科目编码] = vals
             names[row.科目编码] = row.科目名称
-    return _settle_tree(_tree(leaf, names, columns, [3, 5, 7], function_name), declared or {})
+    return _settle_tree(_tree(leaf, names, columns, [3, 5, 7], function_name), declared or {}, total_column)
 
 
 def parent_names(b: Budget) -> dict[str, str]:

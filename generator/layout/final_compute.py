@@ -24,7 +24,7 @@ from ..reading.final_model import (
     FinalFunctionRow,
     FundSubject,
 )
-from ..reading.model import ZERO, DeclaredSubtotal, settled
+from ..reading.model import ZERO, settled
 from .compute import Change, Tree, _tree, economic_tree, function_name, function_tree
 
 EXPENSE_COLUMNS = ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
@@ -161,8 +161,17 @@ def completions(a: FinalAccounts) -> list[Completion]:
     return [by_code[k] for k in sorted(by_code) if by_code[k].actual or by_code[k].budget]
 
 
-def declared_subtotals(a: FinalAccounts) -> list[DeclaredSubtotal]:
-    return list(a.支出.小计)
+def declared_subtotals(a: FinalAccounts) -> dict[str, tuple[Decimal, Decimal]]:
+    """Code → (Σ printed row totals under it, printed figure) for the 类/款 小计 the officer typed within
+    尾差 of their 项 (R12: printed as typed, the table's 尾差 note says why the 项 do not add up)."""
+    rows = [r for r in a.支出.功能分类 if r.total()]
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for sub in a.支出.小计:
+        mine = [r for r in rows if r.科目编码.startswith(sub.科目编码)]
+        shown, exact = _sum(r.shown_total() for r in mine), _sum(r.total() for r in mine)
+        if sub.合计 != exact:  # equal to its 项 to the cent: nothing of its own to print (a row's R12 shows)
+            out[sub.科目编码] = (shown, settled(sub.合计, [r.total() for r in mine], shown))
+    return {code: pair for code, pair in out.items() if pair[0] != pair[1]}
 
 
 @dataclass
@@ -258,6 +267,7 @@ def compute_final(a: FinalAccounts) -> FinalFigures:
     expense_total = settled(a.支出.支出总计, [_sum(r.total() for r in rows), a.支出.结余分配, *carry_out.values()],
                             expense_current + a.支出.结余分配 + _sum(carry_out.values()))
     parents = parent_names(a)
+    declared = declared_subtotals(a)
     fiscal_rows = [r for r in rows if r.资金来源 in FISCAL_FUNDS]
     per_row = derived_row_income(a)
     figures = FinalFigures(
@@ -273,12 +283,13 @@ def compute_final(a: FinalAccounts) -> FinalFigures:
         distribution=a.支出.结余分配,
         carry_out=carry_out,
         expense_total=expense_total,
-        expense_tree=function_tree(rows, EXPENSE_COLUMNS, row_value, parents),  # type: ignore[arg-type]
+        expense_tree=function_tree(rows, EXPENSE_COLUMNS, row_value, parents,  # type: ignore[arg-type]
+                                   declared, "本年支出合计"),
         income_tree=income_tree(a, per_row) if per_row is not None else None,
         fiscal_tree=function_tree(
             fiscal_rows, ["合计", *FISCAL_FUNDS[:3]],  # type: ignore[arg-type]
-            lambda r, c: r.shown_total() if c in ("合计", r.资金来源) else ZERO, parents),
-        gpb_tree=function_tree(gpb_rows(a), GPB_COLUMNS, row_value, parents),  # type: ignore[arg-type]
+            lambda r, c: r.shown_total() if c in ("合计", r.资金来源) else ZERO, parents, declared),
+        gpb_tree=function_tree(gpb_rows(a), GPB_COLUMNS, row_value, parents, declared),  # type: ignore[arg-type]
         economic=economic_tree(a.经济分类基本支出),
         fund_tables={"政府性基金预算财政拨款": fund_table(a, "政府性基金预算财政拨款", a.政府性基金),
                      "国有资本经营预算财政拨款": fund_table(a, "国有资本经营预算财政拨款", a.国有资本经营)},

@@ -119,14 +119,13 @@ class CheckContext:
 
     def compare(
         self, what: str, node: Node | None, key: str | None, declared: Decimal | None, parts: list[Decimal],
-        note: str = "，并在表下注明尾差", shows_declared: bool = True,
+        note: str = "，并在表下注明尾差",
     ) -> Iterator[Finding]:
         """A declared total against the sum of its parts: error, or a 尾差 warning when within 0.01 a part.
 
         Within 尾差 the document (预算 and 决算) prints the declared total (reading.model.settled: the exact
         figure from the 元 system, the parts were rounded); the warning says so, and where the 尾差 note
-        goes (``note``). ``shows_declared=False``: the document prints the parts' sum (the 决算 tables add
-        their 类/款 rows up from the 项, so a declared 小计 is checked, not printed) and the warning says that."""
+        goes (``note``)."""
         if declared is None:
             return
         expected = sum(parts, ZERO)
@@ -134,8 +133,7 @@ class CheckContext:
         if diff == 0:
             return
         if abs(diff) <= tail_tolerance(parts):
-            shown = (f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）{note}" if shows_declared
-                     else f"文档按各项之和 {expected:f} 列示（决算表的类/款小计由各项相加）")
+            shown = f"文档列示所填的 {declared:f}（视为元系统中的准确数，分项为四舍五入后的数）{note}"
             yield self.finding(
                 f"{what}与分项之和有尾差 {diff:f}：{shown}，请确认所填 {declared:f} 是否四舍五入所致",
                 node, key, expected, declared, rule_id="ROUNDING",
@@ -307,8 +305,7 @@ def check_subtotals(ctx: CheckContext) -> Iterator[Finding]:
             continue
         parts = [r.total() for r in rows if r.科目编码.startswith(sub.科目编码)]
         label = f"{sub.科目编码} {sub.科目名称 or ''}".strip()
-        yield from ctx.compare(f"小计 {label}", sub, "合计", sub.合计, parts,
-                               shows_declared=document_kind(ctx.budget) != "决算")
+        yield from ctx.compare(f"小计 {label}", sub, "合计", sub.合计, parts)
 
 
 # ================================================================= 经济分类
