@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from declared_variants import VARIANTS as DECLARED
+from declared_variants import edited
 from independent import (
     AMOUNT,
     TABLE_NAMES,
@@ -67,14 +68,6 @@ VARIANTS.update({f"档案馆@{name}": (SMALL, edits) for name, (edits, _, _) in 
 CASES = [p.stem for p in SAMPLES] + list(VARIANTS)
 
 runner = CliRunner()
-
-
-def edited(text: str, edits: list[tuple[str, str, int]]) -> str:
-    for old, new, count in edits:
-        found = text.count(old)
-        assert found == count, f"编辑 {old!r}：应出现 {count} 次，实际 {found} 次"
-        text = text.replace(old, new)
-    return text
 
 
 @dataclass
