@@ -177,11 +177,6 @@ def _digest(path: str) -> str:
     return file_digest(Path(path))
 
 
-def _reusable(old: Record | None, key: str, out: Path) -> bool:
-    return (old is not None and old.key == key and not old.failed and not old.unreadable
-            and all((out / name).is_file() for name in old.outputs))
-
-
 def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildReport:
     """Build every department of the batch into ``out``; never raises for bad input."""
