@@ -77,10 +77,12 @@ def _micro_kinds(proc: dict) -> list[tuple[str, Decimal]]:
     return [(k, dec(by[k])) for k in ("货物", "工程", "服务") if by.get(k) is not None]
 
 
-def _micro_total(proc: dict) -> Decimal:
+def _micro_total(proc: dict) -> Decimal | None:
+    """授予小微企业 in total: as entered, else Σ the kinds entered, else None (the clause is left out)."""
     if proc.get("授予小微企业") is not None:
         return dec(proc["授予小微企业"])
-    return sum((v for _, v in _micro_kinds(proc)), ZERO)
+    kinds = _micro_kinds(proc)
+    return sum((v for _, v in kinds), ZERO) if kinds else None
 
 
 def _prior(entry: Any) -> Decimal | None:
@@ -433,7 +435,9 @@ class Final:
                 sentences.append(self._item(f"{i}{'、' if self.template else '.'}", r, row_names))
         # 机关运行经费
         op = d.get("机关运行经费")
-        if op is not None:
+        if op is not None and op.get("决算数") is None:  # entered without its figure: never stated
+            absent += ["无机关运行经费支出", *(f"机关运行经费支出{d}" for d in "0123456789")]
+        elif op is not None:
             now = dec(op.get("决算数"))
             if op.get("比较基数", "上年决算") == "年初预算":
                 words = change(now, _prior(op.get("年初预算数")))
@@ -449,26 +453,30 @@ class Final:
         if proc is not None:
             kinds = {k: dec(proc.get("合同金额", {}).get(k)) for k in ("货物", "工程", "服务")}
             total = self.declared(proc.get("合计"), list(kinds.values()))
+            entered = [k for k in kinds if k in (proc.get("合同金额") or {})]  # only these are listed, never a 0
+            absent += [f"{k}采购金额0万元" for k in kinds if k not in entered]
+            absent += [f"政府采购{k}支出0万元" for k in kinds if k not in entered]
             if self.template:
                 sme_total = sum((dec(proc.get("授予中小企业", {}).get(k)) for k in kinds), ZERO)
-                sentences.append(f"政府采购金额（以合同签订为准）为{wan(total)}万元，其中：货物采购金额{wan(kinds['货物'])}万元、"
-                                 f"工程采购金额{wan(kinds['工程'])}万元、服务采购金额{wan(kinds['服务'])}万元")
+                sentences.append(f"政府采购金额（以合同签订为准）为{wan(total)}万元，其中：" + "、".join(
+                    f"{k}采购金额{wan(kinds[k])}万元" for k in entered))
                 if total:
                     sentences.append(f"由中小企业供应商中标或成交的采购金额{wan(sme_total)}万元，占政府采购金额的{pct(sme_total, total)}")
-                if total and sme_total:
+                if total and sme_total and _micro_total(proc) is not None:
                     micro_kinds = _micro_kinds(proc)
                     said = f"其中由小微企业供应商中标或成交的采购金额{wan(_micro_total(proc))}万元"
                     if micro_kinds:
                         said += "（" + "、".join(f"{k}采购{wan(v)}万元" for k, v in micro_kinds) + "）"
                     sentences.append(said + "。")
             else:
-                sentences.append(f"政府采购支出总额{wan(total)}万元")
+                sentences.append(f"政府采购支出总额{wan(total)}万元，其中：" + "、".join(
+                    f"政府采购{k}支出{wan(kinds[k])}万元" for k in entered))
             if total and not self.template:
                 sme = {k: dec(proc.get("授予中小企业", {}).get(k)) for k in kinds}
                 sme_total = sum(sme.values(), ZERO)
                 sentences.append(f"授予中小企业合同金额{wan(sme_total)}万元，占政府采购支出总额的{pct(sme_total, total)}")
-                if sme_total:
-                    micro = _micro_total(proc)
+                micro = _micro_total(proc)
+                if sme_total and micro is not None:
                     sentences.append(f"授予小微企业合同金额{wan(micro)}万元，占授予中小企业合同金额的{pct(micro, sme_total)}")
                 for k, v in kinds.items():
                     if v:
@@ -478,6 +486,8 @@ class Final:
                     sentences.append("授予小微企业合同金额中，" + "；".join(
                         f"{k}采购{wan(v)}万元，占{k}采购授予中小企业合同金额的{pct(v, sme[k])}" for k, v in micro_kinds) + "。")
             absent += [f"{k}采购0万元" for k in ("货物", "工程", "服务") if k not in dict(_micro_kinds(proc))]
+            if _micro_total(proc) is None:  # neither 授予小微企业 nor its kinds entered: never stated
+                absent += ["授予小微企业合同金额", "小微企业供应商"]
         # 国有资产: vehicles by kind
         assets = d.get("国有资产") or {}
         if assets.get("车辆") is not None:

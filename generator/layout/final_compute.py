@@ -232,7 +232,8 @@ class FinalFigures:
 
 
 def current_final_figures(f: FinalFigures) -> dict[str, Decimal]:
-    """This year's value of every item of 上年数 (FINAL_PRIOR_ITEMS)."""
+    """This year's value of every item of 上年数 (FINAL_PRIOR_ITEMS); 机关运行经费 entered without its 决算数
+    has none (absent is not zero: nothing is compared, the document leaves it out)."""
     t = f.accounts.三公经费.决算数
     op = f.accounts.机关运行经费
     return {
@@ -248,8 +249,7 @@ def current_final_figures(f: FinalFigures) -> dict[str, Decimal]:
         "因公出国（境）费": t.因公出国境费,
         "公务用车购置及运行维护费": t.shown_vehicles(),
         "公务接待费": t.公务接待费,
-        "机关运行经费": op.决算数 if op is not None else ZERO,
-    }
+    } | ({} if op is not None and op.决算数 is None else {"机关运行经费": op.决算数 if op is not None else ZERO})
 
 
 def compute_final(a: FinalAccounts) -> FinalFigures:
@@ -296,7 +296,7 @@ def compute_final(a: FinalAccounts) -> FinalFigures:
         completions=completions(a),
     )
     now = current_final_figures(figures)
-    for key in FINAL_PRIOR_ITEMS:
+    for key in (k for k in FINAL_PRIOR_ITEMS if k in now):
         prior = a.上年数.item(key)
         figures.changes[key] = Change(now[key], None if prior is None else prior.金额, "" if prior is None else prior.增减原因)
     return figures

@@ -728,7 +728,7 @@ class _Narrator:
 
     def operating(self) -> str:
         op = self.a.机关运行经费
-        if op is None:
+        if op is None or op.决算数 is None:  # not entered: the sentence is left out (absent is not zero)
             return ""
         text = f"本部门{self.year}年度机关运行经费支出{self.w(op.决算数)}万元"
         if op.比较基数 == "年初预算":
@@ -755,20 +755,21 @@ class _Narrator:
             return ""
         y = self.year
         total = p.shown_total()
-        text = (f"本部门{y}年度政府采购支出总额{self.w(total)}万元，其中：政府采购货物支出{self.w(p.合同金额.货物)}万元、"
-                f"政府采购工程支出{self.w(p.合同金额.工程)}万元、政府采购服务支出{self.w(p.合同金额.服务)}万元{_tail(p)}。")
+        listed = "、".join(f"政府采购{k}支出{self.w(v)}万元" for k, v in p.合同金额.entered())
+        text = f"本部门{y}年度政府采购支出总额{self.w(total)}万元" + (f"，其中：{listed}" if listed else "") + f"{_tail(p)}。"
         if not total:
             return text
         sme = p.授予中小企业.total()
         text += f"授予中小企业合同金额{self.w(sme)}万元，占政府采购支出总额的{self.share(sme, total)}"
-        if sme:
-            text += f"，其中：授予小微企业合同金额{self.w(p.micro())}万元，占授予中小企业合同金额的{self.share(p.micro(), sme)}"
+        micro = p.micro()  # None: neither the total nor a kind entered — the clause is left out
+        if sme and micro is not None:
+            text += f"，其中：授予小微企业合同金额{self.w(micro)}万元，占授予中小企业合同金额的{self.share(micro, sme)}"
         kinds = [f"{k}采购授予中小企业合同金额占{k}支出金额的{self.share(getattr(p.授予中小企业, k), getattr(p.合同金额, k))}"
                  for k in ("货物", "工程", "服务") if getattr(p.合同金额, k)]
         text += ("；" + "，".join(kinds) if kinds else "") + "。"
-        micro = [f"{k}采购{self.w(v)}万元，占{k}采购授予中小企业合同金额的{self.share(v, getattr(p.授予中小企业, k))}"
-                 for k, v in p.micro_kinds()]
-        return text + ("授予小微企业合同金额中，" + "；".join(micro) + "。" if micro and sme else "")
+        by_kind = [f"{k}采购{self.w(v)}万元，占{k}采购授予中小企业合同金额的{self.share(v, getattr(p.授予中小企业, k))}"
+                   for k, v in p.micro_kinds()]
+        return text + ("授予小微企业合同金额中，" + "；".join(by_kind) + "。" if by_kind and sme else "")
 
     def assets(self) -> str:
         assets = self.a.国有资产
@@ -1011,7 +1012,7 @@ class _TemplateNarrator(_Narrator):
 
     def operating_vs_last_year(self) -> str:
         op = self.a.机关运行经费
-        if op is None:
+        if op is None or op.决算数 is None:  # not entered: the sentence is left out (absent is not zero)
             return ""
         if not op.决算数:
             return f"{self.subject}{self.year}年度无机关运行经费支出。"
@@ -1030,9 +1031,9 @@ class _TemplateNarrator(_Narrator):
         if p is None:
             return []
         y, subj = self.year, self.subject
-        k = p.合同金额
-        out = [f"{subj}{y}年度政府采购金额（以合同签订为准）为{self.w(p.shown_total())}万元，其中：货物采购金额{self.w(k.货物)}万元、"
-               f"工程采购金额{self.w(k.工程)}万元、服务采购金额{self.w(k.服务)}万元{_tail(p)}。"]
+        listed = "、".join(f"{k}采购金额{self.w(v)}万元" for k, v in p.合同金额.entered())
+        out = [f"{subj}{y}年度政府采购金额（以合同签订为准）为{self.w(p.shown_total())}万元"
+               + (f"，其中：{listed}" if listed else "") + f"{_tail(p)}。"]
         sme = p.授予中小企业.total()
         reserved = []
         if p.预留中小企业预算 is not None:
@@ -1040,11 +1041,12 @@ class _TemplateNarrator(_Narrator):
         if p.预留小微企业预算 is not None:
             reserved.append(f"面向小微企业预留政府采购项目预算金额{self.w(p.预留小微企业预算)}万元")
         text = f"{y}年度本部门" + "，".join(reserved) + "。" if reserved else ""
+        micro = p.micro()  # None: neither the total nor a kind entered — the clause is left out
         if p.shown_total():
             kinds = "、".join(f"{kind}采购{self.w(v)}万元" for kind, v in p.micro_kinds())
             text += (f"由中小企业供应商中标或成交的采购金额{self.w(sme)}万元，占政府采购金额的{self.share(sme, p.shown_total())}"
-                     + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(p.micro())}万元" + (f"（{kinds}）" if kinds else "")
-                        if sme else "") + "。")
+                     + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(micro)}万元" + (f"（{kinds}）" if kinds else "")
+                        if sme and micro is not None else "") + "。")
         if text:
             out.append(text)
         return out

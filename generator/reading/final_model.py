@@ -278,7 +278,7 @@ class FinalSangong(Node):
 
 
 class FinalOperatingCost(Node):
-    决算数: Amount = Field(ZERO, title="机关运行经费支出决算")
+    决算数: Amount | None = Field(None, title="机关运行经费支出决算", description="不填则文档不说明机关运行经费；确无此项填 0")
     比较基数: Literal["年初预算", "上年决算"] = Field("上年决算", title="与什么相比",
                                                  description="湖北体例与年初预算比，上海体例与上年决算比")
     年初预算数: Amount | None = Field(None, title="年初预算数（比较基数为年初预算时）")
@@ -292,6 +292,11 @@ class ByKind(Node):
 
     def total(self) -> Decimal:
         return self.货物 + self.工程 + self.服务
+
+    def entered(self) -> list[tuple[str, Decimal]]:
+        """The kinds the input gives, in 货物/工程/服务 order: the document lists only these (a kind left
+        out counts as 0 in the sums and checks, but is never stated as 0)."""
+        return [(k, getattr(self, k)) for k in ("货物", "工程", "服务") if k in self.model_fields_set]
 
 
 class MicroByKind(Node):
@@ -313,7 +318,7 @@ class FinalProcurement(Node):
     合计: Amount | None = Field(None, title="合计（可选，填写则校验）")
     授予中小企业: ByKind = Field(default_factory=ByKind, title="授予中小企业合同金额（按类别）")
     授予小微企业: Amount | None = Field(None, title="其中授予小微企业合同金额",
-                                      description="不填时取按类别各项之和；都不填按 0 说明")
+                                      description="不填时取按类别各项之和；都不填则文档不说明授予小微企业金额")
     授予小微企业按类别: MicroByKind | None = Field(
         None, title="其中授予小微企业合同金额（按类别，可选）",
         description="只说明填写的类别；与合计都填时校验各类之和 = 合计")
@@ -325,11 +330,13 @@ class FinalProcurement(Node):
         k = self.合同金额
         return settled(self.合计, [k.货物, k.工程, k.服务])
 
-    def micro(self) -> Decimal:
-        """授予小微企业 in total: as entered, else the sum of the kinds entered, else 0."""
+    def micro(self) -> Decimal | None:
+        """授予小微企业 in total: as entered, else the sum of the kinds entered, else None (neither entered:
+        the document leaves the clause out — absent is not zero)."""
         if self.授予小微企业 is not None:
             return self.授予小微企业
-        return ZERO if self.授予小微企业按类别 is None else self.授予小微企业按类别.total()
+        by = self.授予小微企业按类别
+        return None if by is None or not by.given() else by.total()
 
     def micro_kinds(self) -> list[tuple[str, Decimal]]:
         """The kinds whose 授予小微企业 amount was entered, in 货物/工程/服务 order (absent is not zero)."""

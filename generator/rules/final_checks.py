@@ -368,14 +368,16 @@ def _direction(ctx: CheckContext, path: tuple, reason: str, delta: Decimal) -> I
 # ================================================================= 机关运行经费, 采购, 资产
 
 
-@rule("FIN-OPCOST", "warning", "决算：机关运行经费 ≤ 一般公共预算财政拨款公用经费；按年初预算比较时须填年初预算数", FINAL)
+@rule("FIN-OPCOST", "warning", "决算：机关运行经费须填决算数，且 ≤ 一般公共预算财政拨款公用经费；按年初预算比较时须填年初预算数", FINAL)
 def check_operating_cost(ctx: CheckContext) -> Iterator[Finding]:
     a = _a(ctx)
     op = a.机关运行经费
     if op is None:
         return
     public = sum((r.公用经费 for r in gpb_rows(a)), ZERO)
-    if op.决算数 > public:
+    if op.决算数 is None:
+        yield ctx.finding("填写了机关运行经费，但未填决算数；情况说明将不写机关运行经费", op, "决算数")
+    elif op.决算数 > public:
         yield ctx.finding("机关运行经费大于一般公共预算财政拨款公用经费", op, "决算数", public, op.决算数)
     if op.比较基数 == "年初预算" and op.年初预算数 is None:
         yield ctx.finding("机关运行经费按年初预算比较，但未填年初预算数", op, "比较基数")
@@ -393,7 +395,7 @@ def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
         if sme > whole:
             yield ctx.finding(f"{kind}类授予中小企业合同金额大于{kind}类政府采购合同金额", p.授予中小企业, kind, whole, sme)
     micro = p.micro()
-    if micro > p.授予中小企业.total():
+    if micro is not None and micro > p.授予中小企业.total():
         where = (p, "授予小微企业") if p.授予小微企业 is not None else (p.授予小微企业按类别, None)
         yield ctx.finding("授予小微企业合同金额大于授予中小企业合同金额", *where, p.授予中小企业.total(), micro)
 

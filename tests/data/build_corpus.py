@@ -188,6 +188,7 @@ FINAL_CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
                           [("FIN-WORDING", "增长100%")], 0),
     "opcost": ("{决算数: 10.00, 比较基数: 上年决算}", "{决算数: 13.00, 比较基数: 上年决算}",
                [("FIN-OPCOST", "决算数: 13.00"), ("FIN-PRIOR-REASON", "机关运行经费: 10.50")], 0),
+    "opcost_absent": ("{决算数: 10.00, 比较基数: 上年决算}", "{比较基数: 上年决算}", [("FIN-OPCOST", "{比较基数: 上年决算}")], 0),
     "proc_total": ("  合计: 12.00\n  授予", "  合计: 13.00\n  授予", [("FIN-PROC", "  合计: 13.00")], 1),
     "proc_sme": ("授予小微企业: 5.00", "授予小微企业: 11.00",
                  [("FIN-PROC", "授予小微企业: 11.00"), ("FIN-PROC-MICRO", "授予小微企业: 11.00")], 1),
