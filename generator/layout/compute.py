@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..reading.model import (
@@ -22,12 +23,16 @@ from ..reading.model import (
     PRIOR_ITEMS,
     ZERO,
     Budget,
+    DeclaredSubtotal,
     EconomicRow,
     FunctionRow,
     Prior,
     Project,
     settled,
 )
+
+if TYPE_CHECKING:  # the 决算 models are imported only for a 决算 (speed of a budget's validate)
+    from ..reading.final_model import FinalFunctionRow
 
 
 @dataclass
@@ -104,18 +109,35 @@ def income_within(b: Budget, parts: list[Decimal], carry: list[Decimal]) -> tupl
             dept_total if total == all_now + inc.上年结转结余.total() else total)
 
 
+def settled_subtotals(rows: Iterable[FunctionRow | FinalFunctionRow], subtotals: Iterable[DeclaredSubtotal],
+                      skip_equal: bool = False) -> dict[str, tuple[Decimal, Decimal]]:
+    """类/款 code → (Σ printed totals of the 项 under it in the whole input, printed figure) for each
+    小计 the officer typed that prints otherwise than that sum (R12: as typed, within 尾差 of its 项).
+
+    One rule for the budget and the 决算; ``skip_equal`` (the 决算) leaves out a 小计 equal to the exact
+    sum of its 项 to the cent: it has nothing of its own to print (a row's own R12 shows there)."""
+    rows = [r for r in rows if r.total()]
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for sub in subtotals:
+        mine = [r for r in rows if r.科目编码.startswith(sub.科目编码)]
+        parts = [r.total() for r in mine]
+        if skip_equal and sub.合计 == _sum(parts):
+            continue
+        shown = _sum(r.shown_total() for r in mine)
+        if (printed := settled(sub.合计, parts, shown)) != shown:
+            out[sub.科目编码] = (shown, printed)
+    return out
+
+
 def declared_subtotals(b: Budget) -> dict[str, tuple[Decimal, Decimal]]:
     """Code ("" for 本年支出合计) → (Σ printed row totals under it in the whole input, printed figure),
     for the 类/款 小计 and the 本年支出合计 the officer typed within 尾差 of their parts."""
-    rows = [r for r in b.支出.功能分类 if r.total()]
-    out: dict[str, tuple[Decimal, Decimal]] = {}
-    for sub in b.支出.小计:
-        mine = [r for r in rows if r.科目编码.startswith(sub.科目编码)]
-        out[sub.科目编码] = (_sum(r.shown_total() for r in mine), settled(sub.合计, [r.total() for r in mine],
-                                                                          _sum(r.shown_total() for r in mine)))
+    out = settled_subtotals(b.支出.功能分类, b.支出.小计)
     if b.支出.本年支出合计 is not None:
-        out[""] = (_sum(r.shown_total() for r in rows), expense_totals(b)[0])
-    return {code: pair for code, pair in out.items() if pair[0] != pair[1]}
+        whole = (_sum(r.shown_total() for r in b.支出.功能分类 if r.total()), expense_totals(b)[0])
+        if whole[0] != whole[1]:
+            out[""] = whole
+    return out
 
 
 def _settle_tree(tree: Tree, declared: dict[str, tuple[Decimal, Decimal]], column: str = "合计") -> Tree:

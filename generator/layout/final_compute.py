@@ -25,7 +25,7 @@ from ..reading.final_model import (
     FundSubject,
 )
 from ..reading.model import ZERO, settled
-from .compute import Change, Tree, _tree, economic_tree, function_name, function_tree
+from .compute import Change, Tree, _tree, economic_tree, function_name, function_tree, settled_subtotals
 
 EXPENSE_COLUMNS = ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
 GPB_COLUMNS = ["合计", "基本支出", "项目支出"]
@@ -161,19 +161,6 @@ def completions(a: FinalAccounts) -> list[Completion]:
     return [by_code[k] for k in sorted(by_code) if by_code[k].actual or by_code[k].budget]
 
 
-def declared_subtotals(a: FinalAccounts) -> dict[str, tuple[Decimal, Decimal]]:
-    """Code → (Σ printed row totals under it, printed figure) for the 类/款 小计 the officer typed within
-    尾差 of their 项 (R12: printed as typed, the table's 尾差 note says why the 项 do not add up)."""
-    rows = [r for r in a.支出.功能分类 if r.total()]
-    out: dict[str, tuple[Decimal, Decimal]] = {}
-    for sub in a.支出.小计:
-        mine = [r for r in rows if r.科目编码.startswith(sub.科目编码)]
-        shown, exact = _sum(r.shown_total() for r in mine), _sum(r.total() for r in mine)
-        if sub.合计 != exact:  # equal to its 项 to the cent: nothing of its own to print (a row's R12 shows)
-            out[sub.科目编码] = (shown, settled(sub.合计, [r.total() for r in mine], shown))
-    return {code: pair for code, pair in out.items() if pair[0] != pair[1]}
-
-
 @dataclass
 class FinalFigures:
     """Everything the 决算 tables and narrative quote, unrounded, in the file's unit."""
@@ -267,7 +254,7 @@ def compute_final(a: FinalAccounts) -> FinalFigures:
     expense_total = settled(a.支出.支出总计, [_sum(r.total() for r in rows), a.支出.结余分配, *carry_out.values()],
                             expense_current + a.支出.结余分配 + _sum(carry_out.values()))
     parents = parent_names(a)
-    declared = declared_subtotals(a)
+    declared = settled_subtotals(a.支出.功能分类, a.支出.小计, skip_equal=True)
     fiscal_rows = [r for r in rows if r.资金来源 in FISCAL_FUNDS]
     per_row = derived_row_income(a)
     figures = FinalFigures(
