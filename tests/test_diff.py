@@ -135,6 +135,15 @@ def test_profile_option_is_the_generate_one(tmp_path: Path):
     assert missing.exit_code == 2 and "版式" in missing.output
 
 
+def test_a_final_in_a_profile_without_a_final_layout_is_not_compared():
+    """The 决算's profile is chosen as generate chooses it: 河北 has no 决算 layout, so nothing is compared."""
+    final = str(DATA / "final_small.yaml")
+    result = runner.invoke(app, ["diff", final, final, "--profile", "河北"])
+    assert result.exit_code == 2, result.output
+    assert "版式有错误，不能比较。" in result.output
+    assert "没有部门决算的版式" in result.output
+
+
 def test_final_accounts_are_compared_too(tmp_path: Path):
     final = DATA / "final_small.yaml"
     text = final.read_text(encoding="utf-8")

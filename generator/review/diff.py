@@ -293,22 +293,19 @@ def _render(result, path, settings: Settings, template_dir, profile) -> tuple[by
     from ..writing.render import RenderError, final_template, render_bytes, template_path
 
     folder = Path(template_dir) if template_dir else None
-    try:
-        if isinstance(result.budget, FinalAccounts):
-            from ..layout.final_narrate import build_final_context
+    if isinstance(result.budget, FinalAccounts):
+        from ..layout.final_narrate import build_final_context
 
-            try:
-                final = choose_final_profile(result.budget, path, settings, profile)
-            except ProfileError as exc:
-                raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
-            ctx = build_final_context(result.budget, settings, None, final)
-            return render_bytes(ctx, final_template(folder, final)), ctx
-        try:
-            chosen = choose_profile(result.budget, path, settings, profile)
-        except ProfileError as exc:
-            raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
-        ctx = build_context(result.budget, settings, None, chosen)
-        return render_bytes(ctx, template_path(folder, chosen)), ctx
+        choose, build, template = choose_final_profile, build_final_context, final_template
+    else:
+        choose, build, template = choose_profile, build_context, template_path
+    try:
+        chosen = choose(result.budget, path, settings, profile)
+    except ProfileError as exc:
+        raise DiffError(f"{result.file}：版式有错误，不能比较。", [*result.findings, *exc.findings]) from None
+    try:
+        ctx = build(result.budget, settings, None, chosen)
+        return render_bytes(ctx, template(folder, chosen)), ctx
     except RenderError as exc:
         raise DiffError(str(exc), result.findings) from None
 
