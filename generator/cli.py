@@ -103,12 +103,14 @@ def validate(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式")] = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以 1 退出")] = False,
     config: ConfigOpt = None,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", "-p", help="版式（同 generate）：只提醒该版式印出的未填项（INFO-MISSING）")] = None,
 ) -> None:
     """校验预算文件：检查所有勾稽关系，列出每处问题的文件:行:列。"""
     from .pipeline import validate as run
 
     settings = _settings(config)
-    results = [run(f, settings) for f in files]
+    results = [run(f, settings, profile) for f in files]
     everything = [f for r in results for f in r.findings]
     if format is OutputFormat.json:
         typer.echo(json.dumps([f.to_json() for f in everything], ensure_ascii=False, indent=2))

@@ -50,8 +50,9 @@ def read_input(path: str | Path) -> tuple[object, SourceMap]:
     return load_file(path)
 
 
-def validate(path: str | Path, settings: Settings | None = None) -> Validated:
-    """Load, build the model and run every rule; never raises for bad input."""
+def validate(path: str | Path, settings: Settings | None = None, profile: str | Path | None = None) -> Validated:
+    """Load, build the model and run every rule; never raises for bad input. ``profile`` (--profile) names
+    the layout as for generate: the rules that depend on what the layout prints look at the chosen one."""
     shown = str(path)
     try:
         data, source = read_input(path)
@@ -68,7 +69,9 @@ def validate(path: str | Path, settings: Settings | None = None) -> Validated:
         budget, findings = build(data, source)
     if budget is None:
         return Validated(shown, None, source, findings)
-    return Validated(shown, budget, source, run_checks(budget, source, settings))
+    settings = settings or Settings()
+    chosen = lambda: choose_profile(budget, path, settings, profile)  # noqa: E731 - loaded only if a rule asks
+    return Validated(shown, budget, source, run_checks(budget, source, settings, chosen))
 
 
 def choose_profile(budget: Budget | FinalAccounts, path: str | Path, settings: Settings, profile: str | Path | None = None) -> Profile:
@@ -176,7 +179,7 @@ def generate(
     from .writing.render import RenderError, template_path
 
     settings = settings or Settings()
-    result = validate(path, settings)
+    result = validate(path, settings, profile)
     if result.budget is None:
         code = 2 if result.unreadable else 1
         raise GenerateError("无法生成：输入文件有错误，未写出任何文件。", result.findings, code)

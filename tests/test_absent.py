@@ -105,7 +105,8 @@ FIELDS: dict[str, tuple[tuple, Any, dict, str, tuple[str, ...]]] = {
 
 
 NOT_WARNED = {"固定资产总额", "面向中小企业"}
-"""Optional in some layout we ship (上海 prints no 面向中小企业 clause; checks do not depend on the layout):
+"""Optional in some layout we ship (上海 prints no 面向中小企业 clause; INFO-MISSING asks only for what the
+chosen layout prints, tests/test_info_missing_profiles.py, but these two it never asks for):
 leaving it out is no omission worth a warning — the clause is simply not written."""
 
 

@@ -103,7 +103,7 @@ def run_job(job: Job, pdf: bool = False) -> Record:
 
 
 def _run(job: Job, pdf: bool, record: Record) -> Record:
-    result = validate(job.path, job.settings)
+    result = validate(job.path, job.settings, job.profile or None)
     record.findings = [FindingRow.of(f) for f in result.findings]
     if result.budget is None:
         record.status = UNREADABLE if result.unreadable else HAS_ERRORS

@@ -13,6 +13,7 @@ Merging: mappings merge key by key (so an extension names only what it changes, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import lru_cache
@@ -433,6 +434,30 @@ def template_sources(profile: Profile) -> list[Path]:
     return out
 
 
+_TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+_NAME = re.compile(r"[^\W\d][\w]*(?:\.[^\W\d]\w*)*")
+_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
+_KEYED = re.compile(r"([^\W\d]\w*)\[\s*['\"]([^'\"]+)['\"]\s*\]")
+
+
+def printed_names(profile: Profile) -> frozenset[str]:
+    """The context names the profile's narrative template uses (``说明.资产情况``, ``人员构成``,
+    ``数字.资产配置预算`` for ``数字['资产配置预算']``): what this layout prints, derived from its template
+    source — so a check can leave alone a figure the chosen layout never prints (INFO-MISSING)."""
+    return _names_in(tuple((p, p.stat().st_mtime_ns) for p in template_sources(profile)))
+
+
+@lru_cache(maxsize=32)
+def _names_in(sources: tuple[tuple[Path, int], ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for path, _ in sources:
+        for m in _TAG.finditer(path.read_text(encoding="utf-8")):
+            tag = m.group(1) or m.group(2) or ""
+            names.update(f"{a}.{b}" for a, b in _KEYED.findall(tag))
+            names.update(_NAME.findall(_STRING.sub("", tag)))  # a quoted word is text, not a name
+    return frozenset(names)
+
+
 def final_template_source(profile: Profile) -> Path:
     """The 决算 template source of a profile with a 决算 layout."""
     assert profile.决算 is not None
@@ -440,4 +465,4 @@ def final_template_source(profile: Profile) -> Path:
 
 
 __all__ = ["DEFAULT_PROFILE", "FINAL_TABLES", "FinalSpec", "Profile", "ProfileError", "TableSpec",
-           "final_template_source", "load_profile", "shipped_profiles"]
+           "final_template_source", "load_profile", "printed_names", "shipped_profiles"]

@@ -316,7 +316,7 @@ def snapshot(path: str | Path, settings: Settings | None = None, template_dir: s
     from ..pipeline import validate
 
     settings = settings or Settings()
-    result = validate(path, settings)
+    result = validate(path, settings, profile)
     if result.budget is None:
         kind = "无法读取" if result.unreadable else "有错误，无法建立预算数据"
         raise DiffError(f"{result.file}：{kind}，不能比较。", result.findings)

@@ -78,6 +78,29 @@ class CheckContext:
     current: str = ""
     extra: list[Finding] = field(default_factory=list)
     _leaves: list[tuple[Path, Any, Node | None, str | None]] | None = None
+    profile: Callable[[], Any] | None = None
+    """Loads the layout the document will be generated in (pipeline.choose_profile: --profile, 基本信息.版式,
+    config 版式, else 湖北); called only by a rule that asks what the layout prints (``prints``)."""
+    _printed: frozenset[str] | None = None
+
+    def prints(self, *names: str) -> bool:
+        """Whether the chosen layout's template uses any of these context names (``说明.资产情况``, …; see
+        layout.profile.printed_names). True when no layout is known or it cannot be loaded: the layout's
+        own error is reported by generate, and a check never goes quiet on a guess."""
+        if self._printed is None:
+            self._printed = self._load_printed()
+        return not self._printed or any(n in self._printed for n in names)
+
+    def _load_printed(self) -> frozenset[str]:
+        if self.profile is None:
+            return frozenset()
+        from ..findings import InputError
+        from ..layout.profile import printed_names
+
+        try:
+            return printed_names(self.profile())
+        except (InputError, OSError):
+            return frozenset()
 
     @property
     def leaves(self) -> list[tuple[Path, Any, Node | None, str | None]]:
@@ -142,10 +165,12 @@ class CheckContext:
             yield self.finding(f"{what}不等于分项之和", node, key, expected, declared)
 
 
-def run_checks(budget: Any, source: SourceMap, settings: Settings | None = None) -> list[Finding]:
-    """Run every enabled rule of the document's 文种; returns all findings, in file order."""
+def run_checks(budget: Any, source: SourceMap, settings: Settings | None = None,
+               profile: Callable[[], Any] | None = None) -> list[Finding]:
+    """Run every enabled rule of the document's 文种; returns all findings, in file order. ``profile`` loads
+    the layout the document will be generated in, for the rules that depend on what it prints."""
     settings = settings or Settings()
-    ctx = CheckContext(budget, source, settings)
+    ctx = CheckContext(budget, source, settings, profile=profile)
     kind = document_kind(budget)
     findings: list[Finding] = []
     for rid, spec in RULES.items():
@@ -727,7 +752,13 @@ def check_prior_balance(ctx: CheckContext) -> Iterator[Finding]:
 # ================================================================= absent is not zero
 
 
-@rule("INFO-MISSING", "warning", "可选的人数、车辆、设备、金额未填写：文档略去该项或写“未填报”（不当作 0）；整节“三公经费”未填时提醒表中将写 0")
+_PRINTS_STAFF = ("人员构成",)
+_PRINTS_ASSETS = ("说明.资产情况", "说明.资产占用")
+"""The context names (layout/narrate.py) that print these inputs; a layout prints them if its template uses one."""
+
+
+@rule("INFO-MISSING", "warning", "可选的人数、车辆、设备、金额未填写：文档略去该项或写“未填报”（不当作 0）；整节“三公经费”未填时提醒表中将写 0；"
+                                 "只提醒所选版式（--profile、基本信息.版式、配置 版式）印出的项")
 def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
     b = ctx.budget
     staff = b.部门概况.人员构成
@@ -736,26 +767,31 @@ def check_missing_optional(ctx: CheckContext) -> Iterator[Finding]:
     say_missing = "情况说明将写“未填报”；如确无此项请填 0"
     shanghai_held = assets.单价100万元以上设备
     bought = assets.purchase_count() is not None or assets.购置单价100万元以上设备 is not None
-    checks: list[tuple[bool, str, Node, str, str]] = [
-        (staff.编制 is None, "人员构成.编制", staff, "编制", leave_out),
-        (staff.实有人数 is None, "人员构成.实有人数", staff, "实有人数", leave_out),
-        (staff.离退休人数 is None, "人员构成.离退休人数", staff, "离退休人数", leave_out),
+    checks: list[tuple[bool, str, Node, str, str, tuple[str, ...]]] = [
+        (staff.编制 is None, "人员构成.编制", staff, "编制", leave_out, _PRINTS_STAFF),
+        (staff.实有人数 is None, "人员构成.实有人数", staff, "实有人数", leave_out, _PRINTS_STAFF),
+        (staff.离退休人数 is None, "人员构成.离退休人数", staff, "离退休人数", leave_out, _PRINTS_STAFF),
         (assets.vehicle_count() is None, "国有资产.车辆（各类型数量）", assets, "车辆",
-         "文档不写车辆情况（不会写“共有车辆0辆”）；没有车辆请按类型填 0"),
+         "文档不写车辆情况（不会写“共有车辆0辆”）；没有车辆请按类型填 0", _PRINTS_ASSETS),
         # 上海's caliber (单价100万元（含）以上设备, counts bought this year) stands in for the other one
         (assets.单价50万元以上通用设备 is None and shanghai_held is None, "国有资产.单价50万元以上通用设备", assets,
-         "单价50万元以上通用设备", leave_out),
+         "单价50万元以上通用设备", leave_out, (*_PRINTS_ASSETS, "说明.通用设备")),
         (assets.单价100万元以上专用设备 is None and shanghai_held is None, "国有资产.单价100万元以上专用设备", assets,
-         "单价100万元以上专用设备", leave_out),
-        (assets.资产配置预算 is None and not bought, "国有资产.资产配置预算", assets, "资产配置预算", leave_out),
-        (b.机关运行经费.金额 is None, "机关运行经费.金额", b.机关运行经费, "金额", say_missing),
-        (b.政府采购 is None, "政府采购", b, "政府采购", say_missing),
-        (b.政府购买服务.合计 is None, "政府购买服务.合计", b.政府购买服务, "合计", say_missing),
+         "单价100万元以上专用设备", leave_out, (*_PRINTS_ASSETS, "说明.专用设备")),
+        (assets.资产配置预算 is None and not bought, "国有资产.资产配置预算", assets, "资产配置预算", leave_out,
+         (*_PRINTS_ASSETS, "说明.资产配置预算", "数字.资产配置预算")),
+        (b.机关运行经费.金额 is None, "机关运行经费.金额", b.机关运行经费, "金额", say_missing,
+         ("说明.机关运行经费", "说明.有机关运行经费", "明细说明.机关运行经费", "明细说明.有机关运行经费")),
+        (b.政府采购 is None, "政府采购", b, "政府采购", say_missing,
+         ("说明.有政府采购", "说明.政府采购已填", "明细说明.有政府采购", "明细说明.政府采购已填")),
+        (b.政府购买服务.合计 is None, "政府购买服务.合计", b.政府购买服务, "合计", say_missing,
+         ("说明.政府购买服务", "说明.政府购买服务已填", "明细说明.政府购买服务")),
         ("三公经费" not in b.model_fields_set, "三公经费", b, "三公经费",
-         "“三公”经费表和情况说明将把各项写成 0 万元；确为 0 请各项填 0，否则请填写实际数"),
+         "“三公”经费表和情况说明将把各项写成 0 万元；确为 0 请各项填 0，否则请填写实际数", ()),
     ]
-    for missing, label, node, key, effect in checks:
-        if missing:
+    for missing, label, node, key, effect, printed_by in checks:
+        # only what the chosen layout prints: a figure its template never places is no omission (() = tables)
+        if missing and (not printed_by or ctx.prints(*printed_by)):
             yield ctx.finding(f"未填写“{label}”：{effect}", node, key)
     for label, _node, indicators in _target_sets(b):
         for ind in indicators:  # one of the two 近两年 values given, the other not: the table shows a gap
