@@ -34,6 +34,7 @@ from .model import (
     Code,
     DeclaredSubtotal,
     EconomicRow,
+    NamedAmounts,
     Node,
     Prior,
     Term,
@@ -73,7 +74,9 @@ class FinalOverview(Node):
 # ---------------------------------------------------------------- 收入
 
 
-class FinalCurrentIncome(Node):
+class FinalCurrentIncome(NamedAmounts):
+    PARTS = FINAL_INCOME_SOURCES
+
     一般公共预算财政拨款收入: Amount = ZERO
     政府性基金预算财政拨款收入: Amount = ZERO
     国有资本经营预算财政拨款收入: Amount = ZERO
@@ -83,26 +86,16 @@ class FinalCurrentIncome(Node):
     附属单位上缴收入: Amount = ZERO
     其他收入: Amount = ZERO
 
-    def get(self, source: str) -> Decimal:
-        return getattr(self, source)
 
-    def total(self) -> Decimal:
-        return sum((self.get(s) for s in FINAL_INCOME_SOURCES), ZERO)
-
-
-class FinalByFund(Node):
+class FinalByFund(NamedAmounts):
     """年初/年末结转和结余 by fund: the three 财政拨款 and 其他资金 (非财政拨款)."""
+
+    PARTS = FINAL_FUNDS
 
     一般公共预算财政拨款: Amount = ZERO
     政府性基金预算财政拨款: Amount = ZERO
     国有资本经营预算财政拨款: Amount = ZERO
     其他资金: Amount = ZERO
-
-    def get(self, fund: str) -> Decimal:
-        return getattr(self, fund)
-
-    def total(self) -> Decimal:
-        return sum((self.get(f) for f in FINAL_FUNDS), ZERO)
 
     def fiscal(self) -> Decimal:
         return sum((self.get(f) for f in FISCAL_FUNDS), ZERO)

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -222,7 +222,22 @@ class Overview(Node):
 # ---------------------------------------------------------------- 收入
 
 
-class CurrentIncome(Node):
+class NamedAmounts(Node):
+    """Amounts under a fixed list of names, ``PARTS`` (income sources, fund sources): ``get`` one by its
+    name, ``total`` the sum of all. Each subclass declares the amounts as fields and names them in PARTS."""
+
+    PARTS: ClassVar[tuple[str, ...]] = ()
+
+    def get(self, source: str) -> Decimal:
+        return getattr(self, source)
+
+    def total(self) -> Decimal:
+        return sum((self.get(s) for s in self.PARTS), ZERO)
+
+
+class CurrentIncome(NamedAmounts):
+    PARTS = INCOME_SOURCES
+
     一般公共预算拨款: Amount = ZERO
     政府性基金预算拨款: Amount = ZERO
     国有资本经营预算拨款: Amount = ZERO
@@ -233,27 +248,17 @@ class CurrentIncome(Node):
     附属单位上缴收入: Amount = ZERO
     其他收入: Amount = ZERO
 
-    def get(self, source: str) -> Decimal:
-        return getattr(self, source)
 
-    def total(self) -> Decimal:
-        return sum((self.get(s) for s in INCOME_SOURCES), ZERO)
-
-
-class ByFund(Node):
+class ByFund(NamedAmounts):
     """Amounts by fund source (上年结转结余, 年终结转结余, a project's funding)."""
+
+    PARTS = FUND_SOURCES
 
     一般公共预算: Amount = ZERO
     政府性基金预算: Amount = ZERO
     国有资本经营预算: Amount = ZERO
     财政专户管理资金: Amount = ZERO
     单位资金: Amount = ZERO
-
-    def get(self, source: str) -> Decimal:
-        return getattr(self, source)
-
-    def total(self) -> Decimal:
-        return sum((self.get(s) for s in FUND_SOURCES), ZERO)
 
 
 class Income(Node):
@@ -342,18 +347,14 @@ class EconomicRow(Node):
 # ---------------------------------------------------------------- 重要事项
 
 
-class FiscalSplit(Node):
+class FiscalSplit(NamedAmounts):
     """One "三公" item split by the three 财政拨款 sources (河北's 三公 table has them as columns)."""
+
+    PARTS = FISCAL_SOURCES
 
     一般公共预算: Amount = ZERO
     政府性基金预算: Amount = ZERO
     国有资本经营预算: Amount = ZERO
-
-    def get(self, source: str) -> Decimal:
-        return getattr(self, source)
-
-    def total(self) -> Decimal:
-        return sum((self.get(s) for s in FISCAL_SOURCES), ZERO)
 
 
 
@@ -429,8 +430,10 @@ class OperatingCost(Node):
     明细: list[Item] = Field(default_factory=list, title="明细（可选），如 办公费、印刷费")
 
 
-class ProcurementFunds(Node):
+class ProcurementFunds(NamedAmounts):
     """A procurement item's amount by fund source (河北: 政府采购金额（当年部门预算安排资金） columns)."""
+
+    PARTS = PROCUREMENT_FUNDS
 
     一般公共预算: Amount = ZERO
     政府性基金预算: Amount = ZERO
@@ -438,12 +441,6 @@ class ProcurementFunds(Node):
     财政专户管理资金: Amount = ZERO
     单位资金: Amount = ZERO
     上年结转结余: Amount = ZERO
-
-    def get(self, source: str) -> Decimal:
-        return getattr(self, source)
-
-    def total(self) -> Decimal:
-        return sum((self.get(s) for s in PROCUREMENT_FUNDS), ZERO)
 
 
 
