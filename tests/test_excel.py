@@ -25,6 +25,7 @@ from generator.reading.workbook_layout import SHEET_NAMES, ExcelError
 from generator.writing.fill_in import write_template
 from generator.writing.input_yaml import import_workbook
 from generator.writing.tables_xlsx import body_rows, table_notes, write_tables_xlsx
+from tests.workbook_cells import built, cell_findings, displayed, mutate
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -149,17 +150,11 @@ def inline(tmp_path_factory) -> Path:
 
 
 def _budget(path: Path) -> Budget:
-    data, source = load_file(path)
-    budget, findings = build(data, source)
-    assert budget is not None, [f.render() for f in findings]
-    return budget
+    return built(build, load_file(path))
 
 
 def _from_workbook(path: Path) -> Budget:
-    data, source = read_workbook(path)
-    budget, findings = build(data, source)
-    assert budget is not None, [f.render() for f in findings]
-    return budget
+    return built(build, read_workbook(path))
 
 
 @pytest.fixture(scope="module")
@@ -167,19 +162,6 @@ def good_xlsx(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("good") / "预算.xlsx"
     write_template(path, DATA / "good_small.yaml")
     return path
-
-
-def _mutate(src: Path, dst: Path, change) -> Path:
-    wb = load_workbook(src)
-    change(wb)
-    wb.save(dst)
-    return dst
-
-
-def _findings(path: Path) -> list:
-    with pytest.raises(ExcelError) as info:
-        read_workbook(path)
-    return info.value.findings
 
 
 # ================================================================= round trip
@@ -311,7 +293,7 @@ def test_tolerates_blank_rows_spaces_text_numbers_and_float_noise(good_xlsx, tmp
         wb["基本信息"]["B6"] = 901  # 部门编码 typed as a number
         wb["部门概况"]["A6"] = "  负责全市示例工作的统筹协调。 "
 
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", change)
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", change)
     data, source = read_workbook(book)
     rows = data["支出"]["功能分类"]
     assert len(rows) == 5
@@ -322,8 +304,8 @@ def test_tolerates_blank_rows_spaces_text_numbers_and_float_noise(good_xlsx, tmp
 
 
 def test_text_in_amount_cell(good_xlsx, tmp_path):
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D6", "四十万"))
-    findings = _findings(book)
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D6", "四十万"))
+    findings = cell_findings(book)
     assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-NUMBER", "功能分类支出!D6")]
     assert "四十万" in findings[0].message
     assert findings[0].render().startswith(f"{book}:功能分类支出!D6: 错误 [XLSX-NUMBER]")
@@ -337,7 +319,7 @@ def test_all_cell_problems_are_reported_at_once(good_xlsx, tmp_path):
         row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "在职实有人数")
         ws.cell(row, 2).value = "很多"  # a whole number is expected
 
-    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    findings = cell_findings(mutate(good_xlsx, tmp_path / "t.xlsx", change))
     where = {f.position.render() for f in findings}
     assert {"功能分类支出!D5", "项目!D5"} <= where and len(findings) == 3
 
@@ -406,7 +388,7 @@ def test_workbook_without_the_newer_sections_is_still_read(good_xlsx, tmp_path):
                 if str(ws.cell(row, col).value or "").startswith("其中：上年结转"):
                     ws.cell(row, col).value = None
 
-    got = _from_workbook(_mutate(good_xlsx, tmp_path / "old.xlsx", change))
+    got = _from_workbook(mutate(good_xlsx, tmp_path / "old.xlsx", change))
     assert got.部门概况.机构设置 == [] and got.其他需要说明的事项 == ""
     assert all(p.资金支出计划 is None and p.其他资金 is None for p in got.项目)
     assert all(r.上年结转 is None for r in got.支出.功能分类)
@@ -417,7 +399,7 @@ def test_renamed_and_missing_sheets(good_xlsx, tmp_path):
         wb["项目"].title = "项目表"
         del wb["名词解释"]
 
-    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    findings = cell_findings(mutate(good_xlsx, tmp_path / "t.xlsx", change))
     assert {f.rule for f in findings} == {"XLSX-SHEET"}
     messages = " ".join(f.message for f in findings)
     assert "缺少工作表“项目”" in messages and "项目表" in messages and "缺少工作表“名词解释”" in messages
@@ -428,20 +410,20 @@ def test_renamed_header_and_section(good_xlsx, tmp_path):
         wb["功能分类支出"]["D4"] = "人员"
         wb["三公经费"]["A3"] = "三公"
 
-    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    findings = cell_findings(mutate(good_xlsx, tmp_path / "t.xlsx", change))
     got = {(f.rule, f.position.render()) for f in findings}
     assert ("XLSX-HEADER", "功能分类支出!D4") in got and ("XLSX-SECTION", "三公经费!A1") in got
 
 
 def test_formula_without_cached_value(good_xlsx, tmp_path):
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
-    findings = _findings(book)
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
+    findings = cell_findings(book)
     assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-FORMULA", "功能分类支出!D5")]
     assert "保存一次" in findings[0].message
 
 
 def test_formula_with_cached_value_is_read(good_xlsx, tmp_path):
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
     patched = tmp_path / "cached.xlsx"
     with zipfile.ZipFile(book) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -454,8 +436,8 @@ def test_formula_with_cached_value_is_read(good_xlsx, tmp_path):
 
 
 def test_merged_cells(good_xlsx, tmp_path):
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].merge_cells("D5:D6"))
-    findings = _findings(book)
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].merge_cells("D5:D6"))
+    findings = cell_findings(book)
     assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-MERGED", "功能分类支出!D5")]
     assert "D5:D6" in findings[0].message
 
@@ -475,15 +457,15 @@ def test_item_code_in_the_subtotal_section(good_xlsx, tmp_path):
         ws.cell(row["n"] + 1, 2).value = "政府办公厅（室）及相关机构事务"
         ws.cell(row["n"] + 1, 3).value = 132
 
-    findings = _findings(_mutate(good_xlsx, tmp_path / "t.xlsx", change))
+    findings = cell_findings(mutate(good_xlsx, tmp_path / "t.xlsx", change))
     assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-VALUE", f"功能分类支出!A{row['n']}")]
     assert "小计的科目编码应为3位（类）或5位（款）；项级科目请填在上方的功能分类支出表中" in findings[0].message
     assert "2010350" in findings[0].message and "合计" not in findings[0].message.split("；")[0]
 
 
 def test_unknown_performance_owner(good_xlsx, tmp_path):
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["绩效指标"].__setitem__("A5", "901T9999"))
-    findings = _findings(book)
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["绩效指标"].__setitem__("A5", "901T9999"))
+    findings = cell_findings(book)
     assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-REF", "绩效指标!A5")]
 
 
@@ -492,7 +474,7 @@ def test_model_errors_are_located_at_cells(good_xlsx, tmp_path):
         wb["功能分类支出"]["B6"] = None  # 科目名称 is required
         wb["功能分类支出"]["C7"] = "预算外"  # not a fund source
 
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", change)
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", change)
     with pytest.raises(ExcelError) as info:
         import_workbook(book, tmp_path / "x.yaml")
     got = {(f.rule, f.position.render()) for f in info.value.findings}
@@ -562,7 +544,7 @@ def test_cli_validate_text_file_renamed_xlsx(tmp_path):
 
 
 def test_cli_import_bad_workbook_is_not_a_traceback(good_xlsx, tmp_path):
-    book = _mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "很多"))
+    book = mutate(good_xlsx, tmp_path / "t.xlsx", lambda wb: wb["功能分类支出"].__setitem__("D5", "很多"))
     result = runner.invoke(app, ["import", str(book), "-o", str(tmp_path / "x.yaml")])
     assert result.exit_code != 0
     assert "功能分类支出!D5" in result.output and "[XLSX-NUMBER]" in result.output
@@ -592,20 +574,6 @@ def _context(path: Path):
     from generator.layout.narrate import build_context
 
     return build_context(_budget(path))
-
-
-def _shown(cell) -> str:
-    """A cell as it is displayed: numbers through their number format."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    number = Decimal(str(value))
-    fmt = cell.number_format
-    decimals = len(fmt.split(".")[1]) if "." in fmt else 0
-    text = f"{number:,.{decimals}f}" if fmt.startswith("#,##0") else f"{number:.{decimals}f}"
-    return text
 
 
 def _header_grid(header) -> dict[tuple[int, int], Any]:
@@ -647,7 +615,7 @@ def test_tables_workbook_matches_the_word_tables(sample, inline, tmp_path):
                 cell = ws.cell(body + i, c + 1)
                 # the 类/款/项 indentation (leading full-width spaces) is the cell's indent, not text
                 text = shown.lstrip("\u3000")
-                assert _shown(cell) == text, (t.key, i, c, cell.value, cell.number_format)
+                assert displayed(cell) == text, (t.key, i, c, cell.value, cell.number_format)
                 assert (cell.alignment.indent or 0) == len(shown) - len(text), (t.key, i, c)
                 assert not str(cell.value or "").startswith("\u3000"), (t.key, i, c)
                 indented += bool(cell.alignment.indent)
@@ -823,7 +791,7 @@ def test_workbook_saved_by_another_program(tmp_path):
 
     book = tmp_path / "in" / "填报.xlsx"
     write_template(book, DATA / "good_small.yaml")
-    _mutate(book, book, lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
+    mutate(book, book, lambda wb: wb["功能分类支出"].__setitem__("D5", "=60+20"))
     out = tmp_path / "out"
     subprocess.run(["soffice", "--headless", "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
                     "--outdir", str(out), str(book)], check=True, capture_output=True, timeout=180,

@@ -15,9 +15,9 @@ from generator.pipeline import generate, validate
 from generator.reading.final_model import FinalAccounts, build_final
 from generator.reading.load import load_file
 from generator.reading.workbook import read_workbook
-from generator.reading.workbook_layout import ExcelError
 from generator.writing.fill_in import write_template
 from generator.writing.input_yaml import import_workbook
+from tests.workbook_cells import built, cell_findings, mutate
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "inputs" / "决算").glob("*.yaml"))
@@ -27,9 +27,7 @@ runner = CliRunner()
 
 
 def _accounts(data_source) -> FinalAccounts:
-    accounts, findings = build_final(*data_source)
-    assert accounts is not None, [f.render() for f in findings]
-    return accounts
+    return built(build_final, data_source)
 
 
 def _cell(ws, label: str, header: str | None = None) -> str:
@@ -41,19 +39,6 @@ def _cell(ws, label: str, header: str | None = None) -> str:
     top = max(r for r in range(1, row) if ws.cell(r, 1).value == "项目")
     col = next(c for c in range(1, ws.max_column + 1) if ws.cell(top, c).value == header)
     return ws.cell(row, col).coordinate
-
-
-def _mutate(src: Path, dst: Path, change) -> Path:
-    wb = load_workbook(src)
-    change(wb)
-    wb.save(dst)
-    return dst
-
-
-def _cell_findings(path: Path) -> list:
-    with pytest.raises(ExcelError) as info:
-        read_workbook(path)
-    return info.value.findings
 
 
 @pytest.fixture(scope="module")
@@ -153,8 +138,8 @@ def test_cli_template_from_import_validate(tmp_path):
 def test_text_in_a_grid_amount_cell(shanghai_xlsx, tmp_path):
     ws = load_workbook(shanghai_xlsx)["三公经费"]
     where = _cell(ws, "公务接待费", "决算数")
-    book = _mutate(shanghai_xlsx, tmp_path / "t.xlsx", lambda wb: wb["三公经费"].__setitem__(where, "三万五"))
-    findings = _cell_findings(book)
+    book = mutate(shanghai_xlsx, tmp_path / "t.xlsx", lambda wb: wb["三公经费"].__setitem__(where, "三万五"))
+    findings = cell_findings(book)
     assert [(f.rule, f.position.render()) for f in findings] == [("XLSX-NUMBER", f"三公经费!{where}")]
     assert "公务接待费（决算数）" in findings[0].message and "三万五" in findings[0].message
 
@@ -172,7 +157,7 @@ def test_unknown_indicator_owner_and_bad_class_code(shanghai_xlsx, tmp_path):
         book["功能分类支出"].cell(title + 2, 1).value = "2120"
         book["功能分类支出"].cell(title + 2, 2).value = "城乡社区"
 
-    findings = _cell_findings(_mutate(shanghai_xlsx, tmp_path / "t.xlsx", change))
+    findings = cell_findings(mutate(shanghai_xlsx, tmp_path / "t.xlsx", change))
     got = {(f.rule, f.position.render()) for f in findings}
     assert got == {("XLSX-REF", f"绩效自评!A{owner_row}"), ("XLSX-VALUE", f"功能分类支出!A{title + 2}")}
 
@@ -181,7 +166,7 @@ def test_rule_findings_are_located_at_cells(shanghai_xlsx, tmp_path):
     """A 决算 identity broken in the workbook is reported at the cell the officer typed."""
     ws = load_workbook(shanghai_xlsx)["三公经费"]
     where = _cell(ws, "合计（可选，填写则校验）", "决算数")
-    book = _mutate(shanghai_xlsx, tmp_path / "t.xlsx", lambda wb: wb["三公经费"].__setitem__(where, 55))
+    book = mutate(shanghai_xlsx, tmp_path / "t.xlsx", lambda wb: wb["三公经费"].__setitem__(where, 55))
     found = validate(book)
     errors = [f for f in found.findings if f.severity == "error"]
     assert [(f.rule, f.position.render()) for f in errors] == [("FIN-SANGONG", f"三公经费!{where}")]
@@ -191,6 +176,6 @@ def test_renamed_sheet(shanghai_xlsx, tmp_path):
     def change(wb):
         wb["绩效自评"].title = "绩效"
 
-    findings = _cell_findings(_mutate(shanghai_xlsx, tmp_path / "t.xlsx", change))
+    findings = cell_findings(mutate(shanghai_xlsx, tmp_path / "t.xlsx", change))
     assert [(f.rule, f.position.sheet) for f in findings] == [("XLSX-SHEET", "绩效自评")]
     assert "绩效" in findings[0].message

@@ -11,7 +11,6 @@ profile blanks them, 元 whole with separators in 上海), the notes under the t
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,23 +21,11 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.layout.profile import shipped_profiles
 from tests.independent import DocView, _is_title
+from tests.workbook_cells import displayed
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "inputs").glob("*.yaml"))
 runner = CliRunner()
-
-
-def _shown(cell) -> str:
-    """A cell as Excel displays it: numbers through their number format (#,##0.00 / 0.00 / #,##0 / 0)."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    fmt = cell.number_format
-    decimals = len(fmt.split(".")[1]) if "." in fmt else 0
-    number = Decimal(str(value))
-    return f"{number:,.{decimals}f}" if fmt.startswith("#,##0") else f"{number:.{decimals}f}"
 
 
 def _rows(ws: Worksheet, first: int, last: int, ncols: int) -> list[list[str]]:
@@ -49,7 +36,7 @@ def _rows(ws: Worksheet, first: int, last: int, ncols: int) -> list[list[str]]:
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col + 1, rng.max_col + 1):
                 covered.add((r, c))
-    return [[_shown(ws.cell(r, c)).strip() for c in range(1, ncols + 1) if (r, c) not in covered]
+    return [[displayed(ws.cell(r, c)).strip() for c in range(1, ncols + 1) if (r, c) not in covered]
             for r in range(first, last + 1)]
 
 
@@ -145,7 +132,7 @@ def test_shanghai_whole_yuan_cells_are_numbers_with_separators(tmp_path: Path):
     assert [ws.cell(5, c).value for c in (1, 2, 3)] == ["类", "款", "项"]
     numbers = [c for row in ws.iter_rows(min_row=6) for c in row if isinstance(c.value, (int, float))]
     assert numbers and all(c.number_format == "#,##0" for c in numbers)
-    assert any(_shown(c) == "370,000" for c in numbers) and any(_shown(c) == "50,400" for c in numbers)
+    assert any(displayed(c) == "370,000" for c in numbers) and any(displayed(c) == "50,400" for c in numbers)
     three = wb.worksheets[8]
     assert three.cell(2, three.max_column).value == "单位：万元"
-    assert [_shown(c) for c in three[6] if c.value is not None][:3] == ["346.30", "288.70", "25.40"]
+    assert [displayed(c) for c in three[6] if c.value is not None][:3] == ["346.30", "288.70", "25.40"]
