@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.findings import SourceMap
+from generator.layout.profile import load_profile
 from generator.reading.load import load_file
 from generator.reading.model import build
 from generator.rules.check import run_checks
@@ -19,12 +20,13 @@ DATA = Path(__file__).parent / "data"
 BASE, _ = load_file(DATA / "good_small.yaml")
 
 
-def _fired(edit, rule: str) -> list[str]:
+def _fired(edit, rule: str, profile: str | None = None) -> list[str]:
     data = copy.deepcopy(BASE)
     edit(data)
     budget, findings = build(data, SourceMap("t.yaml", {}))
     assert budget is not None, [f.render() for f in findings]
-    return [f.message for f in run_checks(budget, SourceMap("t.yaml", {})) if f.rule == rule]
+    layout = (lambda: load_profile(profile)) if profile else None
+    return [f.message for f in run_checks(budget, SourceMap("t.yaml", {}), profile=layout) if f.rule == rule]
 
 
 def _carry(carry_in: str, carry_out: str, rows: list[str | None]):
@@ -50,6 +52,37 @@ def _carry(carry_in: str, carry_out: str, rows: list[str | None]):
 ])
 def test_carry_rows_against_the_carry_over(carry_in: str, carry_out: str, rows: list, fires: bool):
     assert bool(_fired(_carry(carry_in, carry_out, rows), "CARRY-ROWS")) is fires
+
+
+@pytest.mark.parametrize(("carry_in", "carry_out", "rows", "profile", "fires"), [
+    ("10.00", "0", [None], "河北", True),          # carried money spent, no row says where: 上年结转 column blank
+    ("10.00", "4.00", [None], "河北", True),       # 6.00 at least was spent
+    ("10.00", "10.00", [None], "河北", False),     # all of it goes on to 年终结转结余: a blank column is right
+    ("10.00", "0", ["4.00", "6.00"], "河北", False),  # given: CARRY-ROWS checks it
+    ("0", "0", [None], "河北", False),
+    ("10.00", "0", [None], "湖北", False),         # 湖北/上海 tables have no per-row 上年结转 column
+    ("10.00", "0", [None], "上海", False),
+    ("10.00", "0", [None], None, False),           # no layout known: nothing to say about its columns
+])
+def test_carry_rows_missing_where_the_layout_splits_them(carry_in, carry_out, rows, profile, fires):
+    messages = _fired(_carry(carry_in, carry_out, rows), "CARRY-ROWS-MISSING", profile)
+    assert bool(messages) is fires, messages
+    if fires:  # which figure, where, and the range it must fall in
+        low = D(carry_in) - D(carry_out)
+        assert messages == [f"上年结转结余中的一般公共预算 {carry_in}万元至少有 {low:.2f}万元在本年支出（上年结转结余 − 年终结转结余），"
+                            "但功能分类各行都没有填“上年结转”：“部门预算收入总表”的“上年结转”栏将空白、“本年收入”按本行合计列示。"
+                            "请在 支出.功能分类 中资金来源为“一般公共预算”、用到上年结转的各行填写 上年结转（各行之和"
+                            + (f"为 {low:.2f}）" if low == D(carry_in) else f"在 {low:.2f} 至 {carry_in} 之间）")]
+
+
+def test_carry_rows_missing_follows_the_table_columns_of_the_layout(tmp_path: Path):
+    """Profile data decides: a layout extending 湖北 whose 收入总表 gains a 上年结转 column is asked too."""
+    (tmp_path / "带结转.yaml").write_text("继承: 湖北\n名称: 带结转\n表:\n  收入总表:\n    来源: 功能分类\n    列: [合计, 本年收入, 上年结转]\n"
+                                        "    表头: [[科目编码, 科目名称, 合计, 本年收入, 上年结转]]\n"
+                                        "    宽度: [10, 30, 10, 10, 10]\n    对齐: [left, left, right, right, right]\n",
+                                        encoding="utf-8")
+    assert load_profile(tmp_path / "带结转.yaml").表["收入总表"].列[-1] == "上年结转"  # it loads (else silent)
+    assert _fired(_carry("10.00", "0", [None]), "CARRY-ROWS-MISSING", str(tmp_path / "带结转.yaml"))
 
 
 def test_carry_rows_by_fund_source():

@@ -92,15 +92,32 @@ class CheckContext:
         return not self._printed or any(n in self._printed for n in names)
 
     def _load_printed(self) -> frozenset[str]:
-        if self.profile is None:
-            return frozenset()
-        from ..findings import InputError
         from ..layout.profile import printed_names
 
+        layout = self.layout()
         try:
-            return printed_names(self.profile())
-        except (InputError, OSError):
+            return frozenset() if layout is None else printed_names(layout)
+        except OSError:
             return frozenset()
+
+    def layout(self) -> Any:
+        """The chosen layout (a layout.profile.Profile), or None when none is known or it cannot be loaded."""
+        if not hasattr(self, "_layout"):
+            from ..findings import InputError
+
+            try:
+                self._layout = self.profile() if self.profile is not None else None
+            except (InputError, OSError):
+                self._layout = None
+        return self._layout
+
+    def tables_with_column(self, column: str) -> list[str] | None:
+        """Titles of the chosen layout's 功能分类 tables that have ``column`` (a row measure, e.g. 上年结转);
+        None when no layout is known."""
+        layout = self.layout()
+        if layout is None:
+            return None
+        return [t.标题 for _, t in layout.tables() if t.来源 == "功能分类" and column in t.列]
 
     @property
     def leaves(self) -> list[tuple[Path, Any, Node | None, str | None]]:
@@ -415,6 +432,33 @@ def check_carry_rows(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding(f"资金来源为“{fund}”的各行“其中：上年结转”之和 {carried:f} 少于上年结转结余 − 年终结转结余 = {low:f}："
                               "其余的上年结转结余既未安排支出也未结转，收入总表的本年收入与上年结转分列不对",
                               b.收入.上年结转结余, fund, low, carried)
+
+
+@rule("CARRY-ROWS-MISSING", "warning", "有上年结转结余在本年支出（上年结转结余 − 年终结转结余 > 0），而功能分类各行都没有填“上年结转”，"
+                                    "所选版式的表又分列上年结转（如河北的收入总表）：提醒按行填写")
+def check_carry_rows_missing(ctx: CheckContext) -> Iterator[Finding]:
+    """Without any per-row 上年结转 the layout's 上年结转 column stays blank and 本年收入 shows each row's whole
+    合计 (absent is not zero: nothing is guessed). Only for a layout whose 功能分类 table has that column
+    (profile data: a table's 列), and only for a fund whose carry-over was spent this year."""
+    b = ctx.budget
+    rows = b.支出.功能分类
+    if any(r.上年结转 is not None for r in rows):
+        return  # CARRY-ROWS checks what was given
+    spent = [(fund, b.收入.上年结转结余.get(fund), b.收入.上年结转结余.get(fund) - b.支出.年终结转结余.get(fund))
+             for fund in FUND_SOURCES]
+    spent = [(fund, carry_in, low) for fund, carry_in, low in spent if low > 0]
+    tables = ctx.tables_with_column("上年结转") if spent else None
+    if not tables:
+        return
+    shown = "、".join(f"“{t.replace('{主体}', '').replace('{部门}', '').replace('{年度}年', '')}”" for t in tables)
+    unit = b.基本信息.金额单位
+    for fund, carry_in, low in spent:
+        yield ctx.finding(
+            f"上年结转结余中的{fund} {carry_in:f}{unit}至少有 {low:f}{unit}在本年支出（上年结转结余 − 年终结转结余），"
+            f"但功能分类各行都没有填“上年结转”：{shown}的“上年结转”栏将空白、“本年收入”按本行合计列示。"
+            f"请在 支出.功能分类 中资金来源为“{fund}”、用到上年结转的各行填写 上年结转（各行之和"
+            + (f"为 {low:f}）" if low == carry_in else f"在 {low:f} 至 {carry_in:f} 之间）"),
+            b.收入.上年结转结余, fund)
 
 
 @rule("PROJ-TOTAL", "error", "项目支出表合计 = 功能分类项目支出；每个项目合计 = 各资金来源之和；其他资金 = 非财政拨款部分")

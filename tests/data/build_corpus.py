@@ -22,6 +22,9 @@ HALF = PROJECT.replace("40.00", "20.00")
 TWIN = HALF.replace('"901T0001"', '"901T0002"').replace("示例业务专项", "示例业务专项（二）")
 USE = "    主要用途: 开展示例业务工作"
 DUTY = "    - 负责全市示例工作的统筹协调。"
+HEAD_TO_CARRY = BASE[BASE.index("  金额单位: 万元\n"): BASE.index("  收入总计: 150.00")]
+"""基本信息 … 上年结转结余: one region, so one edit can choose the 河北 layout and pay 10.00 of the same spending
+from a carry-over instead of this year's income (still balanced)."""
 
 # name: (old text, new text, [(rule, anchor text whose line the finding must name, or None for "no line")], exit)
 CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
@@ -125,6 +128,10 @@ CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
                    [("TEXT-FIGURE", "占46.45%")], 0),
     "carry_rows": ('科目名称: 一般行政管理事务, 项目支出: 40.00}', '科目名称: 一般行政管理事务, 项目支出: 40.00, 上年结转: 5.00}',
                    [("CARRY-ROWS", "    一般公共预算: 0\n  收入总计")], 1),
+    "carry_rows_missing": (HEAD_TO_CARRY, HEAD_TO_CARRY.replace("  金额单位: 万元\n", "  金额单位: 万元\n  版式: 河北\n")
+                           .replace("    一般公共预算: 0\n", "    一般公共预算: 10.00\n")
+                           .replace("拨款: 150.00\n  本年收入合计: 150.00", "拨款: 140.00\n  本年收入合计: 140.00"),
+                           [("CARRY-ROWS-MISSING", "    一般公共预算: 10.00")], 0),
     "carry_row_exceeds": ('科目名称: 一般行政管理事务, 项目支出: 40.00}', '科目名称: 一般行政管理事务, 项目支出: 40.00, 上年结转: 45.00}',
                           [("CARRY-ROWS", "上年结转: 45.00"), ("CARRY-ROWS", "    一般公共预算: 0\n  收入总计")], 1),
     "sangong_funds": ("  公务接待费: 1.00\n  合计: 1.00", "  公务接待费: 1.00\n  合计: 1.00\n  资金来源:\n    公务接待费: {一般公共预算: 0.80}",
