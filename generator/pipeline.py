@@ -130,13 +130,13 @@ def _output_dir(out: Path, findings: list[Finding]) -> Path:
 
 
 def _outputs(ctx: object, xlsx: bool, pdf: bool) -> tuple[list[str], list[str]]:
-    """The file names this run writes, and the other names a run for the same budget may have written."""
+    """The file names this run writes, and the other names a run for the same budget may have written;
+    their 文种 words are the profile's (ctx.文件名: 上海 单位预算公开 / 单位预算表, 决算 部门决算公开 …)."""
     from .writing.render import output_name
 
-    final = getattr(ctx, "文种", "预算") == "决算"
-    document, workbook = ("部门决算公开", "部门决算表") if final else ("部门预算公开", "部门预算表")
-    docx = output_name(ctx, document, ".docx")
-    every = {"docx": docx, "xlsx": output_name(ctx, workbook, ".xlsx"), "pdf": docx[: -len(".docx")] + ".pdf"}
+    names = ctx.文件名  # type: ignore[attr-defined]
+    docx = output_name(ctx, names.文档, ".docx")
+    every = {"docx": docx, "xlsx": output_name(ctx, names.工作簿, ".xlsx"), "pdf": docx[: -len(".docx")] + ".pdf"}
     wanted = {"docx": True, "xlsx": xlsx, "pdf": pdf}
     return [every[k] for k in every if wanted[k]], [every[k] for k in every if not wanted[k]]
 

@@ -125,9 +125,10 @@ def test_summary_workbook_and_page_show_each_departments_figures(tmp_path: Path)
         assert row["部门名称"] == b.subject and row["状态"] == "已生成" and row["错误数"] == 0
         for name, value in _expected_figures(sample).items():
             assert Decimal(str(row[name])) == value, (sample.name, name)
-        docx = f"{b.name}_{b.year}年部门预算公开.docx"
+        kind = "单位预算" if "版式: 上海" in sample.read_text(encoding="utf-8") else "部门预算"  # 上海's cover says 单位预算
+        docx = f"{b.name}_{b.year}年{kind}公开.docx"
         assert row["Word"] == docx and (out / docx).is_file()
-        assert (out / row["预算表"]).is_file()
+        assert row["预算表"] == f"{b.name}_{b.year}年{kind}表.xlsx" and (out / row["预算表"]).is_file()
     assert len(links) == 2 * len(SAMPLES)
     broken = table[bad.name]
     assert broken["状态"] == "有错误" and broken["错误数"] >= 1 and broken["Word"] is None

@@ -415,6 +415,26 @@ def test_shanghai_part_order_and_cover(tmp_path_factory):
     assert [doc.find_table(t)[0] for t in tables] == sorted(doc.find_table(t)[0] for t in tables)
 
 
+@pytest.mark.parametrize(("profile", "document", "workbook"), [
+    ("湖北", "部门预算公开", "部门预算表"), ("河北", "部门预算公开", "部门预算表"), ("上海", "单位预算公开", "单位预算表")])
+def test_output_file_names_say_what_the_cover_says(profile: str, document: str, workbook: str, tmp_path: Path):
+    """上海's cover says 单位预算: so do its file names (profile key 文件名); the 决算 stays 部门决算 everywhere."""
+    written = generate(ROOT / "tests" / "data" / "good_small.yaml", tmp_path, xlsx=True, profile=profile).written
+    assert [p.name for p in written] == [f"测试市示例局_2024年{document}.docx", f"测试市示例局_2024年{workbook}.xlsx"]
+    final = generate(ROOT / "tests" / "data" / "final_small.yaml", tmp_path / "决算", xlsx=True, profile=profile
+                     if profile != "河北" else None).written
+    assert [p.name for p in final] == ["测试市示例局_2023年部门决算公开.docx", "测试市示例局_2023年部门决算表.xlsx"]
+
+
+def test_output_file_name_words_are_checked_like_any_profile_key(tmp_path: Path):
+    bad = tmp_path / "坏.yaml"
+    bad.write_text("继承: 湖北\n名称: 坏\n文件名: {文档: 预算/公开}\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(bad)
+    assert any("坏.yaml:3:" in f.render() and "文件名" in f.render() for f in caught.value.findings), \
+        [f.render() for f in caught.value.findings]
+
+
 # ================================================================= the shipped 通城-style extension of 湖北
 
 TONGCHENG = ROOT / "docs" / "examples" / "通城"

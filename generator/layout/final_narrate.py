@@ -34,7 +34,15 @@ from ..reading.model import ZERO
 from .compute import Change, Tree, qualified_function_name
 from .final_compute import FinalFigures, compute_final
 from .narrate import HeaderCell, PerfTable, Row, TableCtx
-from .profile import DEFAULT_PROFILE, Profile, ProfileError, load_profile, shipped_profiles
+from .profile import (
+    DEFAULT_PROFILE,
+    FINAL_FILE_NAMES,
+    FileNames,
+    Profile,
+    ProfileError,
+    load_profile,
+    shipped_profiles,
+)
 from .tables import class_ordinal
 
 # ================================================================= the layouts (data)
@@ -253,6 +261,8 @@ class FinalRenderContext:
     整体绩效目标: list[PerfTable] = field(default_factory=list)
     项目绩效: list[PerfTable] = field(default_factory=list)
     文中表: dict[str, TableCtx | None] = field(default_factory=dict)
+    文件名: FileNames = field(default_factory=lambda: FINAL_FILE_NAMES)
+    """The 文种 words of the output file names: 部门决算公开 / 部门决算表 in every layout."""
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -42,7 +42,7 @@ from ..reading.model import (
     Procurement,
     Vehicle,
 )
-from .profile import DEFAULT_PROFILE, Profile, load_profile
+from .profile import DEFAULT_PROFILE, FileNames, Profile, load_profile
 from .tables import HeaderCell, Row, TableCtx, build_tables, build_text_tables, scalar_figures
 
 # ================================================================= table context (built in layout/tables.py)
@@ -266,6 +266,8 @@ class RenderContext:
     表: dict[str, TableCtx]
     表目录: list[str]
     说明: Narrative
+    文件名: FileNames
+    """The profile's 文种 words of the output file names (文件名.文档 / 文件名.工作簿)."""
     明细说明: Narrative
     """The narrative again with the profile's 文字.明细小数位 (上海: two decimals in 其他相关情况说明)."""
     增减: dict[str, ChangeWords]
@@ -572,7 +574,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
         二级单位=[s.名称 for s in subs], 人员构成=people, 工作任务=[f"{i}.{t}" for i, t in enumerate(ov.年度主要工作任务, 1)],
         机构设置表=text_tables.get("机构设置"), 文中表=text_tables,
         数字={k: ("" if v is None else w(v)) for k, v in scalar_figures(f).items()}, 词语=dict(profile.词语), 序数=["", *[cn_number(i) for i in range(1, 100)]],
-        表=tmap, 表目录=toc, 说明=narrative, 明细说明=detail,
+        表=tmap, 表目录=toc, 说明=narrative, 文件名=profile.文件名, 明细说明=detail,
         增减={k: change_words(c, src, places, text_fmt.小数位, text_fmt.千分位) for k, c in f.changes.items()}, 整体绩效=whole, 整体绩效目标=whole_targets, 项目绩效=project_perf,
         名词解释=terms, 科目解释=subjects, 绩效表=_perf_slots(profile),
     )

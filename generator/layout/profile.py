@@ -152,6 +152,28 @@ class ProjectPerfSpec(_Spec):
     指标描述列: bool = Field(False, description="指标表加“绩效指标描述”列")
 
 
+_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class FileNames(_Spec):
+    """The 文种 words of the output file names: ``<部门>_<年度>年<文档>.docx`` / ``…<工作簿>.xlsx``, as the
+    region names the document (上海's cover says 单位预算: 单位预算公开 / 单位预算表)."""
+
+    文档: str = Field("部门预算公开", min_length=1, description="公开文档（.docx，及 --pdf 的 .pdf）文件名中年度后的文种词")
+    工作簿: str = Field("部门预算表", min_length=1, description="表格工作簿（--xlsx）文件名中年度后的文种词")
+
+    @model_validator(mode="after")
+    def _safe(self) -> FileNames:
+        for word in (self.文档, self.工作簿):
+            if _NAME_UNSAFE.search(word) or word.strip(" .") != word:
+                raise ValueError(f"文件名的文种词“{word}”不能含 \\ / : * ? \" < > | 或控制字符，不能以空格或句点开头结尾")
+        return self
+
+
+FINAL_FILE_NAMES = FileNames(文档="部门决算公开", 工作簿="部门决算表")
+"""The 决算's (every layout names it 部门决算)."""
+
+
 class FillInSpec(_Spec):
     """The fill-in workbook (``excel-template``) as an officer of the region fills it."""
 
@@ -228,6 +250,7 @@ class Profile(_Spec):
     名词解释: list[TermSpec] = Field(default_factory=list, description="名词解释的术语和顺序；空则用随附的标准术语")
     项目绩效: ProjectPerfSpec = Field(default_factory=ProjectPerfSpec)
     填报: FillInSpec = Field(default_factory=FillInSpec)
+    文件名: FileNames = Field(default_factory=FileNames, description="输出文件名中的文种词（文档、表格工作簿）")
     决算: FinalSpec | None = Field(None, description="部门决算（文种: 决算）的版式；没有则本版式只用于预算")
 
     # set after loading: where the files are
