@@ -92,16 +92,24 @@ class Finding:
         where = self.position.render()
         return f"{self.file}:{where}" if where else self.file
 
+    def figures(self) -> str:
+        """``期望 150.00，实际 160.00，差额 10.00`` in the finding's own words (PRIOR-REASON: 上年 …，本年 …，变动 …);
+        "" when it has no figures. The CLI (render) and the web page both show exactly this."""
+        if self.expected is None and self.actual is None:
+            return ""
+        first, second, diff = self.labels
+        parts = [f"{first} {fmt_amount(self.expected)}"] if self.expected is not None else []
+        parts.append(f"{second} {fmt_amount(self.actual)}")
+        if self.difference is not None:
+            parts.append(f"{diff} {fmt_amount(self.difference)}")
+        return "，".join(parts)
+
     def render(self) -> str:
         """``file:line:col: 错误 [RULE] message（期望 …，实际 …，差额 …）``"""
         text = f"{self.location()}: {SEVERITY_ZH[self.severity]} [{self.rule}] {self.message}"
-        if self.expected is not None or self.actual is not None:
-            first, second, diff = self.labels
-            parts = [f"{first} {fmt_amount(self.expected)}"] if self.expected is not None else []
-            parts.append(f"{second} {fmt_amount(self.actual)}")
-            if self.difference is not None:
-                parts.append(f"{diff} {fmt_amount(self.difference)}")
-            text += "（" + "，".join(parts) + "）"
+        figures = self.figures()
+        if figures:
+            text += f"（{figures}）"
         if self.path:
             text += f"  ← {format_path(self.path)}"
         return text

@@ -132,6 +132,28 @@ def test_upload_with_errors_lists_findings_errors_first_and_generates_nothing(we
     assert web.get(f"/u/{upload_id}/download/docx").status_code == 404
 
 
+def test_findings_figures_in_the_words_of_the_command_line(web: TestClient, tmp_path: Path):
+    """The page names each finding's figures as `budgetdoc validate` does: 期望/实际/差额 for a sum, the rule's
+    own words where it has them (PRIOR-REASON: 上年/本年/变动) — no fixed 期望/实际 header over both."""
+    text = GOOD.read_text(encoding="utf-8").replace("公用经费: 12.00, 合计: 92.00", "公用经费: 12.00, 合计: 93.00")
+    text = text.replace("  收入总计: {金额: 145.00}", "  收入总计: {金额: 100.00}")  # > 10%: PRIOR-REASON
+    upload_id, _ = _upload(web, "有错.yaml", text.encode("utf-8"))
+    page = web.get(f"/u/{upload_id}").text
+    table = page[page.index('id="findings"'):page.index("</table>", page.index('id="findings"'))]
+    head = table[:table.index("</thead>")]
+    assert "期望" not in head and "实际" not in head and "<th>数字</th>" in head
+    cells = {rule: re.sub(r"<[^>]+>", "", figures) for rule, figures in re.findall(
+        r'<td class="nowrap code">([A-Z-]+)</td>.*?<td class="figures">(.*?)</td>', table, re.S)}
+    source = tmp_path / "有错.yaml"
+    source.write_text(text, encoding="utf-8")
+    said = CliRunner().invoke(cli, ["validate", str(source)]).output
+    for rule in ("FUNC-ROW", "PRIOR-REASON"):
+        line = next(x for x in said.splitlines() if f"[{rule}]" in x)
+        assert cells[rule] and f"（{cells[rule]}）" in line, (cells[rule], line)
+    assert cells["FUNC-ROW"] == "期望 92.00，实际 93.00，差额 1.00"
+    assert cells["PRIOR-REASON"].startswith("上年 100.00，本年 150.00，变动 50.00")
+
+
 def test_workbook_with_errors_names_sheet_and_cell(web: TestClient, tmp_path: Path):
     from openpyxl import load_workbook
 

@@ -47,6 +47,7 @@ def finding_row(f: Finding, shown: str, server_path: str) -> dict:
         "expected": f.to_json()["expected"],
         "actual": f.to_json()["actual"],
         "difference": f.to_json()["difference"],
+        "figures": f.figures(),  # as the CLI words them: 期望/实际/差额, or the rule's own (上年/本年/变动)
     }
 
 
