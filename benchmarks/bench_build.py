@@ -12,7 +12,8 @@ each per round, in turn), and both are given as CPU time (user+sys, which the ot
 load on the two shared cores inflates far less than wall time) with wall time beside it.
 
 The N departments are made from the bundled samples: each gets its own name, 部门编码 and unit
-codes, and its amounts multiplied by 1, 2 or 3 (sums stay exact), written as JSON-style YAML.
+codes, the batch's one 预算年度 (the samples' most common), and its amounts multiplied by 1, 2 or 3 (sums
+stay exact), written as JSON-style YAML.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def make_batch(folder: Path, n: int) -> list[Path]:
     from generator.reading.load import load_file
 
     bases = [load_file(p)[0] for p in SAMPLES]
+    years = [b["基本信息"]["预算年度"] for b in bases]
+    year = max(set(years), key=years.count)  # one bureau's batch is one year (else BATCH-YEAR refuses the rest)
     made = []
     for i in range(n):
         data = _scaled(bases[i % len(bases)], 1 + i % 3)
@@ -75,6 +78,7 @@ def make_batch(folder: Path, n: int) -> list[Path]:
         code = str(500 + i)
         info["部门名称"] = f"{DISTRICTS[i % len(DISTRICTS)]}{info['部门名称']}{i + 1:03d}"
         info["部门编码"] = code
+        info["预算年度"] = year
         for j, unit in enumerate(info.get("预算单位") or [], 1):
             unit["编码"] = f"{code}{j:03d}"
         path = folder / f"{i // 50:02d}" / f"dept_{i + 1:03d}.yaml"
