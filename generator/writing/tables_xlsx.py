@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .xlsx_cells import clean_text, display_width, print_setup, save_workbook, text_at
+from .xlsx_cells import clean_text, display_width, fast_styles, print_setup, save_workbook, text_at
 
 if TYPE_CHECKING:
     from ..layout.narrate import PerfTable, RenderContext, TableCtx
@@ -99,7 +99,7 @@ def _alignment(options: tuple[tuple[str, Any], ...]) -> Alignment:
 class _TablesWriter:
     def __init__(self, ctx: RenderContext):
         self.ctx = ctx
-        self.wb = Workbook()
+        self.wb = fast_styles(Workbook())
         self.wb.remove(self.wb.active)
         self.used: set[str] = set()
         self.thin = Side(style="thin", color="000000")
@@ -333,13 +333,14 @@ class _TablesWriter:
                 cell.border = self.border
             ws.row_dimensions[rr].height = 20
         r += head_rows
-        spans: list[tuple[int, int, int]] = []  # (column, first row, last row) to merge
-        level1_start = r
-        for g, (level1, level2, rows) in enumerate(p.groups):
-            if g and p.groups[g - 1][0] != level1:
-                spans.append((1, level1_start, r - 1))
-                level1_start = r
-            spans.append((2, r, r + len(rows) - 1))
+        # the 一级/二级指标 cells are merged before the rows are written, as the header cells are: openpyxl
+        # then has no borders to carry into the merged cells (its slow path), and each cell gets its own
+        spans = _indicator_spans(p.groups, r)
+        for c, first, last in spans:
+            if last > first:
+                ws.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
+        covered = {(row, c) for c, first, last in spans for row in range(first + 1, last + 1)}
+        for level1, level2, rows in p.groups:
             for ind in rows:
                 values = [level1, level2, ind.三级指标, ind.指标值文字]
                 if history:
@@ -347,22 +348,36 @@ class _TablesWriter:
                 values.append(ind.指标值确定依据)
                 tall = 1
                 for c, value in enumerate(values, 1):
+                    if value:
+                        tall = max(tall, int(display_width(value) / max(widths[c - 1] - 1, 1)) + 1)
+                    if (r, c) in covered:  # under a merged 一级/二级指标 cell: its border only
+                        ws.cell(r, c).border = self.border
+                        continue
                     cell = text_at(ws, r, c, value or None)
                     if value:
                         cell.data_type = "s"
-                        tall = max(tall, int(display_width(value) / max(widths[c - 1] - 1, 1)) + 1)
                     cell.font = self.font(10)
                     cell.alignment = _align(horizontal="left" if c in (3, ncols) else "center", vertical="center",
                                                wrap_text=True)
                     cell.border = self.border
                 ws.row_dimensions[r].height = max(18, 14 * tall + 4)
                 r += 1
-        if p.groups:
-            spans.append((1, level1_start, r - 1))
-        for c, first, last in spans:
-            if last > first:
-                ws.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
         return r
+
+
+def _indicator_spans(groups: list, first_row: int) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of the 一级指标 (column 1) and 二级指标 (column 2) cells to merge."""
+    spans: list[tuple[int, int, int]] = []
+    r = level1_start = first_row
+    for g, (level1, _level2, rows) in enumerate(groups):
+        if g and groups[g - 1][0] != level1:
+            spans.append((1, level1_start, r - 1))
+            level1_start = r
+        spans.append((2, r, r + len(rows) - 1))
+        r += len(rows)
+    if groups:
+        spans.append((1, level1_start, r - 1))
+    return spans
 
 
 def write_tables_xlsx(ctx: RenderContext, path: str | Path) -> None:

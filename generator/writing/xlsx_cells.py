@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..reading.workbook_layout import AMOUNT, CHOICE, CODE, DATE, INT, LONG, NO, NUMBER, TEXT, YES
@@ -17,6 +19,35 @@ SECTION_FILL = PatternFill("solid", fgColor="FCE4D6")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 FONT = "宋体"
 FORMATS = {AMOUNT: "#,##0.00", INT: "0", NUMBER: "General", DATE: "yyyy-mm-dd"}
+
+
+class _SharedStyles(IndexedList):
+    """A workbook's list of fonts, alignments or borders that finds a style object it has seen by identity.
+
+    openpyxl files a style by value: every ``cell.font = f`` hashes ``f`` field by field (recursively) to
+    find its index, which was half the time of writing a tables workbook. Our style objects are shared and
+    never modified once made (tables_xlsx._font, _alignment), and openpyxl makes a new object for every
+    change (``cell.border += side``), so an object seen before has the index it had: the same list, the
+    same indices, the same bytes."""
+
+    def __init__(self, iterable: Any = None):
+        super().__init__(iterable)
+        self._seen: dict[int, tuple[Any, int]] = {}  # id → (the object, kept alive so its id stays its own; index)
+
+    def add(self, value: Any) -> int:
+        seen = self._seen.get(id(value))
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        index = super().add(value)
+        self._seen[id(value)] = (value, index)
+        return index
+
+
+def fast_styles(wb: Workbook) -> Workbook:
+    """``wb`` with its font, alignment, border and protection lists replaced by _SharedStyles (same contents)."""
+    for name in ("_fonts", "_alignments", "_borders", "_protections"):
+        setattr(wb, name, _SharedStyles(getattr(wb, name)))
+    return wb
 
 
 def display_width(text: str) -> float:
