@@ -10,14 +10,11 @@ rules of CONVENTIONS say, and the "not given" document asserts no number for the
 from __future__ import annotations
 
 import copy
-import difflib
-import json
-import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from absent_helpers import differing_texts, dump_yaml
 from independent import DocView
 
 from generator.pipeline import generate, validate
@@ -27,21 +24,11 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "generator/data/example.yaml"
 BASE: dict = load_file(EXAMPLE)[0]
 
 
-def _dump(data: Any) -> str:
-    def encode(value: object) -> object:
-        if isinstance(value, Decimal):
-            return f"@@{value}@@"
-        if hasattr(value, "isoformat"):
-            return value.isoformat()  # type: ignore[union-attr]
-        raise TypeError(type(value))
-
-    return re.sub(r'"@@(-?[\d.]+)@@"', r"\1", json.dumps(data, ensure_ascii=False, indent=1, default=encode))
-
 
 def _render(data: dict, directory: Path) -> DocView:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "预算.json"
-    path.write_text(_dump(data), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")
     result = generate(path, directory / "out")
     return DocView(Path(result.written[0]))
 
@@ -72,13 +59,7 @@ DELETE = object()
 
 def _differing(absent: DocView, zero: DocView) -> tuple[list[str], list[str]]:
     """The paragraphs/cells that differ: (only in the absent document, only in the zero document)."""
-    a, z = _texts(absent), _texts(zero)
-    only_a, only_z = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=z, autojunk=False).get_opcodes():
-        if op != "equal":
-            only_a += a[i1:i2]
-            only_z += z[j1:j2]
-    return only_a, only_z
+    return differing_texts(_texts(absent), _texts(zero))
 
 
 # field → (path, the zero value, extra edits both variants need, the phrase the zero variant must state,

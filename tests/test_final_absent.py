@@ -9,7 +9,6 @@ absent variant also passes tests/independent_final.py (every sentence it expects
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from generator.pipeline import generate, validate
 
 sys.path.insert(0, str(Path(__file__).parent))
+from absent_helpers import differing_texts  # noqa: E402
 from independent import DocView  # noqa: E402
 from independent_final import Final  # noqa: E402
 
@@ -71,13 +71,7 @@ def _texts(doc: DocView) -> list[str]:
     return out
 
 
-def _differing(a: list[str], z: list[str]) -> tuple[list[str], list[str]]:
-    only_a, only_z = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=z, autojunk=False).get_opcodes():
-        if op != "equal":
-            only_a += a[i1:i2]
-            only_z += z[j1:j2]
-    return only_a, only_z
+
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -86,7 +80,7 @@ def test_final_figure_absent_versus_zero(case: str, tmp_path: Path):
     absent_path, zero_path = _variant(case, 0, tmp_path / "absent"), _variant(case, 1, tmp_path / "zero")
     absent = _texts(DocView(generate(absent_path, tmp_path / "absent" / "out").written[0]))
     zero = _texts(DocView(generate(zero_path, tmp_path / "zero" / "out").written[0]))
-    only_absent, only_zero = _differing(absent, zero)
+    only_absent, only_zero = differing_texts(absent, zero)
     assert len(only_zero) == 1, (only_absent, only_zero)
     assert re.search(clause, only_zero[0]), only_zero[0]
     # the absent document is the zero one without the clause (a whole sentence: its paragraph loses it)

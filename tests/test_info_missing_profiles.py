@@ -11,10 +11,7 @@ reaches validate as generate chooses it (--profile, 基本信息.版式, config 
 from __future__ import annotations
 
 import copy
-import json
-import re
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ from generator.pipeline import generate, validate
 from generator.reading.load import load_file
 
 sys.path.insert(0, str(Path(__file__).parent))
+from absent_helpers import dump_yaml  # noqa: E402
 from independent import DocView  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,15 +44,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...]]] = {
 }
 
 
-def _dump(data: Any) -> str:
-    def encode(value: object) -> object:
-        if isinstance(value, Decimal):
-            return f"@@{value}@@"
-        if hasattr(value, "isoformat"):
-            return value.isoformat()  # type: ignore[union-attr]
-        raise TypeError(type(value))
 
-    return re.sub(r'"@@(-?[\d.]+)@@"', r"\1", json.dumps(data, ensure_ascii=False, indent=1, default=encode))
 
 
 def _without(*paths: tuple[str, ...]) -> dict:
@@ -75,7 +65,7 @@ def _without(*paths: tuple[str, ...]) -> dict:
 def _write(data: dict, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "预算.json"
-    path.write_text(_dump(data), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")
     return path
 
 
