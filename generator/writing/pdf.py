@@ -146,7 +146,7 @@ def check_tools() -> str:
 # ---------------------------------------------------------------- never an orphan soffice
 
 _GUARD_SCRIPT = """
-import os, shutil, signal, sys
+import os, shutil, signal, sys, time
 group = sys.stdin.readline().strip()
 last = sys.stdin.readline().strip() if group.isdigit() else group
 if last != "done":
@@ -155,6 +155,12 @@ if last != "done":
             os.killpg(int(group), signal.SIGKILL)
         except OSError:
             pass
+        for _ in range(100):  # a killed soffice may still write its profile for a moment: wait (≤ 5 s) until
+            try:              # its group is gone before removing the folder, or the folder is left behind
+                os.killpg(int(group), 0)
+            except OSError:
+                break
+            time.sleep(0.05)
     shutil.rmtree(sys.argv[1], ignore_errors=True)
 """
 
