@@ -77,6 +77,12 @@ def _micro_kinds(proc: dict) -> list[tuple[str, Decimal]]:
     return [(k, dec(by[k])) for k in ("货物", "工程", "服务") if by.get(k) is not None]
 
 
+def _sme_kinds(proc: dict) -> dict[str, Decimal] | None:
+    """授予中小企业 by kind as entered, or None when it was not entered at all (absent is not zero)."""
+    by = proc.get("授予中小企业")
+    return None if by is None else {k: dec(by[k]) for k in ("货物", "工程", "服务") if by.get(k) is not None}
+
+
 def _micro_total(proc: dict) -> Decimal | None:
     """授予小微企业 in total: as entered, else Σ the kinds entered, else None (the clause is left out)."""
     if proc.get("授予小微企业") is not None:
@@ -456,13 +462,16 @@ class Final:
             entered = [k for k in kinds if k in (proc.get("合同金额") or {})]  # only these are listed, never a 0
             absent += [f"{k}采购金额0万元" for k in kinds if k not in entered]
             absent += [f"政府采购{k}支出0万元" for k in kinds if k not in entered]
+            sme_given = _sme_kinds(proc)  # None: 授予中小企业 not entered — no 中小企业 (nor 小微企业) figure
+            if sme_given is None:
+                absent += ["中小企业合同金额", "中小企业供应商", "授予小微企业合同金额", "小微企业供应商"]
             if self.template:
-                sme_total = sum((dec(proc.get("授予中小企业", {}).get(k)) for k in kinds), ZERO)
+                sme_total = sum((sme_given or {}).values(), ZERO)
                 sentences.append(f"政府采购金额（以合同签订为准）为{wan(total)}万元，其中：" + "、".join(
                     f"{k}采购金额{wan(kinds[k])}万元" for k in entered))
-                if total:
+                if total and sme_given is not None:
                     sentences.append(f"由中小企业供应商中标或成交的采购金额{wan(sme_total)}万元，占政府采购金额的{pct(sme_total, total)}")
-                if total and sme_total and _micro_total(proc) is not None:
+                if total and sme_given is not None and sme_total and _micro_total(proc) is not None:
                     micro_kinds = _micro_kinds(proc)
                     said = f"其中由小微企业供应商中标或成交的采购金额{wan(_micro_total(proc))}万元"
                     if micro_kinds:
@@ -471,20 +480,23 @@ class Final:
             else:
                 sentences.append(f"政府采购支出总额{wan(total)}万元，其中：" + "、".join(
                     f"政府采购{k}支出{wan(kinds[k])}万元" for k in entered))
-            if total and not self.template:
-                sme = {k: dec(proc.get("授予中小企业", {}).get(k)) for k in kinds}
+            if total and not self.template and sme_given is not None:
+                sme = sme_given
                 sme_total = sum(sme.values(), ZERO)
                 sentences.append(f"授予中小企业合同金额{wan(sme_total)}万元，占政府采购支出总额的{pct(sme_total, total)}")
                 micro = _micro_total(proc)
                 if sme_total and micro is not None:
                     sentences.append(f"授予小微企业合同金额{wan(micro)}万元，占授予中小企业合同金额的{pct(micro, sme_total)}")
                 for k, v in kinds.items():
-                    if v:
+                    if v and k in sme:  # only the kinds whose 授予中小企业 was entered
                         sentences.append(f"{k}采购授予中小企业合同金额占{k}支出金额的{pct(sme[k], v)}")
+                    elif v:
+                        absent.append(f"{k}采购授予中小企业合同金额占")
                 micro_kinds = _micro_kinds(proc)
-                if sme_total and micro_kinds:
+                if sme_total and micro_kinds:  # a kind without its 授予中小企业: the amount, no share
                     sentences.append("授予小微企业合同金额中，" + "；".join(
-                        f"{k}采购{wan(v)}万元，占{k}采购授予中小企业合同金额的{pct(v, sme[k])}" for k, v in micro_kinds) + "。")
+                        f"{k}采购{wan(v)}万元" + (f"，占{k}采购授予中小企业合同金额的{pct(v, sme[k])}" if k in sme else "")
+                        for k, v in micro_kinds) + "。")
             absent += [f"{k}采购0万元" for k in ("货物", "工程", "服务") if k not in dict(_micro_kinds(proc))]
             if _micro_total(proc) is None:  # neither 授予小微企业 nor its kinds entered: never stated
                 absent += ["授予小微企业合同金额", "小微企业供应商"]

@@ -3,6 +3,7 @@ validate/generate straight from the .xlsx — with findings located at sheet!cel
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,37 @@ def test_round_trip_yaml_template_import(sample, tmp_path):
     assert [len(p.指标) for p in again.绩效自评.项目] == [len(p.指标) for p in original.绩效自评.项目]
     assert again.三公经费.预决算差异原因 == original.三公经费.预决算差异原因
     assert again.政府采购.micro_kinds() == original.政府采购.micro_kinds()
+    # a kind left out of 合同金额 / 授予中小企业 stays out (a blank cell, never an entered 0)
+    assert again.政府采购.合同金额.entered() == original.政府采购.合同金额.entered()
+    assert again.政府采购.sme_kinds() == original.政府采购.sme_kinds()
+
+
+SME_VARIANTS = {"absent": "", "货物 only": "  授予中小企业: {货物: 6.00}\n", "zero": "  授予中小企业: {货物: 0, 服务: 0}\n"}
+
+
+@pytest.mark.parametrize("variant", list(SME_VARIANTS))
+def test_round_trip_keeps_sme_absent_partial_or_zero(variant, tmp_path):
+    """授予中小企业 not entered, entered for 货物 only, or entered as 0: the workbook (template --from, then
+    read, and import → YAML) gives back exactly the kinds entered, and the cells of the others are blank."""
+    text = (REPO / "tests" / "data" / "final_small.yaml").read_text(encoding="utf-8")
+    line = "  授予中小企业: {货物: 6.00, 服务: 4.00}\n"
+    assert text.count(line) == 1
+    sample = tmp_path / "final_small.yaml"
+    sample.write_text(text.replace(line, SME_VARIANTS[variant]), encoding="utf-8")
+    expected = load_file(sample)[0]["政府采购"].get("授予中小企业")
+    book = tmp_path / "决算填报.xlsx"
+    write_template(book, sample)
+    ws = load_workbook(book)["机关运行经费"]
+    cells = {k: ws[_cell(ws, k, "授予中小企业合同金额")].value for k in ("货物", "工程", "服务")}
+    assert {k: v for k, v in cells.items() if v is not None} == {k: float(v) for k, v in (expected or {}).items()}
+    target = tmp_path / "导入.yaml"
+    import_workbook(book, target)
+    for data_source in (read_workbook(book), load_file(target)):
+        proc = _accounts(data_source).政府采购
+        if expected is None:
+            assert proc.授予中小企业 is None and proc.sme() is None
+        else:
+            assert proc.sme_kinds() == {k: Decimal(str(v)) for k, v in expected.items()}
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)

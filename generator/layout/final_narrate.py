@@ -767,19 +767,25 @@ class _Narrator:
         total = p.shown_total()
         listed = "、".join(f"政府采购{k}支出{self.w(v)}万元" for k, v in p.合同金额.entered())
         text = f"本部门{y}年度政府采购支出总额{self.w(total)}万元" + (f"，其中：{listed}" if listed else "") + f"{_tail(p)}。"
-        if not total:
+        sme = p.sme()  # None: 授予中小企业 not entered — its sentence (and the 小微 part of it) is left out
+        if not total or sme is None:
             return text
-        sme = p.授予中小企业.total()
+        sme_kinds = p.sme_kinds()
         text += f"授予中小企业合同金额{self.w(sme)}万元，占政府采购支出总额的{self.share(sme, total)}"
         micro = p.micro()  # None: neither the total nor a kind entered — the clause is left out
         if sme and micro is not None:
             text += f"，其中：授予小微企业合同金额{self.w(micro)}万元，占授予中小企业合同金额的{self.share(micro, sme)}"
-        kinds = [f"{k}采购授予中小企业合同金额占{k}支出金额的{self.share(getattr(p.授予中小企业, k), getattr(p.合同金额, k))}"
-                 for k in ("货物", "工程", "服务") if getattr(p.合同金额, k)]
+        kinds = [f"{k}采购授予中小企业合同金额占{k}支出金额的{self.share(v, getattr(p.合同金额, k))}"
+                 for k, v in sme_kinds.items() if getattr(p.合同金额, k)]
         text += ("；" + "，".join(kinds) if kinds else "") + "。"
-        by_kind = [f"{k}采购{self.w(v)}万元，占{k}采购授予中小企业合同金额的{self.share(v, getattr(p.授予中小企业, k))}"
-                   for k, v in p.micro_kinds()]
-        return text + ("授予小微企业合同金额中，" + "；".join(by_kind) + "。" if by_kind and sme else "")
+        return text + (self._micro_by_kind(p.micro_kinds(), sme_kinds) if sme else "")
+
+    def _micro_by_kind(self, micro_kinds: list[tuple[str, Decimal]], sme_kinds: dict[str, Decimal]) -> str:
+        """授予小微企业合同金额中，货物采购X万元，占货物采购授予中小企业合同金额的Y%；…: a kind whose 授予中小企业
+        was not entered keeps its amount but has no share (absent is not zero)."""
+        by_kind = [f"{k}采购{self.w(v)}万元" + (f"，占{k}采购授予中小企业合同金额的{self.share(v, sme_kinds[k])}"
+                                              if k in sme_kinds else "") for k, v in micro_kinds]
+        return "授予小微企业合同金额中，" + "；".join(by_kind) + "。" if by_kind else ""
 
     def assets(self) -> str:
         assets = self.a.国有资产
@@ -1044,7 +1050,7 @@ class _TemplateNarrator(_Narrator):
         listed = "、".join(f"{k}采购金额{self.w(v)}万元" for k, v in p.合同金额.entered())
         out = [f"{subj}{y}年度政府采购金额（以合同签订为准）为{self.w(p.shown_total())}万元"
                + (f"，其中：{listed}" if listed else "") + f"{_tail(p)}。"]
-        sme = p.授予中小企业.total()
+        sme = p.sme()  # None: 授予中小企业 not entered — the 中小企业 (and 小微企业) sentence is left out
         reserved = []
         if p.预留中小企业预算 is not None:
             reserved.append(f"面向中小企业预留政府采购项目预算金额{self.w(p.预留中小企业预算)}万元")
@@ -1052,7 +1058,7 @@ class _TemplateNarrator(_Narrator):
             reserved.append(f"面向小微企业预留政府采购项目预算金额{self.w(p.预留小微企业预算)}万元")
         text = f"{y}年度本部门" + "，".join(reserved) + "。" if reserved else ""
         micro = p.micro()  # None: neither the total nor a kind entered — the clause is left out
-        if p.shown_total():
+        if p.shown_total() and sme is not None:
             kinds = "、".join(f"{kind}采购{self.w(v)}万元" for kind, v in p.micro_kinds())
             text += (f"由中小企业供应商中标或成交的采购金额{self.w(sme)}万元，占政府采购金额的{self.share(sme, p.shown_total())}"
                      + (f"，其中由小微企业供应商中标或成交的采购金额{self.w(micro)}万元" + (f"（{kinds}）" if kinds else "")

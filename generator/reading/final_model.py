@@ -309,7 +309,8 @@ class MicroByKind(Node):
 class FinalProcurement(Node):
     合同金额: ByKind = Field(default_factory=ByKind, title="政府采购支出（合同金额，按类别）")
     合计: Amount | None = Field(None, title="合计（可选，填写则校验）")
-    授予中小企业: ByKind = Field(default_factory=ByKind, title="授予中小企业合同金额（按类别）")
+    授予中小企业: ByKind | None = Field(None, title="授予中小企业合同金额（按类别）",
+                                    description="只说明填写的类别；不填则文档不说明授予中小企业（及小微企业）合同金额")
     授予小微企业: Amount | None = Field(None, title="其中授予小微企业合同金额",
                                       description="不填时取按类别各项之和；都不填则文档不说明授予小微企业金额")
     授予小微企业按类别: MicroByKind | None = Field(
@@ -322,6 +323,15 @@ class FinalProcurement(Node):
         """The 政府采购 合计 as printed: the declared one within 尾差 of 货物 + 工程 + 服务 (see settled)."""
         k = self.合同金额
         return settled(self.合计, [k.货物, k.工程, k.服务])
+
+    def sme(self) -> Decimal | None:
+        """授予中小企业 in total: the sum of the kinds entered, or None when it was not entered (the document
+        then leaves the 中小企业 clause out, and the 小微企业 one with it — absent is not zero)."""
+        return None if self.授予中小企业 is None else self.授予中小企业.total()
+
+    def sme_kinds(self) -> dict[str, Decimal]:
+        """The kinds whose 授予中小企业 amount was entered, in 货物/工程/服务 order (a kind left out is not 0)."""
+        return {} if self.授予中小企业 is None else dict(self.授予中小企业.entered())
 
     def micro(self) -> Decimal | None:
         """授予小微企业 in total: as entered, else the sum of the kinds entered, else None (neither entered:

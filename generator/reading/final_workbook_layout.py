@@ -17,6 +17,7 @@ from .final_model import (
     FINAL_INCOME_SOURCES,
     FINAL_PRIOR_ITEMS,
     ROW_INCOME_SOURCES,
+    ByKind,
 )
 from .workbook_layout import (
     AMOUNT,
@@ -274,7 +275,27 @@ def final_export(out: dict, accounts: Any) -> dict:
             dump = ind.model_dump(by_alias=True)
             rows.append({owner: name, **{c.header: dump.get(c.key[0]) for c in INDICATOR_ROWS.cols[1:] if c.key}})
     out[INDICATOR_ROWS.title] = rows
+    _blank_kinds_not_entered(out, accounts)
     return out
+
+
+def _blank_kinds_not_entered(out: dict, accounts: Any) -> None:
+    """A 货物/工程/服务 amount the input left out (合同金额, 授予中小企业) is exported as a blank cell: the model
+    dump fills in 0, which read back would be an entered 0 the document then states (absent is not zero)."""
+    for spec in FINAL_SHEETS:
+        for sec in spec.sections:
+            if not (isinstance(sec, KV) and sec.spread):
+                continue
+            for col in sec.values:
+                node: Any = accounts
+                for key in col.key or ():
+                    node = getattr(node, key, None)
+                if not isinstance(node, ByKind):
+                    continue
+                entered = dict(node.entered())
+                for line in sec.lines:
+                    if line.path[-1] not in entered:
+                        out[sec.title][line.label][col.header] = None
 
 
 FINAL_WORKBOOK = WorkbookKind("决算", "部门决算填报工作簿", "部门决算公开", "决算表", FINAL_SHEETS)

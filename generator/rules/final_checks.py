@@ -390,14 +390,25 @@ def check_procurement(ctx: CheckContext) -> Iterator[Finding]:
         return
     yield from ctx.compare("政府采购合计", p, "合计", p.合计, [p.合同金额.货物, p.合同金额.工程, p.合同金额.服务],
                            note="，并在情况说明中注明尾差")
-    for kind in ("货物", "工程", "服务"):
-        sme, whole = getattr(p.授予中小企业, kind), getattr(p.合同金额, kind)
+    for kind, sme in p.sme_kinds().items():  # 授予中小企业 not entered: nothing to compare (absent is not 0)
+        whole = getattr(p.合同金额, kind)
         if sme > whole:
             yield ctx.finding(f"{kind}类授予中小企业合同金额大于{kind}类政府采购合同金额", p.授予中小企业, kind, whole, sme)
-    micro = p.micro()
-    if micro is not None and micro > p.授予中小企业.total():
+    micro, sme_total = p.micro(), p.sme()
+    if micro is not None and sme_total is not None and micro > sme_total:
         where = (p, "授予小微企业") if p.授予小微企业 is not None else (p.授予小微企业按类别, None)
-        yield ctx.finding("授予小微企业合同金额大于授予中小企业合同金额", *where, p.授予中小企业.total(), micro)
+        yield ctx.finding("授予小微企业合同金额大于授予中小企业合同金额", *where, sme_total, micro)
+
+
+@rule("FIN-PROC-SME-MISSING", "warning",
+      "决算政府采购：有政府采购金额而未填授予中小企业合同金额时提醒（情况说明将略去中小企业、小微企业的金额，不写成 0）", FINAL)
+def check_procurement_sme_missing(ctx: CheckContext) -> Iterator[Finding]:
+    p = _a(ctx).政府采购
+    if p is None or p.授予中小企业 is not None or not p.shown_total():
+        return  # a zero 政府采购 total: the document states no 中小企业 figure in any layout
+    also = "及授予小微企业" if p.micro() is not None else ""
+    yield ctx.finding(f"填写了政府采购，但未填授予中小企业合同金额；情况说明将不写授予中小企业{also}合同金额"
+                      "（不会写成 0）；如确为 0 请各类填 0", p, "授予中小企业")
 
 
 @rule("FIN-PROC-MICRO", "error",
@@ -408,9 +419,10 @@ def check_procurement_micro(ctx: CheckContext) -> Iterator[Finding]:
         return
     by = p.授予小微企业按类别
     yield from ctx.compare("授予小微企业合同金额", p, "授予小微企业", p.授予小微企业, [v for _, v in by.given()])
+    sme_kinds = p.sme_kinds()
     for kind, micro in by.given():
-        sme = getattr(p.授予中小企业, kind)
-        if micro > sme:
+        sme = sme_kinds.get(kind)  # that kind's 授予中小企业 not entered: no bound to check against
+        if sme is not None and micro > sme:
             yield ctx.finding(f"{kind}类授予小微企业合同金额大于{kind}类授予中小企业合同金额", by, kind, sme, micro)
 
 

@@ -200,6 +200,7 @@ FINAL_CASES: dict[str, tuple[str, str, list[tuple[str, str | None]], int]] = {
     "proc_sme": ("授予小微企业: 5.00", "授予小微企业: 11.00",
                  [("FIN-PROC", "授予小微企业: 11.00"), ("FIN-PROC-MICRO", "授予小微企业: 11.00")], 1),
     "proc_micro_sum": ("{货物: 3.00, 服务: 2.00}", "{货物: 3.50, 服务: 2.00}", [("FIN-PROC-MICRO", "授予小微企业: 5.00")], 1),
+    "proc_sme_missing": ("  授予中小企业: {货物: 6.00, 服务: 4.00}\n", "", [("FIN-PROC-SME-MISSING", "政府采购:")], 0),
     "proc_micro_kind": ("{货物: 3.00, 服务: 2.00}", "{货物: 0.50, 服务: 4.50}", [("FIN-PROC-MICRO", "服务: 4.50}")], 1),
     "assets": ("  车辆: [{类型: 其他用车, 数量: 2}]\n", "", [("FIN-ASSETS", "国有资产:")], 0),
     "perf_coverage": ("      执行数: 40.00", "      执行数: 30.00", [("FIN-PERF", "  项目:\n    - 项目名称")], 0),
