@@ -186,6 +186,8 @@ def test_tables_workbook_has_every_table(generated):
     xlsx = [w for w in written if w.suffix == ".xlsx"]
     assert xlsx and xlsx[0].name.endswith("部门决算表.xlsx")
     wb = load_workbook(xlsx[0])
+    info = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["基本信息"]
+    assert wb.properties.title == f"{info['部门名称']}{info['决算年度']}年部门决算表"  # as its file name (was 部门预算表)
     text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
     for key in layout["表序"]:
         assert layout["表"][key]["名称"] in text

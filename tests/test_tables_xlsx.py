@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from generator.cli import app
@@ -136,3 +137,18 @@ def test_shanghai_whole_yuan_cells_are_numbers_with_separators(tmp_path: Path):
     three = wb.worksheets[8]
     assert three.cell(2, three.max_column).value == "单位：万元"
     assert [displayed(c) for c in three[6] if c.value is not None][:3] == ["346.30", "288.70", "25.40"]
+
+
+@pytest.mark.parametrize("profile", ["上海", "湖北"])
+def test_workbook_title_uses_the_profiles_word(profile: str, tmp_path: Path):
+    """The .xlsx document title says what its file name says: 上海 “…年单位预算表” (profile 文件名.工作簿,
+    read here from its 版式.yaml as plain data), 湖北 the default 部门预算表."""
+    sample = ROOT / "inputs" / "上海市财政局_2025.yaml"
+    layout = YAML(typ="safe").load((ROOT / "generator" / "profiles" / profile / "版式.yaml").read_text(encoding="utf-8"))
+    word = (layout.get("文件名") or {}).get("工作簿", "部门预算表")
+    info = YAML(typ="safe").load(sample.read_text(encoding="utf-8"))["基本信息"]
+    _, path = _generate(sample, profile, tmp_path)
+    title = load_workbook(path).properties.title
+    assert title == f"{info['部门名称']}{info['预算年度']}年{word}"
+    assert path.name == f"{info['部门名称']}_{info['预算年度']}年{word}.xlsx"
+    assert "部门预算表" not in title or word == "部门预算表"

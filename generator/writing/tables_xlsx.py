@@ -118,7 +118,8 @@ class _TablesWriter:
             self.perf_sheet(f"表{number + n}", name, whole=key == "整体")
         props = self.wb.properties
         props.creator = "budgetdoc"
-        props.title = clean_text(f"{self.ctx.公开主体}{self.ctx.年度}年部门预算表")
+        # the 文种 word of the workbook's file name (profile 文件名.工作簿: 上海 单位预算表; the 决算 部门决算表)
+        props.title = clean_text(f"{self.ctx.公开主体}{self.ctx.年度}年{self.ctx.文件名.工作簿}")
         return self.wb
 
     @property
