@@ -182,6 +182,39 @@ def test_second_build_skips_unchanged_and_removes_stale_outputs(tmp_path: Path):
     assert fifth.count("已生成") == len(SAMPLES) - 1
 
 
+@pytest.mark.parametrize("edit", [("部门名称: 测试市示例局", "部门名称: 测试市示范局"),
+                                  ("  部门名称: 测试市示例局\n", "  部门名称: 测试市示例局\n  版式: 上海\n")],
+                         ids=["部门名称", "上海版式"])
+def test_an_input_whose_output_names_change_leaves_no_old_outputs(edit: tuple[str, str], tmp_path: Path):
+    """The same input, its file names changed (a new 部门名称; the 上海 layout's 单位预算公开 / 单位预算表): the
+    files the manifest says the last build wrote for it are removed, the new ones written; a file budgetdoc
+    did not write stays, even one named like an output, and so do the other inputs' outputs."""
+    folder = tmp_path / "in"
+    moving = _variant(folder / "a.yaml", SMALL)
+    _variant(folder / "b.yaml", SMALL, ("测试市示例局", "测试市另一局"), ('"901', '"902'))
+    out = tmp_path / "out"
+    first = build([folder], out, BuildOptions(jobs=1, xlsx=True))
+    assert first.exit_code == 0, [(r.input, f) for r in first.records for f in r.findings]
+    old = {r.input: [out / n for n in r.outputs] for r in first.records}
+    assert len(old[str(moving)]) == 2 and all(p.is_file() for ps in old.values() for p in ps)
+    foreign = [out / "说明.txt", out / "测试市示例局_2023年部门预算公开.docx"]  # not in the manifest
+    for path in foreign:
+        path.write_bytes(b"not budgetdoc's")
+
+    _variant(moving, SMALL, edit)
+    second = build([folder], out, BuildOptions(jobs=1, xlsx=True))
+    assert second.exit_code == 0
+    now = {r.input: [out / n for n in r.outputs] for r in second.records}
+    assert {p.name for p in now[str(moving)]}.isdisjoint(p.name for p in old[str(moving)])  # the names did change
+    assert all(p.is_file() for ps in now.values() for p in ps)
+    assert not [p for p in old[str(moving)] if p.exists()]
+    assert sorted(second.removed) == sorted(old[str(moving)])
+    assert [p for p in foreign if p.read_bytes() == b"not budgetdoc's"] == foreign
+    summary = [p.name for p in second.summary or ()]
+    files = sorted(p.name for p in out.iterdir() if p.is_file() and p.name not in summary)
+    assert files == sorted([p.name for ps in now.values() for p in ps] + [p.name for p in foreign])
+
+
 def test_batch_checks_run_before_anything_is_written(tmp_path: Path):
     folder = tmp_path / "in"
     _variant(folder / "a.yaml", SMALL)
