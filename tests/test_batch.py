@@ -282,6 +282,34 @@ def test_shards_add_up_to_the_whole_batch(tmp_path: Path):
         == [r.input for r in parts[1].records]
 
 
+def test_a_department_moving_to_another_shard_keeps_its_outputs(tmp_path: Path):
+    """An input added at the front shifts the round robin: 乙 moves from shard 2/2 to 1/2. Shard 1 writes its
+    files; shard 2's manifest still names them for 乙, yet they are shard 1's now — shard 2 must not delete
+    them (it did: 乙's document was gone after both shards ran). What no shard lists any more is removed."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    names = {"a.yaml": ("甲局", "911"), "b.yaml": ("乙局", "912"), "c.yaml": ("丙局", "913")}
+    for name, (dept, code) in names.items():
+        _variant(folder / name, SMALL, ("测试市示例局", dept), ('"901', f'"{code}'))
+    for k in (1, 2):
+        build([folder], out, BuildOptions(jobs=1, shard=Shard(k, 2)))
+    moved = next(out.glob("乙局_*.docx"))
+    assert "b.yaml" in {Path(i).name for i in _manifest_inputs(out, "2-of-2")}
+    _variant(folder / "0.yaml", SMALL, ("测试市示例局", "零局"), ('"901', '"910'))
+    _variant(folder / "c.yaml", SMALL, ("测试市示例局", "丙新局"), ('"901', '"913'))  # 丙 renamed: its old file goes
+    parts = [build([folder], out, BuildOptions(jobs=1, shard=Shard(k, 2))) for k in (1, 2)]
+    assert "b.yaml" in {Path(r.input).name for r in parts[0].records}  # it did move
+    written = sorted(n for p in parts for r in p.records for n in r.outputs)
+    assert sorted(p.name for p in out.glob("*.docx")) == written and moved.name in written
+    assert [p.name for p in parts[1].removed] == [] and [p.name for p in parts[0].removed] == [
+        "丙局_2024年部门预算公开.docx", "甲局_2024年部门预算公开.docx"]  # 甲 is rebuilt by shard 2 right after
+
+
+def _manifest_inputs(out: Path, label: str) -> list[str]:
+    import json
+
+    return [r["input"] for r in json.loads((out / ".budgetdoc" / f"manifest-{label}.json").read_text())["departments"]]
+
+
 @pytest.mark.parametrize("text", ["0/3", "4/3", "2", "a/b", "1/0"])
 def test_a_bad_shard_is_refused(text: str, tmp_path: Path):
     with pytest.raises(ValueError):

@@ -25,6 +25,7 @@ from .crosscheck import cross_check
 from .discover import Shard, discover
 from .manifest import (
     FOLDER,
+    claimed_by_other_shards,
     common_key,
     department_key,
     file_digest,
@@ -239,7 +240,7 @@ def build(inputs: list[Path], out: Path, options: BuildOptions | None = None,
     if options.pdf:
         _convert_all([records[i] for i in fresh if records[i].outputs], out, options, progress)
     report.records = records
-    report.removed = _remove_stale(out, previous, records)
+    report.removed = _remove_stale(out, previous, records, claimed_by_other_shards(out, label))
     write_manifest(manifest_path(out, label), records)
     report.summary = write_summary(out, records, label)
     return report
@@ -329,13 +330,14 @@ def _commit(record: Record, out: Path, stage: Path) -> None:
         record.outputs = moved
 
 
-def _remove_stale(out: Path, previous: dict[str, Record], records: list[Record]) -> list[Path]:
-    """Delete what earlier builds wrote for inputs now gone or renamed; never a file still listed."""
+def _remove_stale(out: Path, previous: dict[str, Record], records: list[Record], elsewhere: set[str]) -> list[Path]:
+    """Delete what earlier builds wrote for inputs now gone or renamed, or whose file names changed (a new
+    部门名称, another layout's 文种 word); never a file still listed here or by another shard (``elsewhere``)."""
     for r in records:
         old = previous.get(r.input)
         if old is not None and not r.outputs and not r.kept:
             r.kept = [n for n in old.outputs + old.kept if (out / n).is_file()]
-    listed = {n for r in records for n in r.outputs + r.kept}
+    listed = {n for r in records for n in r.outputs + r.kept} | elsewhere
     removed = []
     for name in sorted({n for old in previous.values() for n in old.outputs + old.kept} - listed):
         path = out / name

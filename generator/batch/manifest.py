@@ -74,6 +74,20 @@ def read_manifest(path: Path) -> dict[str, Record]:
         return {}
 
 
+def claimed_by_other_shards(out: Path, shard_label: str) -> set[str]:
+    """The files the other shards of the same split (``K-of-N``, same N) list in ``out``: a department that moved
+    to another shard (the round robin shifts when an input is added or removed) keeps its file name there, so
+    this shard's manifest still names it — and must not delete what the other shard now writes."""
+    if not shard_label:
+        return set()
+    count = shard_label.partition("-of-")[2]
+    names: set[str] = set()
+    for path in sorted((out / FOLDER).glob(f"manifest-*-of-{count}.json")):
+        if path != manifest_path(out, shard_label):
+            names.update(n for r in read_manifest(path).values() for n in r.outputs + r.kept)
+    return names
+
+
 def write_manifest(path: Path, records: list[Record]) -> None:
     data = {"format": FORMAT, "version": __version__, "departments": [r.to_json() for r in records]}
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
