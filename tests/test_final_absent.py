@@ -181,3 +181,20 @@ def test_sme_not_entered_is_no_bound_for_the_rules(tmp_path: Path):
     small = validate(_edited(HUBEI, "  授予中小企业: {货物: 2.00, 服务: 2.00}\n", tmp_path / "b")).findings
     assert sorted(f.message for f in small if f.rule in ("FIN-PROC", "FIN-PROC-MICRO")) == [
         "授予小微企业合同金额大于授予中小企业合同金额", "货物类授予小微企业合同金额大于货物类授予中小企业合同金额"]
+
+
+def test_sme_warning_only_where_the_layout_prints_procurement(tmp_path: Path):
+    """FIN-PROC-SME-MISSING follows the chosen 决算 layout: a profile whose 决算 template has no 政府采购 part
+    (here 湖北's with that part cut out) leaves nothing out, so it does not warn; the shipped 湖北 does."""
+    source = (ROOT / "generator" / "profiles" / "湖北" / "决算模板.txt").read_text(encoding="utf-8")
+    start, end = source.index("## 十一、政府采购支出说明"), source.index("## 十二、")
+    folder = tmp_path / "无采购"
+    folder.mkdir()
+    (folder / "决算模板.txt").write_text(source[:start] + source[end:].replace("## 十二、", "## 十一、", 1), encoding="utf-8")
+    (folder / "版式.yaml").write_text("继承: 湖北\n名称: 无采购\n决算:\n  模板源: 决算模板.txt\n", encoding="utf-8")
+    path = _edited(HUBEI, "", tmp_path / "in")
+    rule = "FIN-PROC-SME-MISSING"
+    assert [f.rule for f in validate(path, profile="湖北").findings if f.rule == rule] == [rule]
+    assert not [f for f in validate(path, profile=folder / "版式.yaml").findings if f.rule == rule]
+    doc = DocView(generate(path, tmp_path / "out", profile=folder / "版式.yaml").written[0])
+    assert not [b.text for b in doc.blocks if b.kind == "p" and "政府采购" in b.text]

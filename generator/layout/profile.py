@@ -481,6 +481,13 @@ def _names_in(sources: tuple[tuple[Path, int], ...]) -> frozenset[str]:
     return frozenset(names)
 
 
+def final_printed_names(profile: Profile) -> frozenset[str]:
+    """printed_names for the profile's 决算 layout: the context names its 决算 template source uses
+    (``说明.政府采购``, ``说明.模板式.政府采购``); raises OSError when the source cannot be read."""
+    path = final_template_source(profile)
+    return _names_in(((path, path.stat().st_mtime_ns),))
+
+
 def final_template_source(profile: Profile) -> Path:
     """The 决算 template source of a profile with a 决算 layout."""
     assert profile.决算 is not None
@@ -488,4 +495,4 @@ def final_template_source(profile: Profile) -> Path:
 
 
 __all__ = ["DEFAULT_PROFILE", "FINAL_TABLES", "FinalSpec", "Profile", "ProfileError", "TableSpec",
-           "final_template_source", "load_profile", "printed_names", "shipped_profiles"]
+           "final_printed_names", "final_template_source", "load_profile", "printed_names", "shipped_profiles"]
