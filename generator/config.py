@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from . import schema_cache
 from .findings import Finding, InputError, SourceMap
 from .reading.load import load_file
 
@@ -22,7 +23,7 @@ RuleSetting = Literal["error", "warning", "off"]
 class Settings(BaseModel):
     """The config file (YAML), all keys optional. See docs/config.md."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", defer_build=True)  # see schema_cache
 
     百分比小数位: int = Field(2, ge=0, le=4, title="百分比保留小数位", description="如 2 → 1.40%；部分地区用 1")
     增减原因阈值: Decimal = Field(
@@ -51,6 +52,7 @@ class Settings(BaseModel):
 
 def load_settings(path: str | Path | None) -> Settings:
     """Read the config file; None gives the defaults. Raises InputError on a bad file."""
+    schema_cache.complete(Settings)
     if path is None:
         return Settings()
     data, source = load_file(path)

@@ -20,8 +20,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
+from .. import schema_cache
 from ..findings import Finding, InputError, Position, SourceMap
 from ..reading.load import load_file
 
@@ -33,7 +42,7 @@ Align = Literal["left", "right", "center"]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", defer_build=True)  # schema_cache builds it
 
 
 class HeaderCellSpec(_Spec):
@@ -120,18 +129,31 @@ class TextFormat(_Spec):
     资产主语: str = Field("本部门", description="国有资产句的主语（“本部门共有车辆…”）；可用 {部门}（部门名称，汇总时亦不带“（汇总）”；上海：上海市财政局共有车辆…）")
 
 
+def _default_info_rows() -> list[list[str]]:
+    return [["部门（单位）：{主体}", "单位：{单位}"]]
+
+
+def _code_as_text(value: object) -> object:
+    """A 类 code written as a bare number (201) is the text "201"."""
+    return str(value) if isinstance(value, int) else value
+
+
+def _final_table_order() -> list[str]:
+    return list(FINAL_TABLES)
+
+
 class Furniture(_Spec):
     """What surrounds every table."""
 
     信息行: list[list[str]] = Field(
-        default_factory=lambda: [["部门（单位）：{主体}", "单位：{单位}"]],
+        default_factory=_default_info_rows,
         description="表标题下的行，每行 [左, 右]；可用 {主体} {部门} {编码} {年度} {单位}")
     信息行在表内: bool = Field(False, description="信息行作为表头行放在表内，随表头每页重复")
     序号: bool = Field(False, description="首列“序号”，正文行 1…n（含合计行）")
     栏次: bool = Field(False, description="表头下一行“栏次”，为其余各列编号 1…n")
     编码列: Literal["一列", "类款项"] = Field("一列", description="科目编码一列，或拆成 类/款/项 三列（表头由 表头 给出）")
     类序号: Literal["廿", "二十"] = Field("廿", description="收支总表类序号 21 以上写作 廿一 或 二十一")
-    类列表: list[Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]] = Field(default_factory=list, description="收支总表列示的类（编码，或无编码的名称）；空则用科目表")
+    类列表: list[Annotated[str, BeforeValidator(_code_as_text)]] = Field(default_factory=list, description="收支总表列示的类（编码，或无编码的名称）；空则用科目表")
 
 
 class PartSpec(_Spec):
@@ -170,8 +192,8 @@ class FileNames(_Spec):
         return self
 
 
-FINAL_FILE_NAMES = FileNames(文档="部门决算公开", 工作簿="部门决算表")
-"""The 决算's (every layout names it 部门决算)."""
+FINAL_FILE_NAMES = FileNames.model_construct(文档="部门决算公开", 工作簿="部门决算表")
+"""The 决算's (every layout names it 部门决算); constants, so not run through the validator at import."""
 
 
 class FillInSpec(_Spec):
@@ -211,7 +233,7 @@ class FinalSpec(_Spec):
     单位构成: str = Field("从单位构成看，{主体}部门决算由实行独立核算的{本级}决算和{下属数}个下属单位决算组成。",
                       description="概况中的单位构成句；可用 {主体} {本级} {下属数}")
     单位构成无下属: str = Field("", description="没有下属单位时的单位构成句；不填则用 单位构成")
-    表序: list[str] = Field(default_factory=lambda: list(FINAL_TABLES))
+    表序: list[str] = Field(default_factory=_final_table_order)
     表: dict[str, FinalTableSpec]
     名词解释: list[tuple[str, str]] = Field(default_factory=list, description="[术语, 解释]；可用 {财政级次} {科目}")
 
@@ -253,11 +275,26 @@ class Profile(_Spec):
     文件名: FileNames = Field(default_factory=FileNames, description="输出文件名中的文种词（文档、表格工作簿）")
     决算: FinalSpec | None = Field(None, description="部门决算（文种: 决算）的版式；没有则本版式只用于预算")
 
-    # set after loading: where the files are
-    folder: Path = Field(default=Path("."), exclude=True)
-    source_files: tuple[Path, ...] = Field(default=(), exclude=True)
-    final_folder: Path = Field(default=Path("."), exclude=True)
-    """The folder 决算.模板源 is relative to: that of the last layer that wrote it."""
+    # set after loading: where the files are (private: not keys of 版式.yaml, and not in the model's schema)
+    _folder: Path = PrivateAttr(Path("."))
+    _source_files: tuple[Path, ...] = PrivateAttr(())
+    _final_folder: Path = PrivateAttr(Path("."))
+    _template_sources: tuple[Path, ...] = PrivateAttr(())
+
+    @property
+    def folder(self) -> Path:
+        """The folder of the profile's last layer: its template and files are relative to it."""
+        return self._folder
+
+    @property
+    def source_files(self) -> tuple[Path, ...]:
+        """Every 版式.yaml layer, base first."""
+        return self._source_files
+
+    @property
+    def final_folder(self) -> Path:
+        """The folder 决算.模板源 is relative to: that of the last layer that wrote it."""
+        return self._final_folder
 
     @property
     def 文种(self) -> list[str]:
@@ -368,6 +405,8 @@ def _unknown_tables(chain: _Chain, merged: dict) -> list[Finding]:
 
 def _fill_in_names(profile: Profile) -> list[tuple[str, tuple]]:
     """填报.必填 / 填报.不用 name sheets of the fill-in workbook."""
+    if not (profile.填报.必填 or profile.填报.不用):
+        return []  # nothing to look up: the workbook's layout is not imported
     from ..reading.workbook_layout import SHEETS
 
     names = [s.name for s in SHEETS]
@@ -415,6 +454,7 @@ def _load(path: Path) -> Profile:
         merged = _merge(merged, layer.data)
     findings = _unknown_tables(chain, merged)
     try:
+        schema_cache.complete(Profile)
         profile = Profile.model_validate(merged)
     except ValidationError as exc:
         findings += _messages(exc, chain)
@@ -426,8 +466,9 @@ def _load(path: Path) -> Profile:
         findings.append(Finding("PROFILE", "error", message, file=file, position=position, path=loc))
     if findings:
         raise ProfileError(findings)
-    profile.folder = path.parent
-    profile.source_files = tuple(layer.path for layer in chain.layers)
+    profile._folder = path.parent
+    profile._source_files = tuple(layer.path for layer in chain.layers)
+    profile._template_sources = _layer_sources(chain)
     if len(chain.layers) > 1 and "模板" not in chain.layers[-1].data:
         profile.模板 = ""  # an extension's parts or tables differ from its base's template: compile its own
     _final_files(profile, chain)
@@ -440,21 +481,24 @@ def _final_files(profile: Profile, chain: _Chain) -> None:
         return
     writers = [layer for layer in chain.layers if isinstance(layer.data.get("决算"), dict)]
     with_source = [layer for layer in writers if "模板源" in layer.data["决算"]]
-    profile.final_folder = (with_source or writers)[-1].path.parent
+    profile._final_folder = (with_source or writers)[-1].path.parent
     last = chain.layers[-1].data.get("决算")
     if len(chain.layers) > 1 and isinstance(last, dict) and "模板" not in last:
         profile.决算.模板 = ""  # an extension's 决算 may reorder or turn tables: compile its own template
 
 
-def template_sources(profile: Profile) -> list[Path]:
-    """The template source of each layer that has one, base first (later layers override parts)."""
-    out = []
-    for path in profile.source_files:
-        data, _ = load_file(path)
-        candidate = path.parent / str((data or {}).get("模板源") or "模板.txt")
+def _layer_sources(chain: _Chain) -> tuple[Path, ...]:
+    out: list[Path] = []
+    for layer in chain.layers:
+        candidate = layer.path.parent / str((layer.data or {}).get("模板源") or "模板.txt")
         if candidate.is_file() and candidate not in out:
             out.append(candidate)
-    return out
+    return tuple(out)
+
+
+def template_sources(profile: Profile) -> list[Path]:
+    """The template source of each layer that has one, base first (later layers override parts)."""
+    return list(profile._template_sources)
 
 
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
+from .. import schema_cache
 from ..findings import Finding, SourceMap
 from .final_terms import (  # noqa: F401 - the 决算 vocabulary, importable without the models
     FINAL_EXPENSE_KINDS,
@@ -463,6 +464,7 @@ class FinalAccounts(Node):
 def build_final(data: Any, source: SourceMap) -> tuple[FinalAccounts | None, list[Finding]]:
     """Model stage for a 决算: validate plain data into ``FinalAccounts``; type errors become findings."""
     try:
+        schema_cache.complete(FinalAccounts)
         accounts = FinalAccounts.model_validate(data)
     except ValidationError as exc:
         findings = []

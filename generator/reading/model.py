@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from .. import schema_cache
 from ..findings import Finding, SourceMap
 
 ZERO = Decimal("0")
@@ -797,6 +798,7 @@ def build(data: Any, source: SourceMap) -> tuple[Budget | None, list[Finding]]:
     try:
         info = data.get("基本信息")
         unit = info.get("金额单位") if isinstance(info, dict) else None
+        schema_cache.complete(Budget)
         budget = Budget.model_validate(data, context={"unit": unit if unit in _UNIT_FACTOR else None})
     except ValidationError as exc:
         findings = []

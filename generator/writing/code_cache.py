@@ -8,40 +8,25 @@ text, the environment's options (TemplateSandbox, StrictUndefined, autoescape, f
 ENVIRONMENT), budgetdoc's, Jinja's and Python's versions. A missing, unreadable or stale file is
 simply compiled again; nothing but speed depends on the cache.
 
-The folder is ``$BUDGETDOC_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/budgetdoc`` (``~/.cache``);
-``BUDGETDOC_CACHE_DIR=off`` turns the cache off. Files are written atomically (a temporary file
-renamed into place), readable by their owner only.
+The folder and its safety rules are cache.py's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
 
-from .. import __version__
+from .. import __version__, cache
 
 ENVIRONMENT = "TemplateSandbox(undefined=StrictUndefined, autoescape=True, finalize=_finalize) v1"
 """Change this when render.make_environment's options change: the compiled code depends on them."""
 
 
-def folder() -> Path | None:
-    """Where compiled code is kept, or None when the cache is off."""
-    chosen = os.environ.get("BUDGETDOC_CACHE_DIR", "").strip()
-    if chosen.lower() == "off":
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "budgetdoc"
-
-
 def _path(source: str) -> Path | None:
-    where = folder()
+    where = cache.folder()
     if where is None:
         return None
     import jinja2
@@ -53,29 +38,18 @@ def _path(source: str) -> Path | None:
 def load(source: str) -> CodeType | None:
     """The compiled code of ``source`` kept by an earlier process, or None."""
     path = _path(source)
-    if path is None:
+    data = cache.read(path) if path is not None else None
+    if data is None:
         return None
     try:
-        code = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        code = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
         return None
     return code if isinstance(code, CodeType) else None
 
 
 def store(source: str, code: CodeType) -> None:
-    """Keep ``code`` for the next process; any failure (read-only home, full disk) is ignored."""
+    """Keep ``code`` for the next process (cache.write ignores any failure)."""
     path = _path(source)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(code))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except (OSError, ValueError):
-        return
+    if path is not None:
+        cache.write(path, marshal.dumps(code))
