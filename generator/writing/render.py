@@ -24,7 +24,6 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from docx.opc.part import XmlPart
 from docx.opc.pkgwriter import PackageWriter
@@ -343,7 +342,7 @@ class _Styles:
 def _run_xml(text: str, bold: bool, size_hp: int | None) -> str:
     rpr = ("<w:b/><w:bCs/>" if bold else "") + (f'<w:sz w:val="{size_hp}"/><w:szCs w:val="{size_hp}"/>' if size_hp else "")
     pieces = clean_text("" if text is None else str(text)).replace("\t", " ").split("\n")
-    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in pieces)
+    inner = "<w:br/>".join(f'<w:t xml:space="preserve">{html.escape(p, quote=False)}</w:t>' for p in pieces)
     return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{inner}</w:r>"
 
 

@@ -1,0 +1,124 @@
+"""Start-up shortcuts give the same results as the slow way: the model schema cache, the lean typer app,
+and the garbage collector choice of the console entry."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from generator import cache, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "inputs" / "青山区科经局_2024.yaml"
+FINAL = sorted((ROOT / "inputs" / "决算").glob("*.yaml"))[0]
+BAD = sorted((ROOT / "tests" / "data" / "bad").glob("*.yaml"))  # findings of every stage and rule
+
+# Run in a fresh interpreter: the models are built once per process, so only a new process shows the cache.
+_PROBE = r"""
+import json, sys
+from pathlib import Path
+from generator import pipeline
+from generator.reading.model import Budget
+from generator.reading.final_model import FinalAccounts
+from generator.layout.profile import Profile
+
+out = {}
+for name in sys.argv[1:]:
+    result = pipeline.validate(Path(name))
+    out[name] = sorted((f.rule, f.severity, f.message, f.file, str(f.position), str(f.expected), str(f.actual))
+                       for f in result.findings)
+out["complete"] = [m.__dict__.get("__pydantic_complete__", False) for m in (Budget, FinalAccounts, Profile)]
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def _probe(cache_dir: str, *inputs: Path) -> dict:
+    env = {**os.environ, "BUDGETDOC_CACHE_DIR": cache_dir}
+    done = subprocess.run([sys.executable, "-c", _PROBE, *map(str, inputs)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_cached_schemas_validate_exactly_as_freshly_built_ones(tmp_path):
+    inputs = (SAMPLE, FINAL, *BAD)
+    built = _probe("off", *inputs)
+    folder = tmp_path / "cache"
+    first = _probe(str(folder), *inputs)  # builds and keeps the schemas
+    kept = sorted(p.name for p in (folder / "schemas").glob("*.pickle"))
+    assert any(".Budget." in n for n in kept) and any(".FinalAccounts." in n for n in kept)
+    assert any(".Profile." in n for n in kept)
+    second = _probe(str(folder), *inputs)  # restores them
+    assert built == first == second
+    assert sum(bool(built[str(p)]) for p in BAD) > len(BAD) // 2, "bad inputs must give findings"
+    assert second["complete"] == [True, True, True]
+
+
+def test_a_damaged_or_foreign_schema_file_is_built_again(tmp_path):
+    folder = tmp_path / "cache"
+    expected = _probe("off", SAMPLE, *BAD)
+    _probe(str(folder), SAMPLE)
+    files = list((folder / "schemas").glob("*.pickle"))
+    assert files
+    for path in files:
+        path.write_bytes(b"\x80\x05not a pickle")
+    assert _probe(str(folder), SAMPLE, *BAD) == expected
+    for path in files:  # rewritten by the run above; now make them writable by the group
+        path.chmod(path.stat().st_mode | stat.S_IWGRP)
+        assert cache.read(path) is None
+    assert _probe(str(folder), SAMPLE, *BAD) == expected
+
+
+def test_cache_files_are_written_whole_and_private(tmp_path):
+    path = tmp_path / "c" / "d" / "x.bin"
+    cache.write(path, b"abc")
+    assert cache.read(path) == b"abc"
+    assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
+    assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".tmp-")]
+
+
+def _command_names() -> list[str]:
+    from typer.main import get_command_name
+
+    return [info.name or get_command_name(info.callback.__name__) for info in cli.app.registered_commands]
+
+
+@pytest.mark.parametrize("name", _command_names())
+def test_the_lean_app_gives_each_command_the_same_help_and_errors(name):
+    lean = cli._invoked(["budgetdoc", name])
+    assert lean is not cli.app and len(lean.registered_commands) == 1
+    runner = CliRunner()
+    for args in ([name, "--help"], [name, "--no-such-option"]):
+        whole = runner.invoke(cli.app, args, prog_name="budgetdoc")
+        alone = runner.invoke(lean, args, prog_name="budgetdoc")
+        assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+
+
+def test_no_command_or_an_unknown_one_gets_the_whole_app():
+    assert cli._invoked(["budgetdoc"]) is cli.app
+    assert cli._invoked(["budgetdoc", "--help"]) is cli.app
+    assert cli._invoked(["budgetdoc", "bogus"]) is cli.app
+
+
+def test_one_shot_commands_run_without_the_collector_and_long_running_ones_with_it():
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        cli._startup_without_collector(["budgetdoc", "validate", "x.yaml"])
+        assert not gc.isenabled()
+        gc.enable()
+        for name in cli.LONG_RUNNING:
+            cli._startup_without_collector(["budgetdoc", name])
+            assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()
