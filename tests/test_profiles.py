@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import docx
 import pytest
 from typer.testing import CliRunner
 
@@ -415,12 +416,16 @@ def test_shanghai_part_order_and_cover(tmp_path_factory):
     assert [doc.find_table(t)[0] for t in tables] == sorted(doc.find_table(t)[0] for t in tables)
 
 
-@pytest.mark.parametrize(("profile", "document", "workbook"), [
-    ("湖北", "部门预算公开", "部门预算表"), ("河北", "部门预算公开", "部门预算表"), ("上海", "单位预算公开", "单位预算表")])
-def test_output_file_names_say_what_the_cover_says(profile: str, document: str, workbook: str, tmp_path: Path):
-    """上海's cover says 单位预算: so do its file names (profile key 文件名); the 决算 stays 部门决算 everywhere."""
+@pytest.mark.parametrize(("profile", "document", "workbook", "title"), [
+    ("湖北", "部门预算公开", "部门预算表", "部门预算"), ("河北", "部门预算公开", "部门预算表", "部门预算"),
+    ("上海", "单位预算公开", "单位预算表", "单位预算")])
+def test_output_file_names_say_what_the_cover_says(profile: str, document: str, workbook: str, title: str,
+                                                   tmp_path: Path):
+    """上海's cover says 单位预算: so do its file names (profile key 文件名) and the .docx title property;
+    the 决算 stays 部门决算 everywhere."""
     written = generate(ROOT / "tests" / "data" / "good_small.yaml", tmp_path, xlsx=True, profile=profile).written
     assert [p.name for p in written] == [f"测试市示例局_2024年{document}.docx", f"测试市示例局_2024年{workbook}.xlsx"]
+    assert docx.Document(str(written[0])).core_properties.title == f"测试市示例局2024年{title}"
     final = generate(ROOT / "tests" / "data" / "final_small.yaml", tmp_path / "决算", xlsx=True, profile=profile
                      if profile != "河北" else None).written
     assert [p.name for p in final] == ["测试市示例局_2023年部门决算公开.docx", "测试市示例局_2023年部门决算表.xlsx"]

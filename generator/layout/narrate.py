@@ -567,7 +567,7 @@ def build_context(b: Budget, settings: Settings | None = None, failed: list[str]
     names = [t.toc_name or t.title.removeprefix(prefix) for t in table_list] + list(profile.目录附加)
     toc = [profile.目录格式.replace("{序}", str(n)).replace("{名称}", name) for n, name in enumerate(names, 1)]
     return RenderContext(
-        部门名称=info.部门名称, 年度=str(year), 上年度=str(year - 1), 标题=f"{subject}{year}年部门预算",
+        部门名称=info.部门名称, 年度=str(year), 上年度=str(year - 1), 标题=f"{subject}{year}年{profile.文件名.文档.removesuffix('公开')}",
         公开主体=subject, 公开日期=date, 金额单位=src, 表格单位=info.表格金额单位 or src,
         未通过校验=bool(failed), 校验说明="；".join(failed or []),
         职责=duties, 职能概述=ov.职能概述, 内设机构="、".join(ov.内设机构), 内设机构数=str(len(ov.内设机构)), 预算单位说明=units_text,
