@@ -152,3 +152,55 @@ def test_workbook_title_uses_the_profiles_word(profile: str, tmp_path: Path):
     assert title == f"{info['部门名称']}{info['预算年度']}年{word}"
     assert path.name == f"{info['部门名称']}_{info['预算年度']}年{word}.xlsx"
     assert "部门预算表" not in title or word == "部门预算表"
+
+
+def _saved(build, path: Path) -> bytes:
+    """The bytes of a one-sheet workbook that ``build(ws)`` made, saved as the tables are."""
+    from openpyxl import Workbook
+
+    from generator.writing.xlsx_cells import fast_styles, save_workbook
+
+    wb = fast_styles(Workbook())
+    build(wb.active)
+    save_workbook(wb, path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("case", ["empty", "top-left text", "top-left border", "covered cell written", "one row"])
+def test_quick_merge_saves_exactly_what_openpyxl_merge_cells_saves(case: str, tmp_path: Path):
+    """xlsx_cells.merge skips openpyxl's work when there is nothing to carry into the covered cells, and
+    must then give the same file; when there is (a border, a written covered cell), it is openpyxl's own."""
+    from openpyxl.styles import Border, Side
+
+    from generator.writing.xlsx_cells import merge
+
+    first = (2, 2, 2, 4) if case == "one row" else (2, 2, 4, 4)
+    ranges = (first, (6, 1, 6, 5), (8, 1, 9, 1))
+
+    def build(quick: bool):
+        def make(ws):
+            if case != "empty":
+                ws.cell(2, 2, "一级指标")
+            if case == "top-left border":
+                ws.cell(2, 2).border = Border(left=Side(style="thin"), right=Side(style="thin"))
+            if case == "covered cell written":
+                ws.cell(3, 3, "被覆盖")
+            for r1, c1, r2, c2 in ranges:
+                if quick:
+                    merge(ws, r1, c1, r2, c2)
+                else:
+                    ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+            for r in range(1, 11):  # then written, as the tables are: a border on every cell
+                for c in range(1, 6):
+                    ws.cell(r, c).border = Border(top=Side(style="thin"))
+        return make
+
+    assert _saved(build(True), tmp_path / "quick.xlsx") == _saved(build(False), tmp_path / "openpyxl.xlsx")
+    from openpyxl import Workbook
+
+    kinds = []
+    for quick in (True, False):
+        ws = Workbook().active
+        build(quick)(ws)
+        kinds.append({key: type(cell).__name__ for key, cell in ws._cells.items()})  # MergedCell where covered
+    assert kinds[0] == kinds[1] and "MergedCell" in kinds[0].values()

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .xlsx_cells import clean_text, display_width, fast_styles, print_setup, save_workbook, text_at
+from .xlsx_cells import clean_text, display_width, fast_styles, merge, print_setup, save_workbook, text_at
 
 if TYPE_CHECKING:
     from ..layout.narrate import PerfTable, RenderContext, TableCtx
@@ -132,7 +132,7 @@ class _TablesWriter:
         if not self.ctx.未通过校验:
             return
         if len(widths) > 1:
-            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
+            merge(ws, 1, 1, 1, len(widths))
         cell = text_at(ws, 1, 1, f"本表未通过校验：{self.ctx.校验说明}")
         cell.font = Font(name=TABLE_FONT, size=10, bold=True, color="FF0000")
         cell.alignment = _align(horizontal="left", vertical="center", wrap_text=True)
@@ -153,12 +153,11 @@ class _TablesWriter:
     def table(self, t: TableCtx) -> None:
         ws = self.wb.create_sheet(_sheet_name(f"表{t.number}", t.key, self.used))
         ncols = len(t.align)
-        last = get_column_letter(ncols)
         widths = [0.0] * ncols
         # (the notice of a failed validation,) title, then the furniture lines: 部门 left and 单位 right
         # (湖北, 上海), or the profile's lines inside the table (河北: 〈编码〉 〈部门〉 / 预算年度 / 单位)
         head = 1 + self.lead
-        ws.merge_cells(f"A{head}:{last}{head}")
+        merge(ws, head, 1, head, ncols)
         title = text_at(ws, head, 1, t.title)
         title.font = self.font(16, True)
         title.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
@@ -172,8 +171,7 @@ class _TablesWriter:
         for r, c, cell in _place(t.header):
             target = text_at(ws, top + r, 1 + c, cell.text)
             if cell.rowspan > 1 or cell.colspan > 1:
-                ws.merge_cells(start_row=top + r, start_column=1 + c, end_row=top + r + cell.rowspan - 1,
-                               end_column=c + cell.colspan)
+                merge(ws, top + r, 1 + c, top + r + cell.rowspan - 1, c + cell.colspan)
             target.font = self.font(10, True)
             target.alignment = _align(horizontal="center", vertical="center", wrap_text=True)
             if cell.colspan == 1:
@@ -219,7 +217,7 @@ class _TablesWriter:
         r = body + len(body_rows(t))
         notes = table_notes(t)
         for note in notes:
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+            merge(ws, r, 1, r, ncols)
             cell = text_at(ws, r, 1, note)
             cell.font = self.font(10)
             cell.alignment = _align(horizontal="left", vertical="center", wrap_text=True)
@@ -246,12 +244,12 @@ class _TablesWriter:
         if split is None:
             split = max(1, ncols - max(1, ncols // 3)) if right and ncols > 1 else ncols
         if split > 1:
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
+            merge(ws, r, 1, r, split)
         text_at(ws, r, 1, left).alignment = _align(horizontal="left", vertical="bottom")
         ws.cell(r, 1).font = self.font(10)
         if right or split < ncols:
             if ncols - split > 1:
-                ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncols)
+                merge(ws, r, split + 1, r, ncols)
             text_at(ws, r, split + 1, right).alignment = _align(horizontal="right", vertical="bottom")
             ws.cell(r, split + 1).font = self.font(10)
         ws.row_dimensions[r].height = 20
@@ -281,8 +279,8 @@ class _TablesWriter:
             self.caption(ws, r, p.title, big, widths)
             r += 1
             for label, value in p.info:
-                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-                ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=ncols)
+                merge(ws, r, 1, r, 2)
+                merge(ws, r, 3, r, ncols)
                 a, b = text_at(ws, r, 1, label), text_at(ws, r, 3, value or "—")
                 b.data_type = "s"
                 a.font, b.font = self.font(10, True), self.font(10)
@@ -298,7 +296,7 @@ class _TablesWriter:
         self.setup(ws, False, None)
 
     def caption(self, ws: Worksheet, r: int, text: str, big: bool, widths: list[int]) -> None:
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
+        merge(ws, r, 1, r, len(widths))
         cell = text_at(ws, r, 1, text)
         cell.font = self.font(16 if big else 11, True)
         cell.alignment = _align(horizontal="center" if big else "left", vertical="center", wrap_text=True)
@@ -319,8 +317,8 @@ class _TablesWriter:
             text_at(ws, r + 1, 5, p.years[0])
             text_at(ws, r + 1, 6, p.years[1])
             for c in (1, 2, 3, 4, 7):
-                ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
-            ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=6)
+                merge(ws, r, c, r + 1, c)
+            merge(ws, r, 5, r, 6)
             head_rows = 2
         else:
             for c, text in enumerate([*heads, "指标值确定依据"], 1):
@@ -339,7 +337,7 @@ class _TablesWriter:
         spans = _indicator_spans(p.groups, r)
         for c, first, last in spans:
             if last > first:
-                ws.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
+                merge(ws, first, c, last, c)
         covered = {(row, c) for c, first, last in spans for row in range(first + 1, last + 1)}
         for level1, level2, rows in p.groups:
             for ind in rows:

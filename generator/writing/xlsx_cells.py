@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..reading.workbook_layout import AMOUNT, CHOICE, CODE, DATE, INT, LONG, NO, NUMBER, TEXT, YES
@@ -48,6 +51,27 @@ def fast_styles(wb: Workbook) -> Workbook:
     for name in ("_fonts", "_alignments", "_borders", "_protections"):
         setattr(wb, name, _SharedStyles(getattr(wb, name)))
     return wb
+
+
+def merge(ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+    """``ws.merge_cells`` for a range whose cells are not written yet (but perhaps the top-left's text).
+
+    Why: openpyxl checks a new range against every range merged before (a sheet of 绩效 指标 has
+    hundreds) and copies the top-left cell's border edges and protection into the covered cells; with no
+    other cell written and the top-left without border or protection of its own there is nothing to
+    carry, so what it makes is the top-left cell and a MergedCell for each other one, as here. Otherwise:
+    openpyxl's own way."""
+    cells = [(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+    first = ws._cells.get(cells[0])
+    style = first._style if first is not None else None  # None: no style at all
+    plain = style is None or (style.borderId == 0 and style.protectionId == 0)  # default border and protection
+    if not plain or any(cell in ws._cells for cell in cells[1:]):
+        ws.merge_cells(start_row=min_row, start_column=min_col, end_row=max_row, end_column=max_col)
+        return
+    coord = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+    ws.merged_cells.ranges.add(MergedCellRange(ws, coord))  # creates the top-left cell
+    for row, col in cells[1:]:
+        ws._cells[row, col] = MergedCell(ws, row, col)
 
 
 def display_width(text: str) -> float:
