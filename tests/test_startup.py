@@ -122,3 +122,12 @@ def test_one_shot_commands_run_without_the_collector_and_long_running_ones_with_
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(monkeypatch):
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    cli._without_pydantic_plugins()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
+    cli._without_pydantic_plugins()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
