@@ -18,6 +18,7 @@ stay exact), written as JSON-style YAML.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import resource
@@ -44,6 +45,17 @@ def _scaled(value, k: int, key: str = ""):
         return [_scaled(v, k, key) for v in value]
     if isinstance(value, Decimal) and "指标" not in key and "值" not in key:
         return value * k
+    return value
+
+
+def _shifted(value, years: int):
+    """Every date in ``value`` moved by ``years`` (a 29 February to the 28th)."""
+    if isinstance(value, dict):
+        return {k: _shifted(v, years) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shifted(v, years) for v in value]
+    if isinstance(value, dt.date):
+        return value.replace(year=value.year + years, day=min(value.day, 28) if value.month == 2 else value.day)
     return value
 
 
@@ -78,6 +90,10 @@ def make_batch(folder: Path, n: int) -> list[Path]:
         code = str(500 + i)
         info["部门名称"] = f"{DISTRICTS[i % len(DISTRICTS)]}{info['部门名称']}{i + 1:03d}"
         info["部门编码"] = code
+        shift = year - bases[i % len(bases)]["基本信息"]["预算年度"]
+        if shift:  # its dates move with its year (公开日期, 国有资产.截至日期), or INFO-DATES warns
+            data = _shifted(data, shift)
+            info = data["基本信息"]
         info["预算年度"] = year
         for j, unit in enumerate(info.get("预算单位") or [], 1):
             unit["编码"] = f"{code}{j:03d}"
