@@ -6,9 +6,10 @@ models (schema_cache.py). Both keep them here under a name that is a digest of e
 so a stale file is never read; a missing or unreadable one is simply made again.
 
 The folder is ``$BUDGETDOC_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/budgetdoc`` (``~/.cache``);
-``BUDGETDOC_CACHE_DIR=off`` turns the cache off. It is created readable by its owner only; files are
-written atomically (a temporary file renamed into place), and a file that someone else owns or could
-have written is not read.
+``BUDGETDOC_CACHE_DIR=off`` turns the cache off. The cache folder and its subfolders are created
+private to their owner; files are written atomically (a temporary file renamed into place). Nothing is
+read or written where someone else could have put the file: not through a link, not from a file or folder
+that another user owns or can write.
 """
 
 from __future__ import annotations
@@ -30,12 +31,35 @@ def folder() -> Path | None:
     return Path(base) / "budgetdoc"
 
 
+def _ours(info: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else."""
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _safe_folders(path: Path) -> bool:
+    """The cache folder and the file's folder are real folders (not links) that only this user can change:
+    in a folder someone else can write, they could put or link any file under a cache name."""
+    root = folder()
+    for where in {path.parent, root} if root is not None else {path.parent}:
+        try:
+            info = os.lstat(where)
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode) or not _ours(info):
+            return False
+    return True
+
+
 def read(path: Path) -> bytes | None:
-    """The bytes of a cached file, or None when it is missing, unreadable, or not safely ours."""
+    """The bytes of a cached file, or None when it is missing, unreadable, a link, or not safely ours."""
     try:
-        with open(path, "rb") as fh:
+        if not _safe_folders(path):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())
-            if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            if not stat.S_ISREG(info.st_mode) or not _ours(info):
                 return None
             return fh.read()
     except (OSError, ValueError):
@@ -43,9 +67,15 @@ def read(path: Path) -> bytes | None:
 
 
 def write(path: Path, data: bytes) -> None:
-    """Keep ``data`` for the next process; any failure (read-only home, full disk) is ignored."""
+    """Keep ``data`` for the next process; any failure (read-only home, full disk, a folder that is not
+    safely ours) is ignored."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root = folder()
+        for where in (root, path.parent):  # made private; parents above the cache folder keep their own mode
+            if where is not None:
+                where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _safe_folders(path):
+            return
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:

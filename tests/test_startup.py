@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
 import stat
 import subprocess
 import sys
@@ -109,16 +110,13 @@ def test_no_command_or_an_unknown_one_gets_the_whole_app():
     assert cli._invoked(["budgetdoc", "bogus"]) is cli.app
 
 
-def test_one_shot_commands_run_without_the_collector_and_long_running_ones_with_it():
+def test_start_up_objects_are_frozen_and_the_collector_stays_on():
+    """Frozen, not disabled: an openpyxl workbook is a cycle only the collector frees (review of 45ec639)."""
     was = gc.isenabled()
     try:
         gc.enable()
-        cli._startup_without_collector(["budgetdoc", "validate", "x.yaml"])
-        assert not gc.isenabled()
-        gc.enable()
-        for name in cli.LONG_RUNNING:
-            cli._startup_without_collector(["budgetdoc", name])
-            assert gc.isenabled()
+        cli._startup_objects_frozen()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
@@ -131,3 +129,69 @@ def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(monkeypatch):
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
     cli._without_pydantic_plugins()
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
+
+
+def _restores(cache_dir: Path) -> bool:
+    """Whether a new process restored Budget from ``cache_dir`` (else it built it)."""
+    code = ("import sys; from generator import schema_cache as S; from generator.reading.model import Budget; "
+            "import pydantic._internal._model_construction as M; built = []; orig = M.complete_model_class; "
+            "M.complete_model_class = lambda c, *a, **k: built.append(c) or orig(c, *a, **k); "
+            "S.complete(Budget); print('built' if Budget in built else 'restored')")
+    env = {**os.environ, "BUDGETDOC_CACHE_DIR": str(cache_dir)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip() == "restored"
+
+
+def test_a_schema_file_reached_through_a_link_or_a_shared_folder_is_not_read(tmp_path):
+    folder = tmp_path / "cache"
+    assert not _restores(folder) and _restores(folder)  # built and kept, then restored
+    kept = next((folder / "schemas").glob("*Budget.pickle"))
+    moved = tmp_path / "elsewhere.pickle"
+    kept.rename(moved)
+    kept.symlink_to(moved)
+    planted = moved.read_bytes()
+    assert not _restores(folder)  # through a link: built again; the new file replaces the link, not its target
+    assert not kept.is_symlink() and moved.read_bytes() == planted
+    kept.unlink()
+    moved.rename(kept)
+    assert _restores(folder)
+    (folder / "schemas").chmod(0o770)  # a folder the group can write: anyone there could have put the file
+    assert not _restores(folder)
+    (folder / "schemas").chmod(0o700)
+    folder.chmod(0o777)
+    assert not _restores(folder)
+    folder.chmod(0o700)
+    assert _restores(folder)
+
+
+def test_a_schema_file_for_another_model_is_not_restored(tmp_path):
+    from generator import schema_cache
+
+    folder = tmp_path / "cache"
+    assert not _restores(folder)
+    budget = next((folder / "schemas").glob("*Budget.pickle"))
+    name, fields, *rest = pickle.loads(budget.read_bytes())
+    budget.write_bytes(pickle.dumps(("generator.config.Settings", fields, *rest)))
+    assert not _restores(folder)
+    budget.write_bytes(pickle.dumps((name, fields[:-1], *rest)))
+    assert not _restores(folder)
+    assert schema_cache.FORMAT  # the stored tuple's layout is versioned by FORMAT
+
+
+def test_a_process_whose_files_changed_since_it_started_neither_reads_nor_writes_the_cache(tmp_path, monkeypatch):
+    """An upgrade under a running serve/build: its classes may be older than the files, so the schema it
+    would build must not be kept under the new files' name (review of 95b18ec)."""
+    from pydantic import BaseModel
+
+    from generator import schema_cache
+
+    class Probe(BaseModel):
+        model_config = {"defer_build": True}
+        a: int = 1
+
+    monkeypatch.setenv("BUDGETDOC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(schema_cache, "_LOADED", "0" * 32)  # what this process loaded is not what is on disk
+    schema_cache.complete(Probe)
+    assert Probe.model_validate({"a": 2}).a == 2
+    assert not (tmp_path / "cache" / "schemas").exists()

@@ -65,7 +65,7 @@ def merge(ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int)
     first = ws._cells.get(cells[0])
     style = first._style if first is not None else None  # None: no style at all
     plain = style is None or (style.borderId == 0 and style.protectionId == 0)  # default border and protection
-    if not plain or any(cell in ws._cells for cell in cells[1:]):
+    if not plain or len(cells) == 1 or any(cell in ws._cells for cell in cells[1:]):  # 1×1: openpyxl may skip it
         ws.merge_cells(start_row=min_row, start_column=min_col, end_row=max_row, end_column=max_col)
         return
     coord = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
