@@ -179,19 +179,22 @@ def test_a_schema_file_for_another_model_is_not_restored(tmp_path):
     assert schema_cache.FORMAT  # the stored tuple's layout is versioned by FORMAT
 
 
-def test_a_process_whose_files_changed_since_it_started_neither_reads_nor_writes_the_cache(tmp_path, monkeypatch):
+def test_a_process_whose_files_changed_since_it_started_neither_reads_nor_writes_the_cache(tmp_path):
     """An upgrade under a running serve/build: its classes may be older than the files, so the schema it
-    would build must not be kept under the new files' name (review of 95b18ec)."""
-    from pydantic import BaseModel
-
-    from generator import schema_cache
-
-    class Probe(BaseModel):
-        model_config = {"defer_build": True}
-        a: int = 1
-
-    monkeypatch.setenv("BUDGETDOC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(schema_cache, "_LOADED", "0" * 32)  # what this process loaded is not what is on disk
-    schema_cache.complete(Probe)
-    assert Probe.model_validate({"a": 2}).a == 2
-    assert not (tmp_path / "cache" / "schemas").exists()
+    would build must not be kept under the new files' name, nor a kept one read (review of 95b18ec)."""
+    folder = tmp_path / "cache"
+    code = ("from generator import schema_cache as S; from generator.reading.model import Budget; "
+            "S._LOADED = S._LOADED[::-1]; S.complete(Budget); "  # what it loaded is not what is on disk now
+            "print(Budget.model_validate({'基本信息': {}}, context={'unit': None}) is not None)")
+    env = {**os.environ, "BUDGETDOC_CACHE_DIR": str(folder)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert "ValidationError" in done.stderr or done.returncode == 0, done.stderr  # it validates as usual
+    assert not list(folder.rglob("*.pickle"))
+    assert not _restores(folder)  # a normal process builds and keeps it ...
+    kept = list(folder.rglob("*.pickle"))
+    assert kept
+    reversed_name = subprocess.run(
+        [sys.executable, "-c", code.replace("print(", "import pydantic._internal._model_construction as M; print(")],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert reversed_name.returncode == 0 or "ValidationError" in reversed_name.stderr
+    assert sorted(folder.rglob("*.pickle")) == sorted(kept)  # ... and the changed one adds nothing
