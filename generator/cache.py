@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -40,8 +39,7 @@ def _ours(info: os.stat_result) -> bool:
 def _safe_folders(path: Path) -> bool:
     """The cache folder and the file's folder are real folders (not links) that only this user can change:
     in a folder someone else can write, they could put or link any file under a cache name."""
-    root = folder()
-    for where in {path.parent, root} if root is not None else {path.parent}:
+    for where in {path.parent, folder()} - {None}:
         try:
             info = os.lstat(where)
         except OSError:
@@ -69,20 +67,13 @@ def read(path: Path) -> bytes | None:
 def write(path: Path, data: bytes) -> None:
     """Keep ``data`` for the next process; any failure (read-only home, full disk, a folder that is not
     safely ours) is ignored."""
+    from .writing.files import write_atomic
+
     try:
-        root = folder()
-        for where in (root, path.parent):  # made private; parents above the cache folder keep their own mode
+        for where in (folder(), path.parent):  # made private; parents above the cache folder keep their own mode
             if where is not None:
                 where.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _safe_folders(path):
-            return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if _safe_folders(path):
+            write_atomic(path, data, mode=0o600)
     except (OSError, ValueError):
         return

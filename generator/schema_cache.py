@@ -132,8 +132,11 @@ def _prune(kept: Path) -> None:
     mine = kept.name.split("-", 1)[0] + "-"
     old = time.time() - KEEP_OTHERS_DAYS * 86400
     for other in kept.parent.glob("*.pickle"):
+        if other.name.startswith(mine):
+            continue
         try:
-            if not other.name.startswith(mine) and other.stat().st_atime < old and other.stat().st_mtime < old:
+            info = other.stat()
+            if max(info.st_atime, info.st_mtime) < old:
                 other.unlink()
         except OSError:
             continue

@@ -38,14 +38,15 @@ def _umask() -> int:
     return old
 
 
-def _publish(tmp: str, target: Path) -> None:
-    os.chmod(tmp, 0o666 & ~_umask())
+def _publish(tmp: str, target: Path, mode: int | None = None) -> None:
+    os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
     os.replace(tmp, target)
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+def write_atomic(path: str | Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` all at once; on failure ``path`` is untouched. Raises OSError.
-    Missing folders are created (the CLI refuses a missing parent folder before calling this)."""
+    Missing folders are created (the CLI refuses a missing parent folder before calling this). The file
+    gets ``mode`` (cache.py: 0o600), else what the umask gives a new file."""
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(21, "目标是一个目录", str(path))
@@ -56,7 +57,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        _publish(tmp, path)
+        _publish(tmp, path, mode)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
