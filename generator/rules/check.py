@@ -84,19 +84,27 @@ class CheckContext:
     _printed: frozenset[str] | None = None
 
     def prints(self, *names: str) -> bool:
-        """Whether the chosen layout's template uses any of these context names (``说明.资产情况``, …; see
-        layout.profile.printed_names). True when no layout is known or it cannot be loaded: the layout's
-        own error is reported by generate, and a check never goes quiet on a guess."""
+        """Whether the chosen layout's template (the 决算 one for a 决算) uses any of these context names
+        (``说明.资产情况``, ``说明.政府采购``, …; see layout.profile.printed_names, final_printed_names). True
+        when no layout is known or it cannot be loaded: the layout's own error is reported by generate, and
+        a check never goes quiet on a guess."""
         if self._printed is None:
             self._printed = self._load_printed()
         return not self._printed or any(n in self._printed for n in names)
 
     def _load_printed(self) -> frozenset[str]:
-        from ..layout.profile import printed_names
+        """The names the layout's template for this 文种 uses: its 决算 template for a 决算 (none known when
+        the layout has no 决算 layout), else its budget template."""
+        from ..layout.profile import final_printed_names, printed_names
 
         layout = self.layout()
+        if layout is None:
+            return frozenset()
+        final = document_kind(self.budget) == "决算"
         try:
-            return frozenset() if layout is None else printed_names(layout)
+            if final:
+                return frozenset() if layout.决算 is None else final_printed_names(layout)
+            return printed_names(layout)
         except OSError:
             return frozenset()
 

@@ -56,21 +56,6 @@ def _a(ctx: CheckContext) -> FinalAccounts:
     return ctx.budget
 
 
-def _final_prints(ctx: CheckContext, *names: str) -> bool:
-    """Whether the chosen layout's 决算 template uses any of these context names (as ctx.prints does for the
-    budget); True when no layout is known or its source cannot be read — a check never goes quiet on a guess."""
-    from ..layout.profile import final_printed_names
-
-    layout = ctx.layout()
-    if layout is None or layout.决算 is None:
-        return True
-    try:
-        printed = final_printed_names(layout)
-    except OSError:
-        return True
-    return not printed or any(n in printed for n in names)
-
-
 # ================================================================= totals and funds
 
 
@@ -422,7 +407,7 @@ def check_procurement_sme_missing(ctx: CheckContext) -> Iterator[Finding]:
     p = _a(ctx).政府采购
     if p is None or p.授予中小企业 is not None or not p.shown_total():
         return  # a zero 政府采购 total: the document states no 中小企业 figure in any layout
-    if not _final_prints(ctx, "说明.政府采购", "说明.模板式.政府采购"):
+    if not ctx.prints("说明.政府采购", "说明.模板式.政府采购"):
         return  # the chosen layout prints no 政府采购 sentence: nothing is left out
     also = "及授予小微企业" if p.micro() is not None else ""
     yield ctx.finding(f"填写了政府采购，但未填授予中小企业合同金额；情况说明将不写授予中小企业{also}合同金额"
